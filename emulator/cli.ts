@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { NO_FAULTS, type FaultSettings } from "./faults";
+import { DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_USER, startEmulator } from "./server";
+import { createSelfSignedCertificate } from "./tls";
+
+const FAULT_FLAGS: Record<string, keyof FaultSettings> = {
+  "fault-error-rate": "serverErrorRate",
+  "fault-throttle-rate": "throttleRate",
+  "fault-reset-rate": "resetRate",
+  "fault-lost-response-rate": "lostResponseRate",
+  "fault-latency-ms": "latencyMs",
+  "fault-session-drop-rate": "sessionDropRate",
+  "fault-task-failure-rate": "taskFailureRate",
+  "fault-task-hang-rate": "taskHangRate",
+  "fault-retry-after": "retryAfterSeconds",
+  "fault-seed": "seed",
+};
+
+const USAGE = `Usage: veeam-em-emulator [options]
+
+A local Veeam Backup Enterprise Manager REST API for tests and CI.
+
+  --port N                 port to listen on; 0 picks a free one (default 9399, or 9398 with --tls)
+  --host HOST              address to bind (default 127.0.0.1)
+  --admin-user NAME        administrator for HTTP Basic logon (default ${DEFAULT_ADMIN_USER})
+  --admin-password PASS    its password (default ${DEFAULT_ADMIN_PASSWORD}; or env VEEAM_EM_EMULATOR_ADMIN_PASSWORD)
+  --seed FILE              initial state as JSON (default: the bundled seed)
+  --task-duration MS       how long tasks stay Running (default 1000)
+  --session-timeout S      idle seconds before a session expires (default 900)
+  --tls                    serve HTTPS with a self-signed certificate, written to a file whose path is printed
+  --tls-dir DIR            where to write that certificate (default: the system's temp directory)
+${Object.entries(FAULT_FLAGS)
+  .map(([flag, key]) => `  --${flag.padEnd(24)} fault: ${key} (default ${NO_FAULTS[key]})`)
+  .join("\n")}
+  --quiet                  do not log requests
+  --help                   show this help
+`;
+
+function numberFlag(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(value)) throw new Error(`--${name} needs a number, got '${raw}'`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const faultOptions = Object.fromEntries(Object.keys(FAULT_FLAGS).map((flag) => [flag, { type: "string" as const }]));
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      "admin-user": { type: "string" },
+      "admin-password": { type: "string" },
+      seed: { type: "string" },
+      "task-duration": { type: "string" },
+      "session-timeout": { type: "string" },
+      tls: { type: "boolean" },
+      "tls-dir": { type: "string" },
+      quiet: { type: "boolean" },
+      help: { type: "boolean" },
+      ...faultOptions,
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const faults: Partial<FaultSettings> = {};
+  for (const [flag, key] of Object.entries(FAULT_FLAGS)) {
+    const raw = (values as Record<string, string | undefined>)[flag];
+    if (raw !== undefined) faults[key] = numberFlag(flag, raw, 0);
+  }
+  const host = values.host ?? "127.0.0.1";
+  const certificate = values.tls ? await createSelfSignedCertificate({ dir: values["tls-dir"], hostName: host }) : undefined;
+  const emulator = await startEmulator({
+    port: numberFlag("port", values.port, values.tls ? 9398 : 9399),
+    host,
+    adminUser: values["admin-user"],
+    adminPassword: values["admin-password"] ?? process.env.VEEAM_EM_EMULATOR_ADMIN_PASSWORD,
+    seed: values.seed,
+    taskDurationMs: numberFlag("task-duration", values["task-duration"], 1000),
+    sessionIdleTimeoutMs: numberFlag("session-timeout", values["session-timeout"], 900) * 1000,
+    tls: certificate,
+    faults,
+    log: values.quiet ? undefined : (line) => process.stdout.write(line + "\n"),
+  });
+  process.stdout.write(`EM emulator listening on ${emulator.url}\n`);
+  if (certificate) process.stdout.write(`TLS certificate (trust it as the CA file): ${certificate.certPath}\n`);
+  process.stdout.write(`Administrator logon: HTTP Basic as '${emulator.adminUser}'. Stop with Ctrl+C.\n`);
+
+  const stop = () => {
+    emulator.stop().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`veeam-em-emulator: ${(err as Error).message}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,147 @@
+/**
+ * EM's query filter language: conditions `Field<op>Value` with the operators ==, !=, <, >, <=, >=,
+ * joined by `;` (and) and `,` (or), where `;` binds tighter than `,`, and parentheses group.
+ * Values may be double-quoted; inside quotes a doubled quote `""` stands for one quote and a backslash is an
+ * ordinary character, so `"TECH\user"` means TECH\user. Spaces in an unquoted value are ignored, as EM does.
+ */
+export type Operator = "==" | "!=" | "<" | ">" | "<=" | ">=";
+
+export interface Condition {
+  kind: "condition";
+  field: string;
+  op: Operator;
+  value: string;
+}
+
+export interface Combination {
+  kind: "and" | "or";
+  parts: FilterNode[];
+}
+
+export type FilterNode = Condition | Combination;
+
+export class FilterSyntaxError extends Error {}
+
+const OPERATORS: Operator[] = ["==", "!=", "<=", ">=", "<", ">"];
+
+class Parser {
+  private pos = 0;
+  constructor(private readonly text: string) {}
+
+  parse(): FilterNode {
+    const node = this.parseOr();
+    if (this.pos < this.text.length) this.fail(`unexpected '${this.text[this.pos]}'`);
+    return node;
+  }
+
+  private fail(why: string): never {
+    throw new FilterSyntaxError(`Invalid filter '${this.text}' at position ${this.pos + 1}: ${why}`);
+  }
+
+  private parseOr(): FilterNode {
+    const parts = [this.parseAnd()];
+    while (this.text[this.pos] === ",") {
+      this.pos++;
+      parts.push(this.parseAnd());
+    }
+    return parts.length === 1 ? parts[0] : { kind: "or", parts };
+  }
+
+  private parseAnd(): FilterNode {
+    const parts = [this.parsePrimary()];
+    while (this.text[this.pos] === ";") {
+      this.pos++;
+      parts.push(this.parsePrimary());
+    }
+    return parts.length === 1 ? parts[0] : { kind: "and", parts };
+  }
+
+  private parsePrimary(): FilterNode {
+    if (this.text[this.pos] === "(") {
+      this.pos++;
+      const inner = this.parseOr();
+      if (this.text[this.pos] !== ")") this.fail("missing ')'");
+      this.pos++;
+      return inner;
+    }
+    return this.parseCondition();
+  }
+
+  private parseCondition(): Condition {
+    const fieldMatch = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(this.text.slice(this.pos));
+    if (!fieldMatch) this.fail("expected a field name");
+    const field = fieldMatch[0];
+    this.pos += field.length;
+    const op = OPERATORS.find((o) => this.text.startsWith(o, this.pos));
+    if (!op) this.fail(`expected an operator (${OPERATORS.join(" ")}) after '${field}'`);
+    this.pos += op.length;
+    return { kind: "condition", field, op, value: this.parseValue() };
+  }
+
+  private parseValue(): string {
+    if (this.text[this.pos] !== '"') {
+      const m = /^[^;,()"]*/.exec(this.text.slice(this.pos)) as RegExpExecArray;
+      this.pos += m[0].length;
+      return m[0].replace(/ /g, "");
+    }
+    this.pos++;
+    let value = "";
+    while (this.pos < this.text.length) {
+      const ch = this.text[this.pos];
+      if (ch === '"' && this.text[this.pos + 1] === '"') {
+        value += '"';
+        this.pos += 2;
+      } else if (ch === '"') {
+        this.pos++;
+        return value;
+      } else {
+        value += ch;
+        this.pos++;
+      }
+    }
+    this.fail("unterminated quoted value");
+  }
+}
+
+export function parseFilter(text: string): FilterNode {
+  return new Parser(text).parse();
+}
+
+export type FieldValue = string | number | boolean | undefined;
+
+function compare(actual: FieldValue, op: Operator, expected: string): boolean {
+  if (actual === undefined) return op === "!=";
+  let order: number;
+  if (typeof actual === "number") {
+    const n = Number(expected);
+    if (expected.trim() === "" || Number.isNaN(n)) throw new FilterSyntaxError(`'${expected}' is not a number`);
+    order = actual - n;
+  } else if (typeof actual === "boolean") {
+    const lowered = expected.toLowerCase();
+    if (lowered !== "true" && lowered !== "false") throw new FilterSyntaxError(`'${expected}' is not a boolean (true or false)`);
+    order = Number(actual) - Number(lowered === "true");
+  } else {
+    // Names in EM (Windows accounts, tenants) compare without regard to case.
+    order = actual.localeCompare(expected, "en", { sensitivity: "accent" });
+  }
+  switch (op) {
+    case "==": return order === 0;
+    case "!=": return order !== 0;
+    case "<": return order < 0;
+    case ">": return order > 0;
+    case "<=": return order <= 0;
+    case ">=": return order >= 0;
+  }
+}
+
+/** Evaluates a filter against one object; `field` returns undefined for a field the object lacks, throws for an unknown one. */
+export function matches(node: FilterNode, field: (name: string) => FieldValue): boolean {
+  switch (node.kind) {
+    case "and":
+      return node.parts.every((p) => matches(p, field));
+    case "or":
+      return node.parts.some((p) => matches(p, field));
+    case "condition":
+      return compare(field(node.field), node.op, node.value);
+  }
+}

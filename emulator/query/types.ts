@@ -1,0 +1,74 @@
+import type { EmState, Session, Subtenant, Tenant } from "../model";
+import { subtenantEntity, subtenantReference, tenantEntity, tenantReference, tenantUid } from "../representations/cloud";
+import type { Element } from "../wire/tree";
+import type { FieldValue } from "./filter";
+
+/** One query type: its objects, its filter and sort fields, and how its results are represented. */
+export interface QueryType<T> {
+  name: string;
+  /** The objects a session may see. */
+  items(state: EmState, session: Session): T[];
+  /** Filter and sort fields by lower-cased name. */
+  fields: Record<string, (item: T, state: EmState) => FieldValue>;
+  reference(api: string, item: T, state: EmState): Element;
+  entity(api: string, item: T, state: EmState): Element;
+  /** How entities are wrapped: EM puts CloudTenant under <Entities>, CloudSubtenant under <Resources>. */
+  entitiesElement: "Entities" | "Resources";
+  entitiesList: string;
+}
+
+const serverOf = (state: EmState, tenant: Tenant | undefined) => state.backupServers.find((s) => s.id === tenant?.backupServerId);
+const tenantOf = (state: EmState, subtenant: Subtenant) => state.tenants.find((t) => t.id === subtenant.tenantId) as Tenant;
+
+/** Fields of GET /query?type=CloudTenant as EM's reference lists them. */
+const cloudTenant: QueryType<Tenant> = {
+  name: "CloudTenant",
+  items: (state, session) => (session.kind === "admin" ? state.tenants : state.tenants.filter((t) => t.id === session.tenantId)),
+  fields: {
+    uid: (t) => tenantUid(t.id),
+    name: (t) => t.name,
+    enabled: (t) => t.enabled,
+    backupserveruid: (t) => `urn:veeam:BackupServer:${t.backupServerId}`,
+    backupservername: (t, state) => serverOf(state, t)?.name,
+    type: (t) => t.type,
+  },
+  reference: (api, t, state) => tenantReference(api, t, state.backupServers),
+  entity: (api, t, state) => tenantEntity(api, t, state.backupServers),
+  entitiesElement: "Entities",
+  entitiesList: "CloudTenants",
+};
+
+/** Fields of GET /query?type=CloudSubtenant as EM's reference lists them (UID is the plain subtenant id). */
+const cloudSubtenant: QueryType<Subtenant> = {
+  name: "CloudSubtenant",
+  items: (state, session) => (session.kind === "admin" ? state.subtenants : state.subtenants.filter((s) => s.tenantId === session.tenantId)),
+  fields: {
+    uid: (s) => s.id,
+    name: (s) => s.name,
+    cloudtenantuid: (s) => tenantUid(s.tenantId),
+    cloudtenantname: (s, state) => tenantOf(state, s).name,
+    disabled: (s) => !s.enabled,
+    unlimited: (s) => s.quota.unlimited,
+    quota: (s) => s.quota.quotaMb,
+    usedquota: (s) => s.quota.usedQuotaMb,
+    backupresourceid: (s) => s.quota.tenantResourceId,
+    backupserveruid: (s, state) => `urn:veeam:BackupServer:${tenantOf(state, s).backupServerId}`,
+    backupservername: (s, state) => serverOf(state, tenantOf(state, s))?.name,
+  },
+  reference: (api, s, state) => subtenantReference(api, s, tenantOf(state, s)),
+  entity: (api, s, state) => subtenantEntity(api, s, tenantOf(state, s), state.backupServers),
+  entitiesElement: "Resources",
+  entitiesList: "CloudSubtenants",
+};
+
+export const QUERY_TYPES: Array<QueryType<Tenant> | QueryType<Subtenant>> = [cloudTenant, cloudSubtenant];
+
+/** Query types EM documents that the emulator does not implement (answered 501 rather than 400). */
+export const UNIMPLEMENTED_QUERY_TYPES = [
+  "AgentBackupJob", "AgentProtectionGroup", "AgentRestorePoint", "Backup", "BackupFile", "BackupJobSession", "BackupServer", "BackupTaskSession",
+  "CdpPolicy", "CdpReplica", "CdpReplicaSession", "CdpReplicaTaskSession", "CloudGateway", "CloudGatewayPool", "CloudFailoverPlan",
+  "CloudFailoverSession", "CloudHardwarePlan", "CloudPublicIpAddress", "CloudReplica", "CloudVmReplicaPoint", "Credentials", "DiscoveredComputer",
+  "FailoverPlan", "FileServer", "HierarchyRoot", "Job", "ManagedServer", "NasJob", "NasObject", "ObjectInJob", "Passwords", "Replica",
+  "ReplicaJobSession", "ReplicaTaskSession", "Repository", "RestorePoint", "RestoreSession", "Task", "vAppReplicaPoint", "vAppRestorePoint",
+  "VCloudOrganizationConfig", "VlanConfiguration", "VmReplicaPoint", "VmRestorePoint", "VsphereSelfServiceConfig", "WanAccelerator",
+];

@@ -1,0 +1,26 @@
+import { EmError, requireSession, type RequestContext } from "../http/context";
+import type { Router } from "../http/router";
+import type { Task } from "../model";
+import { taskRepresentation } from "../representations/task";
+import { wrappedList } from "../wire/tree";
+
+/** EM shows a task only within the logon session that started it. */
+function ownTask(ctx: RequestContext): Task {
+  const session = requireSession(ctx);
+  const task = ctx.store.tasks.get(ctx.params.taskId);
+  if (!task || task.sessionId !== session.id) throw new EmError(404, `Task '${ctx.params.taskId}' was not found in this logon session`);
+  return task;
+}
+
+export function registerTaskRoutes(router: Router): void {
+  router.add("GET", "/tasks", (ctx) => {
+    const session = requireSession(ctx);
+    const tasks = [...ctx.store.tasks.values()].filter((t) => t.sessionId === session.id);
+    return { status: 200, body: wrappedList("Tasks", "Tasks", tasks.map((t) => taskRepresentation(ctx.apiUrl, t))) };
+  });
+  router.add("GET", "/tasks/:taskId", (ctx) => ({ status: 200, body: taskRepresentation(ctx.apiUrl, ownTask(ctx)) }));
+  router.add("DELETE", "/tasks/:taskId", (ctx) => {
+    ctx.store.cancelTask(ownTask(ctx).id);
+    return { status: 204 };
+  });
+}
