@@ -186,10 +186,35 @@ function decodeJsonFields(object: Record<string, unknown>, fields: FieldSpec[], 
   return out;
 }
 
+/**
+ * EM's reference pages indent their JSON examples with no-break spaces; they are accepted as white space
+ * between tokens (never inside strings), so those examples work as written.
+ */
+function foldNoBreakSpaces(text: string): string {
+  let out = "";
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === "\\") {
+        out += ch + (text[i + 1] ?? "");
+        i++;
+        continue;
+      }
+      if (ch === '"') inString = false;
+      out += ch;
+    } else {
+      if (ch === '"') inString = true;
+      out += ch === "\u00a0" ? " " : ch;
+    }
+  }
+  return out;
+}
+
 export function decodeJson(body: string, spec: BodySpec): Decoded {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body);
+    parsed = JSON.parse(foldNoBreakSpaces(body));
   } catch (err) {
     throw new BodyError(`The request body is not valid JSON: ${(err as Error).message}`);
   }

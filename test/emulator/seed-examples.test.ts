@@ -1,0 +1,124 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { startEmulator, type Emulator } from "../../emulator/server";
+import { SEED_SESSION, send, waitForTask, xml } from "../support/http";
+
+const FIXTURES = path.join(__dirname, "..", "..", "..", "test", "fixtures", "seed-examples");
+const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), "utf8");
+const session = { "X-RestSvcSessionId": SEED_SESSION };
+const links = (entity: { Links: { Link: Array<Record<string, string>> } }) => entity.Links.Link.map((l) => `${l["@Rel"]} ${l["@Type"] ?? ""}`.trim());
+
+/** Every request example of the reference pages the project starts from, sent as written to a fresh emulator. */
+describe("emulator: the reference pages' examples, sent as written", () => {
+  let em: Emulator;
+  beforeEach(async () => {
+    em = await startEmulator({ taskDurationMs: 20 });
+  });
+  afterEach(() => em.stop());
+
+  it("standalone tenant logon: 201, a session header and a LogonSession linking to CloudConnectService", async () => {
+    const res = await send(em.url, "sessionMngr/?v=latest", { method: "POST", headers: { "Content-Type": "application/xml" }, body: fixture("tenant-logon.xml") });
+    expect(res.status).to.equal(201);
+    expect(res.headers["x-restsvcsessionid"]).to.be.a("string").and.not.equal("");
+    const logon = xml(res.body).LogonSession;
+    expect(logon["@Type"]).to.equal("LogonSession");
+    expect(links(logon)).to.deep.equal(["Up EnterpriseManager", "Down CloudConnectService", "Delete LogonSession"]);
+    expect(logon.Links.Link[1]["@Href"]).to.equal(`${em.url}cloud`);
+    expect(logon.SessionId).to.match(/^[0-9a-f-]{36}$/);
+    expect(logon["@Href"]).to.equal(`${em.url}logonSessions/${logon.SessionId}`);
+
+    const cloud = await send(em.url, "cloud", { headers: { "X-RestSvcSessionId": res.headers["x-restsvcsessionid"] as string } });
+    expect(cloud.status).to.equal(200);
+    expect(links(xml(cloud.body).CloudConnectService)).to.deep.equal([
+      "Up LogonSession",
+      "Down CloudFailoverPlanReferenceList",
+      "Down CloudVmReplicaPointReferenceList",
+      "Down CloudReplicaReferenceList",
+      "Down CloudFailoverPlanList",
+      "Down CloudVmReplicaPointList",
+      "Down CloudReplicaList",
+    ]);
+  });
+
+  it("vCD organization logon: 201 with the tenant's links", async () => {
+    const res = await send(em.url, "sessionMngr/?v=latest", { method: "POST", headers: { "Content-Type": "application/xml" }, body: fixture("vcd-logon.xml") });
+    expect(res.status).to.equal(201);
+    expect(links(xml(res.body).LogonSession)).to.deep.equal(["Up EnterpriseManager", "Down CloudConnectService", "Delete LogonSession"]);
+  });
+
+  it("POST /sessionMngr/?v=v1_2 with the example's session header: 201 and the administrator's LogonSession", async () => {
+    const res = await send(em.url, "sessionMngr/?v=v1_2", { method: "POST", headers: session });
+    expect(res.status).to.equal(201);
+    expect(res.headers["content-type"]).to.match(/^application\/xml/);
+    const logon = xml(res.body).LogonSession;
+    const rels = links(logon);
+    expect(rels).to.have.length(47);
+    expect(rels[0]).to.equal("Up EnterpriseManager");
+    expect(rels).to.include.members(["Down QueryService", "Down EnterpriseSecuritySettings", "Down TaskList", "Down CloudConnectService", "Create"]);
+    expect(rels[rels.length - 1]).to.equal("Delete LogonSession");
+    expect(logon.UserName).to.equal("SRV36\\Administrator");
+  });
+
+  it("GET /query?type=CloudTenant with the example's filter and sort: the two AD tenants of 172.24.31.67, as entities", async () => {
+    const res = await send(em.url, 'query?type=CloudTenant&format=Entities&sortAsc=name&filter=BackupServerName=="172.24.31.67";Type==ActiveDirectory', { headers: session });
+    expect(res.status).to.equal(200);
+    const result = xml(res.body).QueryResult;
+    const tenants = result.Entities.CloudTenants.CloudTenant;
+    expect(tenants.map((t: Record<string, string>) => t["@Name"])).to.deep.equal(["tech\\john.smith", "tech\\william.fox"]);
+    expect(tenants[0]["@UID"]).to.equal("urn:veeam:CloudTenant:9c3aad22-3d96-43fe-ab25-6e1800b0dda0");
+    expect(links(tenants[0])).to.deep.equal([
+      "Up BackupServerReference",
+      "Alternate CloudTenantReference",
+      "Edit CloudTenantReference",
+      "Down CloudTenantResourceList",
+      "Create CloudTenantResource",
+      "Delete",
+      "Related FreeLicenseCounters",
+    ]);
+    const quota = tenants[0].Resources.CloudTenantResource[0].RepositoryQuota;
+    expect(quota).to.include({ DisplayName: "AD User Cloud Repository", Quota: "30720", UsedQuota: "0" });
+    expect(tenants[0].TenantType.ADTenantType.Account).to.equal("tech\\john.smith");
+    expect(result.PagingInfo).to.include({ "@PagesCount": "1", "@PageSize": "100", "@PageNum": "1" });
+    expect(result.PagingInfo.Links.Link.map((l: Record<string, string>) => l["@Rel"])).to.deep.equal(["First", "Last"]);
+    expect(result.PagingInfo.Links.Link[0]["@Href"]).to.equal(
+      `${em.url}query?type=CloudTenant&format=Entities&sortAsc=name&filter=BackupServerName=="172.24.31.67";Type==ActiveDirectory&pageSize=100&page=1`,
+    );
+  });
+
+  for (const format of ["xml", "json"] as const) {
+    it(`POST /cloud/tenants/{ID}/subtenants (${format.toUpperCase()} example): 202 with a Running AddCloudSubtenant task that finishes with Success="true"`, async () => {
+      const res = await send(em.url, "cloud/tenants/28ddf9b9-12fa-431a-a34c-a327f05c3920/subtenants", {
+        method: "POST",
+        headers: { ...session, "Content-Type": `application/${format}` },
+        body: fixture(`subtenant-create.${format}`),
+      });
+      expect(res.status, res.body).to.equal(202);
+      const task = format === "xml" ? xml(res.body).Task : JSON.parse(res.body);
+      expect(task.State).to.equal("Running");
+      expect(task.Operation).to.equal("AddCloudSubtenant");
+      expect(task.TaskId).to.equal("task-1");
+      expect(await waitForTask(em.url, SEED_SESSION, "task-1")).to.deep.equal({ success: true, message: "Ok" });
+      const created = em.store.state.subtenants.find((s) => s.name === "ABC Company User 02");
+      expect(created).to.deep.include({ description: "ABC Company Laptop User", enabled: true, password: "12345678" });
+      expect(created?.quota).to.deep.include({ unlimited: true, displayName: "User1Quota", tenantResourceId: "11c59670-23df-448c-a4b3-74c42669633e" });
+    });
+  }
+
+  const accountExamples: Array<[string, string, string]> = [
+    ["account-create-restore-operator.xml", "application/xml", "VEEAM\\User"],
+    ["account-create-scoped.xml", "application/xml", "TECH\\william.fox"],
+    ["account-create-scoped.json", "application/json", "TECH\\william.fox"],
+  ];
+  for (const [file, contentType, accountName] of accountExamples) {
+    it(`POST /security/accounts (${file}): 201 with no body, and the account holds the Restore Operator role`, async () => {
+      const res = await send(em.url, "security/accounts", { method: "POST", headers: { ...session, "Content-Type": contentType }, body: fixture(file) });
+      expect(res.status, res.body).to.equal(201);
+      expect(res.body).to.equal("");
+      const account = em.store.state.accounts.find((a) => a.name === accountName);
+      expect(account?.type).to.equal("User");
+      expect(account?.roleIds).to.deep.equal(["f84a8b62-49b8-4d0c-b25b-92321b52bab6"]);
+      expect(res.headers.location).to.equal(`${em.url}security/accounts/${account?.id}`);
+    });
+  }
+});
