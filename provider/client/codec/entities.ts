@@ -1,0 +1,333 @@
+/** EM response bodies → typed, JSON-safe objects, the same whichever wire format they came in. */
+import { bool, findLink, idFromUid, items, lastSegment, links, type Link, num, obj, str, type Node } from "./read";
+
+export type TenantType = "Standalone" | "ActiveDirectory" | "vCD";
+
+export interface CloudTenantResource {
+  id: string;
+  displayName: string;
+  repositoryUid: string;
+  wanAcceleratorUid?: string;
+  quotaMb: number;
+  usedQuotaMb: number;
+}
+
+export interface CloudTenant {
+  id: string;
+  uid: string;
+  name: string;
+  description: string;
+  enabled: boolean;
+  type: TenantType;
+  backupServerName: string;
+  resources: CloudTenantResource[];
+}
+
+export interface CloudSubtenantQuota {
+  unlimited: boolean;
+  displayName: string;
+  tenantResourceId: string;
+  quotaMb: number;
+  usedQuotaMb: number;
+  quotaId?: string;
+}
+
+export interface CloudSubtenant {
+  id: string;
+  tenantId: string;
+  tenantName: string;
+  name: string;
+  description: string;
+  enabled: boolean;
+  quota: CloudSubtenantQuota;
+}
+
+export interface EntityRef {
+  id: string;
+  uid: string;
+  name: string;
+  type: string;
+  href: string;
+}
+
+export interface EnterpriseAccount {
+  id: string;
+  uid: string;
+  name: string;
+  accountType: string;
+  allowRestoreAllVms: boolean;
+  flrSettings?: { flrInplaceOnly: boolean; flrExtentionRestrictions?: string };
+  sqlSettings?: { denyInPlaceRestore: boolean };
+}
+
+export interface AccountRole {
+  /** The role's GUID (last segment of the item's Href; equals the GUID of the role's UID). */
+  roleId: string;
+  roleName: string;
+}
+
+export interface AccountScope {
+  id: string;
+  name: string;
+  hierarchyRootName: string;
+  platform: string;
+  hierarchyObjectType: string;
+  state: string;
+}
+
+export interface EnterpriseRole {
+  id: string;
+  uid: string;
+  name: string;
+}
+
+export type TaskState = "Running" | "OperationFinished" | "Finished" | string;
+
+export interface Task {
+  taskId: string;
+  state: TaskState;
+  operation: string;
+  href: string;
+  /** Present once EM reports a Result. */
+  success?: boolean;
+  message?: string;
+}
+
+export interface LogonSession {
+  sessionId: string;
+  userName: string;
+  href: string;
+  /** The logout URL (Rel="Delete"). */
+  deleteHref?: string;
+}
+
+export interface PagingInfo {
+  pageNum: number;
+  pageSize: number;
+  pagesCount: number;
+  next?: string;
+  first?: string;
+  last?: string;
+}
+
+export interface QueryPage {
+  refs: EntityRef[];
+  /** Raw entities (under Entities/<Plural> or Resources/<Plural>). */
+  entities: Node[];
+  paging?: PagingInfo;
+}
+
+export interface EmErrorBody {
+  message?: string;
+  statusCode?: number;
+}
+
+/** Thrown by a reader when a body lacks what it must have; the transport turns it into an EmApiError. */
+export class ShapeError extends Error {}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined || value === "") throw new ShapeError(`missing ${what}`);
+  return value;
+}
+
+export function parseEntityRef(n: Node): EntityRef {
+  const uid = str(n.UID) ?? str(n.Uid) ?? "";
+  const href = str(n.Href) ?? "";
+  return { id: idFromUid(uid) || lastSegment(href) || "", uid, name: str(n.Name) ?? "", type: str(n.Type) ?? "", href };
+}
+
+export function parseEntityReferences(body: unknown): EntityRef[] {
+  return items(body, "Ref", "Refs").map(parseEntityRef);
+}
+
+function tenantType(value: unknown): TenantType {
+  if (typeof value === "string") {
+    const v = value.toLowerCase();
+    return v === "activedirectory" ? "ActiveDirectory" : v === "vcd" ? "vCD" : "Standalone";
+  }
+  const t = obj(value);
+  if (t) {
+    if (obj(t.ADTenantType) || obj(t.ActiveDirectoryTenant)) return "ActiveDirectory";
+    if (obj(t.vCloudTenant) || obj(t.VCloudTenant)) return "vCD";
+  }
+  return "Standalone";
+}
+
+export function parseCloudTenantResource(n: Node): CloudTenantResource {
+  const q = obj(n.RepositoryQuota) ?? {};
+  const r: CloudTenantResource = {
+    id: str(n.Id) ?? lastSegment(str(n.Href)) ?? "",
+    displayName: str(q.DisplayName) ?? "",
+    repositoryUid: str(q.RepositoryUid) ?? "",
+    quotaMb: num(q.Quota) ?? num(q.QuotaMb) ?? 0,
+    usedQuotaMb: num(q.UsedQuota) ?? num(q.UsedQuotaMb) ?? 0,
+  };
+  const wan = str(q.WanAcceleratorUid);
+  if (wan) r.wanAcceleratorUid = wan;
+  return r;
+}
+
+export function parseCloudTenant(n: Node): CloudTenant {
+  const uid = str(n.UID) ?? "";
+  const id = idFromUid(uid) || lastSegment(str(n.Href)) || "";
+  return {
+    id: need(id, "CloudTenant UID"),
+    uid: uid || `urn:veeam:CloudTenant:${id}`,
+    name: str(n.Name) ?? "",
+    description: str(n.Description) ?? "",
+    enabled: bool(n.Enabled) ?? true,
+    type: tenantType(n.TenantType),
+    backupServerName: findLink(n, "Up", "BackupServerReference")?.name ?? findLink(n, "Up")?.name ?? "",
+    resources: items(n.Resources, "CloudTenantResource", "CloudTenantResources").map(parseCloudTenantResource),
+  };
+}
+
+const TENANT_IN_PATH = /\/cloud\/tenants\/([^/?#]+)/i;
+
+export function parseCloudSubtenant(n: Node, fallbackTenantId?: string): CloudSubtenant {
+  const href = str(n.Href);
+  const id = str(n.Id) ?? str(n.UID) ?? lastSegment(href);
+  const up: Link | undefined = findLink(n, "Up", "CloudTenant") ?? links(n).find((l) => l.rel === "Up" && TENANT_IN_PATH.test(l.href));
+  const tenantId = (up && TENANT_IN_PATH.exec(up.href)?.[1]) ?? (href && TENANT_IN_PATH.exec(href)?.[1]) ?? fallbackTenantId;
+  const q = obj(n.RepositoryQuota) ?? {};
+  const quota: CloudSubtenantQuota = {
+    unlimited: bool(q.Unlimited) ?? false,
+    displayName: str(q.DisplayName) ?? "",
+    tenantResourceId: str(q.TenantResourceId) ?? "",
+    quotaMb: num(q.QuotaMb) ?? 0,
+    usedQuotaMb: num(q.UsedQuotaMb) ?? 0,
+  };
+  const quotaId = str(q.QuotaId);
+  if (quotaId) quota.quotaId = quotaId;
+  return {
+    id: need(id, "CloudSubtenant Id"),
+    tenantId: need(tenantId, "the CloudSubtenant's tenant (Up link of Type CloudTenant)"),
+    tenantName: up?.name ?? "",
+    name: str(n.Name) ?? "",
+    description: str(n.Description) ?? "",
+    enabled: bool(n.Enabled) ?? true,
+    quota,
+  };
+}
+
+export function parseCloudSubtenants(body: unknown, fallbackTenantId?: string): CloudSubtenant[] {
+  return items(body, "CloudSubtenant", "CloudSubtenants").map((n) => parseCloudSubtenant(n, fallbackTenantId));
+}
+
+export function parseEnterpriseAccount(n: Node): EnterpriseAccount {
+  const uid = str(n.UID) ?? "";
+  const id = idFromUid(uid) || lastSegment(str(n.Href)) || "";
+  const account: EnterpriseAccount = {
+    id: need(id, "EnterpriseAccount UID"),
+    uid: uid || `urn:veeam:EnterpriseAccount:${id}`,
+    name: str(n.Name) ?? "",
+    accountType: str(n.AccountType) ?? "",
+    allowRestoreAllVms: bool(n.AllowRestoreAllVms) ?? false,
+  };
+  const flr = obj(n.FlrSettings);
+  if (flr) {
+    account.flrSettings = { flrInplaceOnly: bool(flr.FlrInplaceOnly) ?? false };
+    const ext = str(flr.FlrExtentionRestrictions);
+    if (ext) account.flrSettings.flrExtentionRestrictions = ext;
+  }
+  const sql = obj(n.SqlSettings);
+  if (sql) account.sqlSettings = { denyInPlaceRestore: bool(sql.DenyInPlaceRestore) ?? false };
+  return account;
+}
+
+export function parseAccountRoles(body: unknown): AccountRole[] {
+  return items(body, "EnterpriseAccountInRole", "EnterpriseAccountInRoles", "EnterpriseAccountInRoleList").map((n) => {
+    const href = str(n.Href) ?? findLink(n, "Delete")?.href;
+    return { roleId: need(lastSegment(href), "EnterpriseAccountInRole Href"), roleName: str(n.RoleName) ?? "" };
+  });
+}
+
+export function parseAccountScopes(body: unknown): AccountScope[] {
+  return items(body, "EnterpriseAccountHierarchyScope", "EnterpriseAccountHierarchyScopes").map((n) => ({
+    id: need(lastSegment(str(n.Href) ?? findLink(n, "Delete")?.href), "EnterpriseAccountHierarchyScope Href"),
+    name: str(n.Name) ?? "",
+    hierarchyRootName: str(n.HierarchyRootName) ?? "",
+    platform: str(n.Platform) ?? "",
+    hierarchyObjectType: str(n.HierarchyObjectType) ?? "",
+    state: str(n.State) ?? "",
+  }));
+}
+
+export function parseRoles(body: unknown): EnterpriseRole[] {
+  return parseEntityReferences(body).map((r) => ({ id: r.id, uid: r.uid, name: r.name }));
+}
+
+export function parseTask(body: unknown): Task {
+  const n = obj(body);
+  if (!n) throw new ShapeError("not a Task");
+  const result = obj(n.Result);
+  const task: Task = {
+    taskId: need(str(n.TaskId), "Task TaskId"),
+    state: need(str(n.State), "Task State"),
+    operation: str(n.Operation) ?? "",
+    href: str(n.Href) ?? findLink(n, "Delete")?.href ?? "",
+  };
+  if (result) {
+    const success = bool(result.Success);
+    if (success !== undefined) task.success = success;
+    const message = str(result.Message);
+    if (message !== undefined) task.message = message;
+  }
+  return task;
+}
+
+export function parseLogonSession(body: unknown): LogonSession {
+  const n = obj(body);
+  if (!n) throw new ShapeError("not a LogonSession");
+  const sessionId = str(n.SessionId) ?? lastSegment(str(n.Href));
+  return {
+    sessionId: need(sessionId, "LogonSession SessionId"),
+    userName: str(n.UserName) ?? "",
+    href: str(n.Href) ?? "",
+    deleteHref: findLink(n, "Delete")?.href,
+  };
+}
+
+export function parsePagingInfo(value: unknown): PagingInfo | undefined {
+  const p = obj(value);
+  if (!p) return undefined;
+  const fix = (h: string | undefined) => h?.replace(/&amp;/g, "&");
+  return {
+    pageNum: num(p.PageNum) ?? 1,
+    pageSize: num(p.PageSize) ?? 0,
+    pagesCount: num(p.PagesCount) ?? 1,
+    first: fix(findLink(p, "First")?.href),
+    next: fix(findLink(p, "Next")?.href),
+    last: fix(findLink(p, "Last")?.href),
+  };
+}
+
+/** QueryResult: Refs/Ref, Entities/<Plural>/<Entity> or Resources/<Plural>/<Entity>, then PagingInfo. */
+export function parseQueryResult(body: unknown, entity?: { singular: string; plural: string }): QueryPage {
+  const n = obj(body);
+  if (!n) throw new ShapeError("not a QueryResult");
+  const refs = n.Refs !== undefined ? parseEntityReferences(n.Refs) : [];
+  let entities: Node[] = [];
+  if (entity) {
+    for (const container of [n.Entities, n.Resources]) {
+      const c = obj(container);
+      if (c && (entity.plural in c || entity.singular in c)) {
+        entities = items(c, entity.plural, entity.singular);
+        break;
+      }
+    }
+  }
+  return { refs, entities, paging: parsePagingInfo(n.PagingInfo) };
+}
+
+/** EM's Error body (undocumented): attributes or child elements Message/StatusCode, or JSON properties. */
+export function parseErrorBody(body: unknown): EmErrorBody {
+  const n = obj(body);
+  if (!n) return typeof body === "string" && body.trim() ? { message: body.trim() } : {};
+  const out: EmErrorBody = {};
+  const message = str(n.Message) ?? str(n.message) ?? str(n._text);
+  if (message) out.message = message;
+  const code = num(n.StatusCode) ?? num(n.statusCode);
+  if (code !== undefined) out.statusCode = code;
+  return out;
+}

@@ -1,0 +1,49 @@
+import type { WireFormat } from "../settings";
+import type { Element } from "./element";
+import { writeJson } from "./json";
+import { parseXml } from "./xml";
+
+export * from "./element";
+export * from "./entities";
+export * from "./specs";
+export { escapeXmlText, parseXml, writeXml, LIST_ITEMS } from "./xml";
+export { writeJson } from "./json";
+export { items, str, bool, num, obj, links, findLink, type Node, type Link } from "./read";
+
+import { writeXml } from "./xml";
+
+export function encodeBody(el: Element, format: WireFormat): string {
+  return format === "json" ? writeJson(el) : writeXml(el);
+}
+
+export function contentType(format: WireFormat): string {
+  return format === "json" ? "application/json" : "application/xml";
+}
+
+export interface DecodedBody {
+  format: WireFormat;
+  /** The XML root element's name (JSON has none). */
+  root?: string;
+  body: unknown;
+}
+
+/**
+ * Parses a response body by its content (EM answers XML unless asked for JSON; a proxy may answer HTML or
+ * plain text). Throws Error with a short, body-free reason when the text is neither well-formed XML nor JSON.
+ */
+export function decodeBody(text: string): DecodedBody {
+  const t = text.replace(/^\uFEFF/, "").trim();
+  if (t === "") throw new Error("the body is empty");
+  if (t.startsWith("<")) {
+    const { root, body } = parseXml(t);
+    return { format: "xml", root, body };
+  }
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      return { format: "json", body: JSON.parse(t) as unknown };
+    } catch (err) {
+      throw new Error(`malformed JSON (${(err as Error).message})`);
+    }
+  }
+  throw new Error("the body is neither XML nor JSON");
+}

@@ -1,0 +1,142 @@
+/**
+ * Errors of the EM client. Every message is built from plain strings the client chose (method, path, status,
+ * EM's message, a hint); no error ever holds a request's headers, body, credentials or session token, and raw
+ * transport errors (whose config holds headers) are never attached or rethrown.
+ */
+
+export type EmErrorKind =
+  /** EM answered with an unexpected HTTP status. */
+  | "http"
+  /** Logon refused (401 on POST /sessionMngr). */
+  | "auth"
+  /** No answer: connection refused, reset, DNS failure, timeout. */
+  | "network"
+  /** The TLS handshake failed (certificate not trusted, wrong host name…). */
+  | "tls"
+  /** EM answered, but the body is not the XML/JSON expected. */
+  | "parse";
+
+export interface EmApiErrorDetails {
+  kind: EmErrorKind;
+  method: string;
+  /** Path and query below EM's base URL, e.g. /cloud/tenants/…/subtenants. */
+  path: string;
+  status?: number;
+  /** EM's own message (from its Error body) or the network error's description. */
+  emMessage?: string;
+  /** What the user can do about it. */
+  hint?: string;
+  /** Network or TLS error code, e.g. ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT. */
+  code?: string;
+  /** EM's Retry-After (429/503), in milliseconds. */
+  retryAfterMs?: number;
+}
+
+export class EmApiError extends Error {
+  readonly kind: EmErrorKind;
+  readonly method: string;
+  readonly path: string;
+  readonly status?: number;
+  readonly emMessage?: string;
+  readonly hint?: string;
+  readonly code?: string;
+  readonly retryAfterMs?: number;
+
+  constructor(details: EmApiErrorDetails, message?: string) {
+    super(message ?? EmApiError.describe(details));
+    this.name = "EmApiError";
+    this.kind = details.kind;
+    this.method = details.method;
+    this.path = details.path;
+    this.status = details.status;
+    this.emMessage = details.emMessage;
+    this.hint = details.hint;
+    this.code = details.code;
+    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+  }
+
+  static describe(d: EmApiErrorDetails): string {
+    const what = d.status !== undefined ? `HTTP ${d.status}` : d.code ? d.code : d.kind;
+    let text = `EM API ${d.method} ${d.path} failed: ${what}`;
+    if (d.emMessage) text += `: ${d.emMessage}`;
+    if (d.hint) text += `. ${d.hint}`;
+    return text;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, kind: this.kind, method: this.method, path: this.path, status: this.status, emMessage: this.emMessage, hint: this.hint, code: this.code };
+  }
+}
+
+/** An EM task finished with Result Success="false". */
+export class EmTaskFailedError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly emMessage: string,
+    readonly taskUrl: string,
+  ) {
+    super(`EM task ${operation} failed: ${emMessage || "(EM gave no message)"} (task ${taskUrl})`);
+    this.name = "EmTaskFailedError";
+  }
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, operation: this.operation, emMessage: this.emMessage, taskUrl: this.taskUrl };
+  }
+}
+
+/** An EM task did not reach State Finished in time. The operation may still complete on EM. */
+export class EmTaskTimeoutError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly waitedMs: number,
+    readonly taskUrl: string,
+    readonly lastState: string,
+  ) {
+    super(
+      `EM task ${operation} did not finish within ${waitedMs} ms (last state ${lastState}; task ${taskUrl}). ` +
+        "It may still complete on EM: check the object's state before retrying, or raise taskTimeoutMs.",
+    );
+    this.name = "EmTaskTimeoutError";
+  }
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, operation: this.operation, waitedMs: this.waitedMs, taskUrl: this.taskUrl, lastState: this.lastState };
+  }
+}
+
+/**
+ * EM forgot the task: tasks belong to the logon session that started them, and the session had to be renewed
+ * while waiting. The outcome is unknown; verify it by querying the object.
+ */
+export class EmTaskLostError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly taskUrl: string,
+  ) {
+    super(
+      `EM task ${operation} (${taskUrl}) can no longer be read: the logon session that started it expired and was renewed, ` +
+        "and EM shows tasks only to their own session. The outcome is unknown; query the object to verify it.",
+    );
+    this.name = "EmTaskLostError";
+  }
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, operation: this.operation, taskUrl: this.taskUrl };
+  }
+}
+
+/** Replaces known secrets in text. Secrets shorter than 3 characters are not matched (they would garble text). */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  add(secret: string | undefined): void {
+    if (secret && secret.length >= 3) this.secrets.add(secret);
+  }
+
+  apply(text: string): string;
+  apply(text: string | undefined): string | undefined;
+  apply(text: string | undefined): string | undefined {
+    if (text === undefined) return undefined;
+    let out = text;
+    // Longest first, so a secret containing another is replaced whole.
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join("***");
+    return out;
+  }
+}

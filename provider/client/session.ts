@@ -1,0 +1,135 @@
+/**
+ * The session seam: one logon shared by every request (concurrent first calls share one in-flight logon), the
+ * token sent as X-RestSvcSessionId, one renewal and one repeat when EM answers 401, and logout on close().
+ */
+import { loginSpec, parseLogonSession, ShapeError } from "./codec";
+import { EmApiError } from "./errors";
+import type { ResolvedSettings } from "./settings";
+import type { Transport, TransportRequest, TransportResponse } from "./transport";
+
+export const SESSION_HEADER = "X-RestSvcSessionId";
+
+interface ActiveSession {
+  token: string;
+  sessionId: string;
+  userName: string;
+  deleteHref?: string;
+  /** Increases with every logon; a task started under one generation is invisible to the next. */
+  generation: number;
+}
+
+export interface SessionRequestResult extends TransportResponse {
+  /** The session generation the (final) request was made with. */
+  generation: number;
+}
+
+export class SessionManager {
+  #current?: ActiveSession;
+  #pending?: Promise<ActiveSession>;
+  #generation = 0;
+  #logons = 0;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly settings: ResolvedSettings,
+    private readonly onProgress?: (msg: string) => void,
+  ) {}
+
+  /** How many logons this manager made (for diagnostics and tests). */
+  get logonCount(): number {
+    return this.#logons;
+  }
+
+  /** Generation of the current session (0 before the first logon). */
+  get generation(): number {
+    return this.#current?.generation ?? this.#generation;
+  }
+
+  /** The current session, logging on first if needed; concurrent callers share one logon. */
+  async ensure(): Promise<ActiveSession> {
+    if (this.#current) return this.#current;
+    if (!this.#pending) {
+      this.#pending = this.logon().finally(() => {
+        this.#pending = undefined;
+      });
+    }
+    return this.#pending;
+  }
+
+  /** Replaces a session EM rejected; callers that saw the same stale token share one renewal. */
+  private async renew(stale: ActiveSession): Promise<ActiveSession> {
+    if (this.#current === stale) this.#current = undefined;
+    return this.ensure();
+  }
+
+  private async logon(): Promise<ActiveSession> {
+    const c = this.settings.credentials;
+    const req: TransportRequest = {
+      method: "POST",
+      path: "/sessionMngr/",
+      query: { v: this.settings.apiVersion },
+      expect: [201],
+      logon: true,
+    };
+    if (c.kind === "admin") {
+      req.headers = { Authorization: "Basic " + Buffer.from(`${c.username}:${c.password}`, "utf8").toString("base64") };
+    } else if (c.kind === "tenant") {
+      req.body = loginSpec({ kind: "tenant", username: c.tenantName, password: c.password });
+    } else {
+      req.body = loginSpec({ kind: "vcd", organizationName: c.organization, login: c.login, password: c.password });
+    }
+    if (req.headers?.Authorization) this.transport.redactor.add(req.headers.Authorization.slice("Basic ".length));
+    const res = await this.transport.request(req);
+    const token = res.headers[SESSION_HEADER.toLowerCase()];
+    const path = "/sessionMngr/";
+    if (!token) {
+      throw new EmApiError({ kind: "parse", method: "POST", path, status: res.status, emMessage: `the logon answer has no ${SESSION_HEADER} header`, hint: "Check that the URL points at Veeam Backup Enterprise Manager's REST API" });
+    }
+    let body;
+    try {
+      body = parseLogonSession(res.body?.body);
+    } catch (err) {
+      if (!(err instanceof ShapeError)) throw err;
+      throw new EmApiError({ kind: "parse", method: "POST", path, status: res.status, emMessage: `the logon answer is not a LogonSession (${err.message})` });
+    }
+    this.transport.redactor.add(token);
+    this.#logons += 1;
+    this.#generation += 1;
+    const session: ActiveSession = { token, sessionId: body.sessionId, userName: body.userName, deleteHref: body.deleteHref, generation: this.#generation };
+    this.#current = session;
+    this.onProgress?.(`Logged on to EM as ${body.userName || "(unnamed user)"}`);
+    return session;
+  }
+
+  /** A request made with the session; on 401 the session is renewed once and the request repeated once. */
+  async request(req: TransportRequest): Promise<SessionRequestResult> {
+    let session = await this.ensure();
+    try {
+      const res = await this.transport.request(this.withToken(req, session));
+      return { ...res, generation: session.generation };
+    } catch (err) {
+      if (!(err instanceof EmApiError) || err.status !== 401) throw err;
+      this.onProgress?.("EM rejected the logon session (expired?); logging on again");
+      session = await this.renew(session);
+      const res = await this.transport.request(this.withToken(req, session));
+      return { ...res, generation: session.generation };
+    }
+  }
+
+  private withToken(req: TransportRequest, session: ActiveSession): TransportRequest {
+    return { ...req, headers: { ...req.headers, [SESSION_HEADER]: session.token } };
+  }
+
+  /** Logs out (DELETE of the LogonSession's Delete link); a session EM already forgot is fine. */
+  async close(): Promise<void> {
+    const session = this.#pending ? await this.#pending.catch(() => undefined) : this.#current;
+    this.#current = undefined;
+    if (!session) return;
+    const target = session.deleteHref ? { href: session.deleteHref } : { path: `/logonSessions/${encodeURIComponent(session.sessionId)}` };
+    try {
+      await this.transport.request({ method: "DELETE", ...target, expect: [204, 200], headers: { [SESSION_HEADER]: session.token } });
+    } catch (err) {
+      if (!(err instanceof EmApiError) || (err.status !== 401 && err.status !== 404)) throw err;
+    }
+  }
+}

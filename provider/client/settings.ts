@@ -1,0 +1,171 @@
+import { readFileSync } from "node:fs";
+
+/** How the client logs on to Enterprise Manager. */
+export type Credentials =
+  | { kind: "admin"; username: string; password: string }
+  | { kind: "tenant"; tenantName: string; password: string }
+  | { kind: "vcd"; organization: string; login: string; password: string };
+
+export type WireFormat = "xml" | "json";
+
+export interface RetrySettings {
+  /** Retries after the first attempt (only for requests that are safe to repeat). Default 4. */
+  retries?: number;
+  /** First backoff delay. Default 250 ms. */
+  minDelayMs?: number;
+  /** Largest backoff delay. Default 5000 ms. */
+  maxDelayMs?: number;
+  /** Largest Retry-After the client honours; a longer one is cut to this. Default 30000 ms. */
+  maxRetryAfterMs?: number;
+}
+
+export interface ConnectionSettings {
+  /** EM's REST base, e.g. https://em.example.com:9398/api/ (a URL without /api gets it appended). */
+  url: string;
+  credentials: Credentials;
+  /** The `v` of POST /sessionMngr/?v=…: "latest" (default) or e.g. "v1_7". */
+  apiVersion?: string;
+  /** Wire format of requests and responses: "xml" (default, EM's native) or "json". */
+  format?: WireFormat;
+  /** PEM file with the CA certificate(s) that signed EM's TLS certificate. */
+  caCertPath?: string;
+  /** Accept any TLS certificate. Off by default; a warning is emitted once when on. */
+  insecureSkipTlsVerify?: boolean;
+  /** Time limit of one HTTP request. Default 60000. */
+  requestTimeoutMs?: number;
+  /** Time limit of waiting for one EM task. Default 600000. */
+  taskTimeoutMs?: number;
+  retry?: RetrySettings;
+}
+
+/** Settings after validation and defaulting. */
+export interface ResolvedSettings {
+  /** Always ends in "/api/". */
+  baseUrl: string;
+  credentials: Credentials;
+  apiVersion: string;
+  format: WireFormat;
+  ca?: Buffer;
+  caCertPath?: string;
+  insecureSkipTlsVerify: boolean;
+  requestTimeoutMs: number;
+  taskTimeoutMs: number;
+  retry: Required<RetrySettings>;
+}
+
+export class EmSettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EmSettingsError";
+  }
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+export const DEFAULT_TASK_TIMEOUT_MS = 600_000;
+export const DEFAULT_RETRY: Required<RetrySettings> = { retries: 4, minDelayMs: 250, maxDelayMs: 5000, maxRetryAfterMs: 30_000 };
+
+function fail(field: string, problem: string, allowed: string): never {
+  throw new EmSettingsError(`Invalid EM connection setting '${field}': ${problem}. ${allowed}`);
+}
+
+function requireText(field: string, value: unknown): string {
+  if (typeof value !== "string" || value.trim() === "") fail(field, value === undefined ? "it is missing" : "it is empty or not a string", "A non-empty string is required.");
+  return value;
+}
+
+function requireSecret(field: string, value: unknown): string {
+  // The value itself is never echoed.
+  if (typeof value !== "string" || value === "") fail(field, value === undefined ? "it is missing" : "it is empty or not a string", "A non-empty string is required.");
+  return value;
+}
+
+function positiveInt(field: string, value: unknown, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || (!allowZero && value === 0)) {
+    fail(field, `got ${JSON.stringify(value)}`, `A whole number of milliseconds ${allowZero ? "of 0 or more" : "greater than 0"} is required.`);
+  }
+  return value;
+}
+
+/** Normalizes EM's base URL: http(s), no credentials, path ending in /api/. */
+export function normalizeBaseUrl(raw: unknown): string {
+  const text = requireText("url", raw).trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    fail("url", `'${text}' is not an absolute URL`, "Use e.g. https://em.example.com:9398/api/.");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") fail("url", `the scheme '${url.protocol.replace(/:$/, "")}' is not supported`, "Use https:// (EM listens on port 9398) or http://.");
+  if (url.username || url.password) fail("url", "it contains user credentials", "Put credentials in 'credentials', not in the URL.");
+  if (url.search || url.hash) fail("url", "it contains a query or fragment", "Use only scheme, host, port and path, e.g. https://em.example.com:9398/api/.");
+  let path = url.pathname.replace(/\/+$/, "");
+  if (!/\/api$/i.test(path)) path += "/api";
+  url.pathname = path + "/";
+  return url.toString();
+}
+
+function resolveCredentials(raw: unknown): Credentials {
+  if (raw === null || typeof raw !== "object") fail("credentials", "it is missing", "Give {kind: \"admin\", username, password}, {kind: \"tenant\", tenantName, password} or {kind: \"vcd\", organization, login, password}.");
+  const c = raw as Record<string, unknown>;
+  switch (c.kind) {
+    case "admin":
+      return { kind: "admin", username: requireText("credentials.username", c.username), password: requireSecret("credentials.password", c.password) };
+    case "tenant":
+      return { kind: "tenant", tenantName: requireText("credentials.tenantName", c.tenantName), password: requireSecret("credentials.password", c.password) };
+    case "vcd":
+      return {
+        kind: "vcd",
+        organization: requireText("credentials.organization", c.organization),
+        login: requireText("credentials.login", c.login),
+        password: requireSecret("credentials.password", c.password),
+      };
+    default:
+      fail("credentials.kind", `got ${JSON.stringify(c.kind)}`, "Allowed: \"admin\", \"tenant\", \"vcd\".");
+  }
+}
+
+export function resolveSettings(settings: ConnectionSettings): ResolvedSettings {
+  if (settings === null || typeof settings !== "object") throw new EmSettingsError("EM connection settings are missing.");
+  const baseUrl = normalizeBaseUrl(settings.url);
+  const credentials = resolveCredentials(settings.credentials);
+  const apiVersion = settings.apiVersion ?? "latest";
+  if (typeof apiVersion !== "string" || !/^(latest|v\d+(_\d+)?)$/i.test(apiVersion)) fail("apiVersion", `got ${JSON.stringify(apiVersion)}`, "Allowed: \"latest\" or a version such as \"v1_7\".");
+  const format = settings.format ?? "xml";
+  if (format !== "xml" && format !== "json") fail("format", `got ${JSON.stringify(format)}`, "Allowed: \"xml\", \"json\".");
+  const insecure = settings.insecureSkipTlsVerify ?? false;
+  if (typeof insecure !== "boolean") fail("insecureSkipTlsVerify", `got ${JSON.stringify(insecure)}`, "Allowed: true or false.");
+  let ca: Buffer | undefined;
+  if (settings.caCertPath !== undefined) {
+    const caPath = requireText("caCertPath", settings.caCertPath);
+    try {
+      ca = readFileSync(caPath);
+    } catch (err) {
+      fail("caCertPath", `cannot read '${caPath}' (${(err as NodeJS.ErrnoException).code ?? "error"})`, "Give the path of a readable PEM file with EM's CA certificate.");
+    }
+    if (!/-----BEGIN CERTIFICATE-----/.test(ca.toString("latin1"))) fail("caCertPath", `'${caPath}' holds no PEM certificate`, "Give a PEM file (-----BEGIN CERTIFICATE-----).");
+  }
+  const retryRaw = settings.retry ?? {};
+  if (retryRaw === null || typeof retryRaw !== "object") fail("retry", "it is not an object", "Give {retries, minDelayMs, maxDelayMs, maxRetryAfterMs}.");
+  const retries = retryRaw.retries ?? DEFAULT_RETRY.retries;
+  if (typeof retries !== "number" || !Number.isInteger(retries) || retries < 0 || retries > 20) fail("retry.retries", `got ${JSON.stringify(retries)}`, "A whole number from 0 to 20 is required.");
+  const retry = {
+    retries,
+    minDelayMs: positiveInt("retry.minDelayMs", retryRaw.minDelayMs, DEFAULT_RETRY.minDelayMs, true),
+    maxDelayMs: positiveInt("retry.maxDelayMs", retryRaw.maxDelayMs, DEFAULT_RETRY.maxDelayMs, true),
+    maxRetryAfterMs: positiveInt("retry.maxRetryAfterMs", retryRaw.maxRetryAfterMs, DEFAULT_RETRY.maxRetryAfterMs, true),
+  };
+  if (retry.maxDelayMs < retry.minDelayMs) fail("retry.maxDelayMs", `it (${retry.maxDelayMs}) is less than retry.minDelayMs (${retry.minDelayMs})`, "Make maxDelayMs at least minDelayMs.");
+  return {
+    baseUrl,
+    credentials,
+    apiVersion,
+    format,
+    ca,
+    caCertPath: settings.caCertPath,
+    insecureSkipTlsVerify: insecure,
+    requestTimeoutMs: positiveInt("requestTimeoutMs", settings.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS),
+    taskTimeoutMs: positiveInt("taskTimeoutMs", settings.taskTimeoutMs, DEFAULT_TASK_TIMEOUT_MS),
+    retry,
+  };
+}
