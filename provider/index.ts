@@ -1,0 +1,11 @@
+/** pulumi-veeam-em: Pulumi resources for Veeam Backup Enterprise Manager. */
+export { Subtenant, type SubtenantArgs } from "./resources/subtenant/resource";
+export { EnterpriseAccount, type EnterpriseAccountArgs } from "./resources/account/resource";
+export type { AccountType, FlrSettings, ScopeObject, SqlSettings, EnterpriseAccountInputs, EnterpriseAccountOutputs } from "./resources/account/inputs";
+export type { SubtenantInputs, SubtenantOutputs } from "./resources/subtenant/inputs";
+export { SubtenantProvider } from "./resources/subtenant/provider";
+export { EnterpriseAccountProvider } from "./resources/account/provider";
+export { type ProviderOptions } from "./resources/base";
+export { ClientPool, connectionSettings, ConnectionConfigError, type ConfigSource } from "./resources/connection";
+export { getCloudTenant, getTenantQuota, getRole, type CloudTenantInfo, type TenantQuotaInfo, type RoleInfo, type LookupOptions } from "./lookups";
+export { EmClient, EmApiError, EmTaskFailedError, EmTaskTimeoutError, EmTaskLostError, type ConnectionSettings } from "./client";

@@ -1,0 +1,43 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providerShim } from "../shim";
+import type { AccountType, FlrSettings, ScopeObject, SqlSettings } from "./inputs";
+
+export interface EnterpriseAccountArgs {
+  /** User, Group, ExternalUser or ExternalGroup. Changing it replaces the account. */
+  accountType: pulumi.Input<AccountType>;
+  /** Domain\Name for User and Group, Username@Suffix for ExternalUser, free-form for ExternalGroup. Changing it replaces the account. */
+  accountName: pulumi.Input<string>;
+  /** Role names (e.g. "Portal User") or role UIDs; changed in place. */
+  roles: pulumi.Input<pulumi.Input<string>[]>;
+  /** Default true; false restricts restores to `hierarchyScopeObjects`. Changed in place. */
+  allowRestoreAllVms?: pulumi.Input<boolean>;
+  /** The objects the account may restore when `allowRestoreAllVms` is false; changed in place. */
+  hierarchyScopeObjects?: pulumi.Input<pulumi.Input<ScopeObject>[]>;
+  /** File-level restore restrictions; EM cannot edit them, so a change replaces the account. */
+  flrSettings?: pulumi.Input<FlrSettings>;
+  /** SQL restore restrictions; EM cannot edit them, so a change replaces the account. */
+  sqlSettings?: pulumi.Input<SqlSettings>;
+  /** Take over an EM account of the same name that already exists, instead of failing. */
+  adopt?: pulumi.Input<boolean>;
+}
+
+const provider = providerShim("EnterpriseAccount");
+
+/** A user or group account of Veeam Backup Enterprise Manager, with its roles and restore scope. */
+export class EnterpriseAccount extends pulumi.dynamic.Resource {
+  declare readonly accountId: pulumi.Output<string>;
+  declare readonly accountUid: pulumi.Output<string>;
+  declare readonly accountType: pulumi.Output<AccountType>;
+  declare readonly accountName: pulumi.Output<string>;
+  declare readonly roles: pulumi.Output<string[]>;
+  declare readonly roleUids: pulumi.Output<string[]>;
+  declare readonly roleNames: pulumi.Output<string[]>;
+  declare readonly allowRestoreAllVms: pulumi.Output<boolean>;
+  declare readonly hierarchyScopeObjects: pulumi.Output<ScopeObject[] | undefined>;
+  declare readonly flrSettings: pulumi.Output<FlrSettings | undefined>;
+  declare readonly sqlSettings: pulumi.Output<SqlSettings | undefined>;
+
+  constructor(name: string, args: EnterpriseAccountArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, { accountId: undefined, accountUid: undefined, roleUids: undefined, roleNames: undefined, ...args }, opts, "veeam-em", "EnterpriseAccount");
+  }
+}

@@ -1,0 +1,52 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { EmApiError, EmTaskLostError, type EmClient } from "../client";
+import { ClientPool, connectionSettings, type ConfigSource } from "./connection";
+
+/** Shared by every provider in a process unless a test hands in its own: one logon per run. */
+export const sharedClientPool = new ClientPool();
+
+export interface ProviderOptions {
+  /** Where clients come from; the process-wide pool by default. */
+  pool?: ClientPool;
+  /** Environment for the fallbacks of the connection settings; process.env by default. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Connection handling common to the providers: configuration from `configure`, else from the environment. */
+export abstract class ProviderBase {
+  private config?: ConfigSource;
+  protected readonly pool: ClientPool;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(options: ProviderOptions = {}) {
+    this.pool = options.pool ?? sharedClientPool;
+    this.env = options.env ?? process.env;
+  }
+
+  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.useConfig(request.config);
+  }
+
+  /** Stack configuration for the connection (namespace `veeam-em`); the environment fills what it lacks. */
+  useConfig(config: ConfigSource): void {
+    this.config = config;
+  }
+
+  /** The client for the configured connection; settings are read when first needed, so preview needs none. */
+  protected client(): EmClient {
+    return this.pool.get(connectionSettings(this.config, this.env));
+  }
+}
+
+/** Outputs must be plain JSON for the engine: no undefined values anywhere. */
+export function plain<T extends object>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** A failure after which EM may or may not have applied the request: its answer never arrived. */
+export function answerLost(err: unknown): boolean {
+  if (err instanceof EmTaskLostError) return true;
+  return err instanceof EmApiError && err.status === undefined && err.kind !== "parse";
+}
+
+export const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

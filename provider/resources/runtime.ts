@@ -1,0 +1,40 @@
+/**
+ * Loaded at run time by the serialized provider shim (`require("pulumi-veeam-em/dynamic")`), in the process of
+ * Pulumi's dynamic-provider plugin. It keeps one provider per resource kind for the whole process, so that all
+ * resources share one EM client and one logon.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { EnterpriseAccountProvider } from "./account/provider";
+import type { ProviderBase } from "./base";
+import { SubtenantProvider } from "./subtenant/provider";
+
+type Implementation = ProviderBase & Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
+
+const FACTORIES: Record<string, () => Implementation> = {
+  Subtenant: () => new SubtenantProvider(),
+  EnterpriseAccount: () => new EnterpriseAccountProvider(),
+};
+
+const providers = new Map<string, Implementation>();
+
+export type ProviderMethods = Pick<Implementation, "check" | "diff" | "create" | "read" | "update" | "delete">;
+
+/** The methods of the provider for `kind`, bound to it; with a configure request, its stack config is applied. */
+export function providerFor(kind: string, request?: pulumi.dynamic.ConfigureRequest): ProviderMethods {
+  const factory = FACTORIES[kind];
+  if (!factory) throw new Error(`pulumi-veeam-em has no provider for resource kind '${kind}' (known: ${Object.keys(FACTORIES).join(", ")}); is the installed package older than the one that created this state?`);
+  let provider = providers.get(kind);
+  if (!provider) {
+    provider = factory();
+    providers.set(kind, provider);
+  }
+  if (request) provider.useConfig(request.config);
+  return {
+    check: provider.check.bind(provider),
+    diff: provider.diff.bind(provider),
+    create: provider.create.bind(provider),
+    read: provider.read.bind(provider),
+    update: provider.update.bind(provider),
+    delete: provider.delete.bind(provider),
+  };
+}

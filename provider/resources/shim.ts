@@ -1,0 +1,26 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+interface Shim {
+  /** The resource kind whose provider the installed package supplies. */
+  k: string;
+  configure(request: pulumi.dynamic.ConfigureRequest): void;
+}
+
+/**
+ * What Pulumi serializes into state as `__provider`: no logic and no credentials, only `configure`. The SDK's
+ * plugin calls `configure` right after it deserializes a provider and before any other method, so `configure`
+ * loads this package from the program's directory (the plugin's working directory) and copies the methods of
+ * the real provider for this kind onto the object. Upgrading the package therefore changes behaviour without
+ * rewriting state, and the serialized text stays far below 2 KB (the serializer wraps each function in about
+ * 200 bytes). It must stay free of imports and captured values: the serializer copies whatever it references.
+ */
+export function providerShim(kind: string): pulumi.dynamic.ResourceProvider {
+  const shim: Shim = {
+    k: kind,
+    configure(request) {
+      Object.assign(this, require("module").createRequire(process.cwd() + "/_")("pulumi-veeam-em/dynamic").providerFor(this.k, request));
+    },
+  };
+  // The methods the ResourceProvider type requires arrive with configure.
+  return shim as unknown as pulumi.dynamic.ResourceProvider;
+}

@@ -1,0 +1,183 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { EmTaskFailedError, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
+import { answerLost, plain, ProviderBase, sameName } from "../base";
+import { checkSubtenantInputs, type SubtenantInputs, type SubtenantOutputs } from "./inputs";
+
+export const IMPORT_UNSUPPORTED =
+  "Dynamic providers cannot import existing objects ('pulumi import' or the import option); declare the resource with adopt: true instead, and the next 'pulumi up' takes it over";
+
+function outputsOf(inputs: SubtenantInputs, tenant: CloudTenant, subtenant: CloudSubtenant): SubtenantOutputs {
+  return plain({
+    ...inputs,
+    subtenantId: subtenant.id,
+    tenantId: tenant.id,
+    tenantName: tenant.name,
+    name: subtenant.name,
+    description: subtenant.description,
+    enabled: subtenant.enabled,
+    tenantResourceId: subtenant.quota.tenantResourceId,
+    unlimitedQuota: subtenant.quota.unlimited,
+    quotaName: subtenant.quota.displayName,
+    quotaMb: subtenant.quota.quotaMb,
+    usedQuotaMb: subtenant.quota.usedQuotaMb,
+    quotaId: subtenant.quota.quotaId ?? "",
+  });
+}
+
+/**
+ * The inputs as EM now has them, for `pulumi refresh`: a later preview then shows drift against the program.
+ * What EM never reports (the password) and what the stack left to EM (quota name, quota size when unlimited)
+ * keep their declared values.
+ */
+function inputsAsInEm(old: SubtenantInputs, subtenant: CloudSubtenant): SubtenantInputs {
+  return plain({
+    ...old,
+    description: subtenant.description,
+    enabled: subtenant.enabled,
+    tenantResourceId: subtenant.quota.tenantResourceId,
+    unlimitedQuota: subtenant.quota.unlimited,
+    quotaName: old.quotaName === undefined ? undefined : subtenant.quota.displayName,
+    quotaMb: old.quotaMb === undefined && subtenant.quota.unlimited ? undefined : subtenant.quota.quotaMb,
+  });
+}
+
+/** Cloud Connect subtenants of a tenant, through EM's subtenant API (every change runs as a polled task). */
+export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.ResourceProvider<SubtenantInputs, SubtenantOutputs> {
+  async check(_olds: SubtenantInputs, news: SubtenantInputs): Promise<pulumi.dynamic.CheckResult<SubtenantInputs>> {
+    const { inputs, failures } = checkSubtenantInputs(news as unknown as Record<string, unknown>);
+    return { inputs: inputs as unknown as SubtenantInputs, failures };
+  }
+
+  async diff(_id: string, olds: SubtenantOutputs, news: SubtenantInputs): Promise<pulumi.dynamic.DiffResult> {
+    const replaces: string[] = [];
+    if (news.name !== olds.name) replaces.push("name");
+    if (news.tenantId !== undefined ? !sameName(news.tenantId, olds.tenantId ?? "") : !sameName(news.tenantName ?? "", olds.tenantName ?? "")) {
+      replaces.push(news.tenantId !== undefined ? "tenantId" : "tenantName");
+    }
+    const changed =
+      news.password !== olds.password ||
+      news.description !== olds.description ||
+      news.enabled !== olds.enabled ||
+      news.tenantResourceId !== olds.tenantResourceId ||
+      news.unlimitedQuota !== olds.unlimitedQuota ||
+      (news.quotaMb !== undefined && news.quotaMb !== olds.quotaMb) ||
+      (news.quotaName !== undefined && news.quotaName !== olds.quotaName);
+    // A rename that only changes case is the same name to EM, so the old subtenant must go first.
+    const deleteBeforeReplace = replaces.includes("name") && sameName(news.name, olds.name) && replaces.length === 1;
+    return { changes: replaces.length > 0 || changed, replaces, deleteBeforeReplace };
+  }
+
+  async create(inputs: SubtenantInputs): Promise<pulumi.dynamic.CreateResult<SubtenantOutputs>> {
+    const client = this.client();
+    const tenant = await resolveTenant(client, inputs);
+    const existing = await findByName(client, tenant.id, inputs.name);
+    let subtenant: CloudSubtenant;
+    if (existing) {
+      subtenant = await this.adopt(client, tenant, existing, inputs);
+    } else {
+      subtenant = await this.add(client, tenant, inputs);
+    }
+    return { id: subtenant.id, outs: outputsOf(inputs, tenant, subtenant) };
+  }
+
+  async read(id: string, props?: SubtenantOutputs): Promise<pulumi.dynamic.ReadResult<SubtenantOutputs>> {
+    if (!props) throw new Error(IMPORT_UNSUPPORTED);
+    const client = this.client();
+    const found = (await client.listSubtenants({ tenantId: props.tenantId, name: props.name })).find((s) => s.id === id);
+    // Gone from EM: an empty id makes refresh drop it from the stack.
+    if (!found) return {};
+    const tenant = { id: props.tenantId, name: found.tenantName || props.tenantName } as CloudTenant;
+    const inputs = inputsAsInEm(props, found);
+    return { id, props: outputsOf({ ...props, ...inputs }, tenant, found), inputs: inputs as SubtenantOutputs };
+  }
+
+  async update(id: string, olds: SubtenantOutputs, news: SubtenantInputs): Promise<pulumi.dynamic.UpdateResult<SubtenantOutputs>> {
+    const client = this.client();
+    const tenant = { id: olds.tenantId, name: olds.tenantName } as CloudTenant;
+    await client.editSubtenant(olds.tenantId, id, editSpec(id, olds.name, news, olds.password, olds));
+    const updated = await client.getSubtenant(olds.tenantId, id);
+    if (!updated) throw new Error(`Subtenant '${olds.name}' (${id}) of tenant '${olds.tenantName}' disappeared from EM during the update`);
+    return { outs: outputsOf(news, tenant, updated) };
+  }
+
+  async delete(id: string, props: SubtenantOutputs): Promise<void> {
+    await this.client().deleteSubtenant(props.tenantId, id);
+  }
+
+  /** POST and wait; if EM's answer is lost, whether it worked is decided by looking for the subtenant. */
+  private async add(client: EmClient, tenant: CloudTenant, inputs: SubtenantInputs): Promise<CloudSubtenant> {
+    try {
+      await client.createSubtenant(tenant.id, {
+        name: inputs.name,
+        description: inputs.description,
+        password: inputs.password,
+        enabled: inputs.enabled,
+        tenantResourceId: inputs.tenantResourceId,
+        quotaName: inputs.quotaName,
+        quotaMb: inputs.quotaMb,
+        unlimitedQuota: inputs.unlimitedQuota,
+      });
+    } catch (err) {
+      const created = await findByName(client, tenant.id, inputs.name).catch(() => undefined);
+      if (answerLost(err) && created) return created;
+      // EM refused: make sure nothing half-made stays behind before reporting why.
+      if (err instanceof EmTaskFailedError && created) await client.deleteSubtenant(tenant.id, created.id).catch(() => undefined);
+      throw new Error(`Creating subtenant '${inputs.name}' of tenant '${tenant.name}' failed: ${(err as Error).message}`);
+    }
+    const created = await findByName(client, tenant.id, inputs.name);
+    if (!created) throw new Error(`EM reported subtenant '${inputs.name}' of tenant '${tenant.name}' as created, but it cannot be found`);
+    return created;
+  }
+
+  /** Takes over a subtenant that already exists, after checking it is the one the stack describes. */
+  private async adopt(client: EmClient, tenant: CloudTenant, existing: CloudSubtenant, inputs: SubtenantInputs): Promise<CloudSubtenant> {
+    if (!inputs.adopt) {
+      throw new Error(
+        `Tenant '${tenant.name}' already has a subtenant named '${existing.name}' (id ${existing.id}). ` +
+          `Set adopt: true to manage it with this stack (dynamic providers cannot use 'pulumi import'), or choose another name.`,
+      );
+    }
+    if (!sameName(existing.quota.tenantResourceId, inputs.tenantResourceId)) {
+      throw new Error(
+        `Cannot adopt subtenant '${existing.name}' of tenant '${tenant.name}': it uses the quota resource ${existing.quota.tenantResourceId}, ` +
+          `but the stack declares ${inputs.tenantResourceId}. Declare the resource it uses, adopt it, then change it in a later update.`,
+      );
+    }
+    // Adoption makes EM match the declaration, the password included.
+    await client.editSubtenant(tenant.id, existing.id, editSpec(existing.id, existing.name, inputs, undefined, undefined));
+    return (await client.getSubtenant(tenant.id, existing.id)) ?? existing;
+  }
+}
+
+/**
+ * EM's edit body from the declared state. The password goes only when it changed (EM keeps the current one when
+ * it is empty); an unlimited quota without a declared size keeps the size EM has.
+ */
+function editSpec(id: string, name: string, news: SubtenantInputs, oldPassword: string | undefined, olds: SubtenantOutputs | undefined): CloudSubtenantEditSpec {
+  return {
+    id,
+    name,
+    description: news.description,
+    password: news.password === oldPassword ? "" : news.password,
+    enabled: news.enabled,
+    repositoryQuota: {
+      unlimited: news.unlimitedQuota,
+      displayName: news.quotaName ?? olds?.quotaName,
+      tenantResourceId: news.tenantResourceId,
+      quotaMb: news.quotaMb ?? olds?.quotaMb ?? 1024,
+    },
+  };
+}
+
+async function resolveTenant(client: EmClient, inputs: SubtenantInputs): Promise<CloudTenant> {
+  const tenant = inputs.tenantId !== undefined ? await client.getTenant(inputs.tenantId) : await client.findTenantByName(inputs.tenantName as string);
+  if (tenant) return tenant;
+  const names = (await client.listTenants()).map((t) => t.name);
+  const wanted = inputs.tenantId !== undefined ? `with id ${inputs.tenantId}` : `named '${inputs.tenantName}'`;
+  throw new Error(`EM has no cloud tenant ${wanted}; its tenants are: ${names.join(", ") || "(none)"}`);
+}
+
+async function findByName(client: EmClient, tenantId: string, name: string): Promise<CloudSubtenant | undefined> {
+  const matches = await client.listSubtenants({ tenantId, name });
+  return matches.find((s) => sameName(s.name, name) && sameName(s.tenantId, tenantId));
+}
