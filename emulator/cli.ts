@@ -4,7 +4,7 @@ import { NO_FAULTS, type FaultSettings } from "./faults";
 import { DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_USER, startEmulator } from "./server";
 import { createSelfSignedCertificate } from "./tls";
 
-const FAULT_FLAGS: Record<string, keyof FaultSettings> = {
+const FAULT_FLAGS: Record<string, Exclude<keyof FaultSettings, "onlyMethods">> = {
   "fault-error-rate": "serverErrorRate",
   "fault-throttle-rate": "throttleRate",
   "fault-reset-rate": "resetRate",
@@ -33,6 +33,7 @@ A local Veeam Backup Enterprise Manager REST API for tests and CI.
 ${Object.entries(FAULT_FLAGS)
   .map(([flag, key]) => `  --${flag.padEnd(24)} fault: ${key} (default ${NO_FAULTS[key]})`)
   .join("\n")}
+  --fault-methods LIST     apply request faults only to these methods, e.g. POST,PUT (default: all)
   --quiet                  do not log requests
   --help                   show this help
 `;
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
       "session-timeout": { type: "string" },
       tls: { type: "boolean" },
       "tls-dir": { type: "string" },
+      "fault-methods": { type: "string" },
       quiet: { type: "boolean" },
       help: { type: "boolean" },
       ...faultOptions,
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     const raw = (values as Record<string, string | undefined>)[flag];
     if (raw !== undefined) faults[key] = numberFlag(flag, raw, 0);
   }
+  if (values["fault-methods"] !== undefined) faults.onlyMethods = values["fault-methods"].split(",").map((m) => m.trim());
   const host = values.host ?? "127.0.0.1";
   const certificate = values.tls ? await createSelfSignedCertificate({ dir: values["tls-dir"], hostName: host }) : undefined;
   const emulator = await startEmulator({

@@ -23,6 +23,8 @@ export interface FaultSettings {
   retryAfterSeconds: number;
   /** Seed of the random sequence; the same seed and requests give the same faults. */
   seed: number;
+  /** HTTP methods the request faults apply to; empty means every method. */
+  onlyMethods: string[];
 }
 
 export const NO_FAULTS: FaultSettings = {
@@ -36,6 +38,7 @@ export const NO_FAULTS: FaultSettings = {
   taskHangRate: 0,
   retryAfterSeconds: 1,
   seed: 1,
+  onlyMethods: [],
 };
 
 const RATE_KEYS = ["serverErrorRate", "throttleRate", "resetRate", "lostResponseRate", "sessionDropRate", "taskFailureRate", "taskHangRate"] as const;
@@ -46,10 +49,17 @@ export function validateFaultSettings(input: unknown): Partial<FaultSettings> {
   const out: Partial<FaultSettings> = {};
   for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
     if (!(key in NO_FAULTS)) throw new Error(`unknown fault setting '${key}' (known: ${Object.keys(NO_FAULTS).join(", ")})`);
+    if (key === "onlyMethods") {
+      if (!Array.isArray(value) || !value.every((m) => typeof m === "string" && /^(GET|POST|PUT|DELETE)$/i.test(m))) {
+        throw new Error("fault setting 'onlyMethods' must be a list of HTTP methods (GET, POST, PUT, DELETE)");
+      }
+      out.onlyMethods = value.map((m: string) => m.toUpperCase());
+      continue;
+    }
     if (typeof value !== "number" || !Number.isFinite(value)) throw new Error(`fault setting '${key}' must be a number`);
     if ((RATE_KEYS as readonly string[]).includes(key) && (value < 0 || value > 1)) throw new Error(`fault setting '${key}' is a rate from 0 to 1, got ${value}`);
     if (!(RATE_KEYS as readonly string[]).includes(key) && value < 0) throw new Error(`fault setting '${key}' must not be negative, got ${value}`);
-    (out as Record<string, number>)[key] = value;
+    (out as Record<string, unknown>)[key] = value;
   }
   return out;
 }
@@ -66,7 +76,7 @@ export class FaultController {
   }
 
   get settings(): FaultSettings {
-    return { ...this.current };
+    return { ...this.current, onlyMethods: [...this.current.onlyMethods] };
   }
 
   update(partial: Partial<FaultSettings>): FaultSettings {
@@ -86,8 +96,9 @@ export class FaultController {
   }
 
   /** At most one fault per request, drawn in a fixed order so a seed gives a repeatable sequence. */
-  drawRequestFault(hasSession: boolean): RequestFault {
+  drawRequestFault(method: string, hasSession: boolean): RequestFault {
     const s = this.current;
+    if (s.onlyMethods.length > 0 && !s.onlyMethods.includes(method.toUpperCase())) return undefined;
     if (this.roll(s.resetRate)) return "reset";
     if (this.roll(s.serverErrorRate)) return "serverError";
     if (this.roll(s.throttleRate)) return "throttle";

@@ -149,7 +149,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (faults.settings.latencyMs > 0) await sleep(faults.settings.latencyMs);
 
     const token = sessionToken(req);
-    const fault = faults.drawRequestFault(token !== undefined);
+    const fault = faults.drawRequestFault(record.method, token !== undefined);
     if (fault === "reset") return cut("reset");
     if (fault === "serverError") {
       const status = faults.drawServerErrorStatus();

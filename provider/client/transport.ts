@@ -43,10 +43,13 @@ function isSafe(method: Method): boolean {
   return method === "GET" || method === "DELETE";
 }
 
-/** Whether a failed attempt may be repeated. POST/PUT only when the connection was refused (nothing was sent). */
-export function isRetryable(method: Method, err: EmApiError): boolean {
+/**
+ * Whether a failed attempt may be repeated. POST/PUT only when the connection was refused (nothing was sent),
+ * except the logon: repeating it at worst leaves an extra session for EM to expire.
+ */
+export function isRetryable(method: Method, err: EmApiError, logon = false): boolean {
   if (err.kind === "network" && err.code === "ECONNREFUSED") return true;
-  if (!isSafe(method)) return false;
+  if (!isSafe(method) && !logon) return false;
   if (err.kind === "network") return err.code !== undefined && TRANSIENT_CODES.has(err.code);
   return err.kind === "http" && err.status !== undefined && RETRYABLE_STATUS.has(err.status);
 }
@@ -137,7 +140,7 @@ export class Transport {
         try {
           return await this.send(req);
         } catch (err) {
-          if (err instanceof EmApiError && isRetryable(req.method, err)) throw err;
+          if (err instanceof EmApiError && isRetryable(req.method, err, req.logon)) throw err;
           throw new AbortError(err as Error);
         }
       },
@@ -244,7 +247,7 @@ export class Transport {
     } else {
       hint = `The connection to EM at ${where} failed; check the URL (port 9398 by default) and the network`;
     }
-    if (!isSafe(req.method) && code !== "ECONNREFUSED" && kind === "network") {
+    if (!isSafe(req.method) && !req.logon && code !== "ECONNREFUSED" && kind === "network") {
       hint += `. The ${req.method} may have reached EM, so it was not repeated: check the object's state before retrying`;
     }
     return new EmApiError({ kind, method: req.method, path, emMessage: description, hint, code });

@@ -6,6 +6,8 @@ import { ClientPool, connectionSettings, type ConfigSource } from "./connection"
 export const sharedClientPool = new ClientPool();
 
 export interface ProviderOptions {
+  /** How long to look for an object whose create answer was lost before giving up; 2 minutes by default. */
+  lostAnswerWaitMs?: number;
   /** Where clients come from; the process-wide pool by default. */
   pool?: ClientPool;
   /** Environment for the fallbacks of the connection settings; process.env by default. */
@@ -17,10 +19,12 @@ export abstract class ProviderBase {
   private config?: ConfigSource;
   protected readonly pool: ClientPool;
   private readonly env: NodeJS.ProcessEnv;
+  protected readonly lostAnswerWaitMs: number;
 
   constructor(options: ProviderOptions = {}) {
     this.pool = options.pool ?? sharedClientPool;
     this.env = options.env ?? process.env;
+    this.lostAnswerWaitMs = options.lostAnswerWaitMs ?? 120_000;
   }
 
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -50,3 +54,17 @@ export function answerLost(err: unknown): boolean {
 }
 
 export const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Looks for something until it appears or the time is up, soon at first and then less often. Used after a lost
+ * answer: EM may still be running the task that creates the object.
+ */
+export async function eventually<T>(find: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
+    const found = await find().catch(() => undefined);
+    if (found !== undefined) return found;
+    if (Date.now() + delay > deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { EmTaskFailedError, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
-import { answerLost, plain, ProviderBase, sameName } from "../base";
+import { answerLost, eventually, plain, ProviderBase, sameName } from "../base";
 import { checkSubtenantInputs, type SubtenantInputs, type SubtenantOutputs } from "./inputs";
 
 export const IMPORT_UNSUPPORTED =
@@ -118,10 +118,16 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
         unlimitedQuota: inputs.unlimitedQuota,
       });
     } catch (err) {
-      const created = await findByName(client, tenant.id, inputs.name).catch(() => undefined);
-      if (answerLost(err) && created) return created;
-      // EM refused: make sure nothing half-made stays behind before reporting why.
-      if (err instanceof EmTaskFailedError && created) await client.deleteSubtenant(tenant.id, created.id).catch(() => undefined);
+      const find = () => findByName(client, tenant.id, inputs.name);
+      if (answerLost(err)) {
+        // EM may have taken the request before the answer was lost: its task creates the subtenant soon.
+        const created = await eventually(find, this.lostAnswerWaitMs);
+        if (created) return created;
+      } else if (err instanceof EmTaskFailedError) {
+        // EM refused: make sure nothing half-made stays behind before reporting why.
+        const leftover = await find().catch(() => undefined);
+        if (leftover) await client.deleteSubtenant(tenant.id, leftover.id).catch(() => undefined);
+      }
       throw new Error(`Creating subtenant '${inputs.name}' of tenant '${tenant.name}' failed: ${(err as Error).message}`);
     }
     const created = await findByName(client, tenant.id, inputs.name);
