@@ -60,3 +60,8 @@ export function requireAdmin(ctx: RequestContext): Session {
   if (session.kind !== "admin") throw new EmError(403, "Access denied: this operation requires a Enterprise Manager administrator session");
   return session;
 }
+
+/** `?format=Entity` asks for the entity instead of the reference. */
+export function wantsEntity(ctx: RequestContext): boolean {
+  return (ctx.query.get("format") ?? "").toLowerCase() === "entity";
+}

@@ -1,4 +1,4 @@
-import { decodeBody, EmError, requireAdmin, requireSession, type Reply, type RequestContext } from "../http/context";
+import { decodeBody, EmError, requireAdmin, requireSession, wantsEntity, type Reply, type RequestContext } from "../http/context";
 import type { Router } from "../http/router";
 import type { Tenant } from "../model";
 import { subtenantEntity, tenantEntity, tenantReference, tenantResourceRepresentation } from "../representations/cloud";
@@ -54,10 +54,6 @@ function accessibleTenant(ctx: RequestContext): Tenant {
   const tenant = findTenant(ctx.store.state, ctx.params.tenantId);
   if (session.kind === "tenant" && session.tenantId !== tenant.id) throw new EmError(403, "Access denied: a tenant can manage only its own subtenants");
   return tenant;
-}
-
-function wantsEntity(ctx: RequestContext): boolean {
-  return (ctx.query.get("format") ?? "").toLowerCase() === "entity";
 }
 
 function accepted(ctx: RequestContext, operation: string, effect: () => { success: boolean; message: string }): Reply {

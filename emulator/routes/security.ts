@@ -1,4 +1,4 @@
-import { decodeBody, EmError, requireAdmin, type RequestContext } from "../http/context";
+import { decodeBody, EmError, requireAdmin, wantsEntity, type RequestContext } from "../http/context";
 import type { Router } from "../http/router";
 import type { Account } from "../model";
 import { createAccount, findAccount, findRoleByUid, scopeItems } from "../domain/accounts";
@@ -46,10 +46,6 @@ const ACCOUNT_CREATE_SPEC: BodySpec = {
 const ROLE_ASSIGN_SPEC: BodySpec = { root: "EnterpriseAccountInRoleCreateSpec", fields: [ { name: "EnterpriseRoleUid", type: "string", min: 1, max: 1 } ] };
 
 const SCOPE_CREATE_SPEC: BodySpec = { root: "HierarchyScopeCreateSpec", fields: [ { ...SCOPE_ITEM, min: 1 } ] };
-
-function wantsEntity(ctx: RequestContext): boolean {
-  return (ctx.query.get("format") ?? "").toLowerCase() === "entity";
-}
 
 function account(ctx: RequestContext): Account {
   requireAdmin(ctx);
