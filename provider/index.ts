@@ -2,7 +2,8 @@
 export { Subtenant, type SubtenantArgs } from "./resources/subtenant/resource";
 export { EnterpriseAccount, type EnterpriseAccountArgs } from "./resources/account/resource";
 export type { AccountType, FlrSettings, ScopeObject, SqlSettings, EnterpriseAccountInputs, EnterpriseAccountOutputs } from "./resources/account/inputs";
-export type { SubtenantInputs, SubtenantOutputs } from "./resources/subtenant/inputs";
+export { MIN_QUOTA_MB, type SubtenantInputs, type SubtenantOutputs } from "./resources/subtenant/inputs";
+export { ACCOUNT_TYPES, accountNameProblem } from "./resources/account/inputs";
 export { SubtenantProvider } from "./resources/subtenant/provider";
 export { EnterpriseAccountProvider } from "./resources/account/provider";
 export { type ProviderOptions } from "./resources/base";

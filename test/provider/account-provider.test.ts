@@ -62,6 +62,13 @@ describe("EnterpriseAccountProvider", () => {
       expect(await diff({ roles: ["portal user"] })).to.include({ changes: false });
     });
 
+    it("reports a change, without failing, when lists are not known yet during a preview", async () => {
+      expect(await diff({ roles: UNKNOWN as unknown as string[] })).to.include({ changes: true });
+      expect(await diff({ roles: [UNKNOWN] })).to.include({ changes: true });
+      expect(await diff({ hierarchyScopeObjects: UNKNOWN as unknown as [] })).to.include({ changes: true });
+      expect((await diff({ accountName: UNKNOWN })).replaces).to.deep.equal(["accountName"]);
+    });
+
     const replacing: Array<[string, Partial<EnterpriseAccountInputs>]> = [
       ["accountType", { accountType: "Group" }],
       ["accountName", { accountName: "TECH\\bob" }],

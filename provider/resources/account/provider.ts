@@ -19,16 +19,22 @@ function resolveRoles(declared: string[], roles: EnterpriseRole[]): EnterpriseRo
 
 const scopeKey = (item: ScopeObject) => (item.objectName ?? item.hierarchyObjRef ?? "").toLowerCase();
 
-/** Scope objects compare by name: EM reports each scope item by its object's name, not by its reference. */
+/**
+ * Scope objects compare by name: EM reports each scope item by its object's name, not by its reference. A list
+ * that is not known yet (a preview) counts as changed.
+ */
 function sameScope(a: ScopeObject[] | undefined, b: ScopeObject[] | undefined): boolean {
+  if ((a !== undefined && !Array.isArray(a)) || (b !== undefined && !Array.isArray(b))) return false;
   const keys = (items: ScopeObject[] | undefined) => [...new Set((items ?? []).map(scopeKey))].sort().join("\n");
   return keys(a) === keys(b);
 }
 
-const sameRoles = (a: string[] | undefined, b: string[] | undefined) => {
-  const keys = (items: string[] | undefined) => [...new Set((items ?? []).map((r) => r.toLowerCase()))].sort().join("\n");
+/** Roles compare without regard to case or order; a list not known yet counts as changed. */
+function sameRoles(a: string[] | undefined, b: string[] | undefined): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return false;
+  const keys = (items: string[]) => [...new Set(items.map((r) => String(r).toLowerCase()))].sort().join("\n");
   return keys(a) === keys(b);
-};
+}
 
 const flrKey = (v: EnterpriseAccountInputs["flrSettings"]) => JSON.stringify(v ? [v.inplaceOnly, v.inplaceOnly ? v.extensionRestrictions ?? "" : ""] : null);
 const sqlKey = (v: EnterpriseAccountInputs["sqlSettings"]) => JSON.stringify(v ? v.denyInPlaceRestore : null);

@@ -1,0 +1,319 @@
+/**
+ * The onboarding data file (`tenants.json`): its format, and a validator whose every message names the file, the
+ * place in the file and what is wrong, so that a reviewer of a pull request sees at once which line to fix.
+ *
+ * {
+ *   "tenants": [
+ *     {
+ *       "name": "ABC Company",                          // an existing cloud tenant, by name
+ *       "subtenants": [
+ *         {
+ *           "name": "abc-finance",                      // unique within the tenant; EM cannot rename
+ *           "description": "Finance department",        // optional
+ *           "quotaMb": 20480,                           // at least 1024, or "unlimited"
+ *           "quotaResource": "ABC Company Cloud Repository", // the tenant's quota resource by display name;
+ *                                                       // optional when the tenant has only one
+ *           "enabled": true                             // optional, default true
+ *         }
+ *       ],
+ *       "accounts": [
+ *         {
+ *           "type": "User",                             // User, Group, ExternalUser or ExternalGroup
+ *           "name": "TECH\\alice.admin",                // Domain\Name; Username@Suffix for ExternalUser
+ *           "roles": ["Portal User"],                   // EM role names
+ *           "restoreScope": "all"                       // optional, default "all"; or a list of objects:
+ *                                                       // [{ "objectName": "VM01", "hierarchyObjRef": "urn:VMware:Vm:…" }]
+ *         }
+ *       ]
+ *     }
+ *   ]
+ * }
+ *
+ * Keys starting with "$" (e.g. "$comment") are ignored anywhere; any other unknown key is an error, so that a typo
+ * such as "quotaMB" is caught instead of silently ignored. Passwords never belong in this file: see index.ts.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** EM refuses subtenant quotas under 1 GB. */
+export const MIN_QUOTA_MB = 1024;
+export const ACCOUNT_TYPES = ["User", "Group", "ExternalUser", "ExternalGroup"] as const;
+export type AccountType = (typeof ACCOUNT_TYPES)[number];
+
+export interface ScopeObject {
+  objectName?: string;
+  hierarchyObjRef?: string;
+}
+
+export interface SubtenantEntry {
+  name: string;
+  description?: string;
+  /** A size in MB, or "unlimited". */
+  quotaMb: number | "unlimited";
+  /** Display name of the tenant's quota resource; undefined means the tenant's only one. */
+  quotaResource?: string;
+  enabled: boolean;
+  /** Where the entry is in the file, e.g. tenants[0].subtenants[1]. */
+  at: string;
+}
+
+export interface AccountEntry {
+  type: AccountType;
+  name: string;
+  roles: string[];
+  /** "all", or the objects the account may restore. */
+  restoreScope: "all" | ScopeObject[];
+  at: string;
+}
+
+export interface TenantEntry {
+  name: string;
+  subtenants: SubtenantEntry[];
+  accounts: AccountEntry[];
+  at: string;
+}
+
+export interface OnboardingData {
+  /** The file as the user should see it in messages (relative to the working directory when inside it). */
+  file: string;
+  tenants: TenantEntry[];
+}
+
+export interface Problem {
+  file: string;
+  /** Place in the file, e.g. tenants[0].subtenants[1].quotaMb; "" for the whole file. */
+  at: string;
+  message: string;
+}
+
+/** Resource names: stable as long as the names in the data file stay the same. */
+export const subtenantResourceName = (tenant: string, subtenant: string) => `${tenant}/${subtenant}`;
+export const accountResourceName = (account: string) => account;
+
+/** The `pulumi config set` command for one subtenant's password (config `subtenantPasswords`, by tenant and subtenant). */
+export function passwordCommand(tenant: string, subtenant: string): string {
+  return `pulumi config set --secret --path 'subtenantPasswords[${JSON.stringify(tenant)}][${JSON.stringify(subtenant)}]' <password>`;
+}
+
+/** Every problem found in a data file (or in what EM says about it), in one error. */
+export class OnboardingDataError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(
+      problems.length === 1
+        ? formatProblem(problems[0])
+        : `${problems[0].file} has ${problems.length} problems:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`,
+    );
+    this.name = "OnboardingDataError";
+  }
+}
+
+export function formatProblem(p: Problem): string {
+  return p.at === "" ? `${p.file}: ${p.message}` : `${p.file}: ${p.at}: ${p.message}`;
+}
+
+/** The path as a user would type it: relative to the working directory when the file is below it. */
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+class Reader {
+  readonly problems: Problem[] = [];
+  constructor(readonly file: string) {}
+
+  fail(at: string, message: string): void {
+    this.problems.push({ file: this.file, at, message });
+  }
+
+  object(value: Json | undefined, at: string, allowed: readonly string[]): Record<string, Json> | undefined {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      this.fail(at, `must be an object, got ${describe(value)}`);
+      return undefined;
+    }
+    for (const key of Object.keys(value)) {
+      if (!key.startsWith("$") && !allowed.includes(key)) this.fail(join(at, key), `unknown key '${key}'; allowed keys: ${allowed.join(", ")}`);
+    }
+    return value;
+  }
+
+  array(value: Json | undefined, at: string, required: boolean): Json[] | undefined {
+    if (value === undefined) {
+      if (required) this.fail(at, "is required: a list");
+      return undefined;
+    }
+    if (!Array.isArray(value)) {
+      this.fail(at, `must be a list, got ${describe(value)}`);
+      return undefined;
+    }
+    return value;
+  }
+
+  string(value: Json | undefined, at: string, required: boolean): string | undefined {
+    if (value === undefined) {
+      if (required) this.fail(at, "is required: a non-empty string");
+      return undefined;
+    }
+    if (typeof value !== "string" || value.trim() === "") {
+      this.fail(at, `must be a non-empty string, got ${describe(value)}`);
+      return undefined;
+    }
+    if (value !== value.trim()) this.fail(at, `must not start or end with spaces, got ${JSON.stringify(value)}`);
+    return value;
+  }
+
+  boolean(value: Json | undefined, at: string, fallback: boolean): boolean {
+    if (value === undefined) return fallback;
+    if (typeof value !== "boolean") {
+      this.fail(at, `must be true or false, got ${describe(value)}`);
+      return fallback;
+    }
+    return value;
+  }
+}
+
+function join(at: string, key: string): string {
+  return at === "" ? key : `${at}.${key}`;
+}
+
+function describe(value: Json | undefined): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** Same rule as EM: Domain\Name for User and Group, Username@Suffix for ExternalUser, free-form for ExternalGroup. */
+function accountNameProblem(type: AccountType, name: string): string | undefined {
+  if ((type === "User" || type === "Group") && !/^[^\\\s][^\\]*\\[^\\]+$/.test(name)) return `a ${type} account name must be in the Domain\\Name format, e.g. TECH\\alice.admin; got '${name}'`;
+  if (type === "ExternalUser" && !/^[^@\s]+@[^@\s]+$/.test(name)) return `an ExternalUser account name must be in the Username@Suffix format, e.g. alice@tech.com; got '${name}'`;
+  return undefined;
+}
+
+function readSubtenant(r: Reader, value: Json, at: string): SubtenantEntry | undefined {
+  const o = r.object(value, at, ["name", "description", "quotaMb", "quotaResource", "enabled"]);
+  if (!o) return undefined;
+  const name = r.string(o.name, join(at, "name"), true);
+  if (name !== undefined && name.length > 128) r.fail(join(at, "name"), `must be at most 128 characters, got ${name.length}`);
+  let description: string | undefined;
+  if (o.description !== undefined) {
+    if (typeof o.description === "string") description = o.description;
+    else r.fail(join(at, "description"), `must be a string, got ${describe(o.description)}`);
+  }
+  let quotaMb: number | "unlimited" | undefined;
+  const q = o.quotaMb;
+  if (q === undefined) r.fail(join(at, "quotaMb"), `is required: a size in MB of at least ${MIN_QUOTA_MB}, or "unlimited"`);
+  else if (q === "unlimited") quotaMb = q;
+  else if (typeof q !== "number" || !Number.isInteger(q)) r.fail(join(at, "quotaMb"), `must be a whole number of MB (at least ${MIN_QUOTA_MB}) or "unlimited", got ${describe(q)}`);
+  else if (q < MIN_QUOTA_MB) r.fail(join(at, "quotaMb"), `must be at least ${MIN_QUOTA_MB} MB (EM refuses smaller subtenant quotas), got ${q}`);
+  else quotaMb = q;
+  const quotaResource = r.string(o.quotaResource, join(at, "quotaResource"), false);
+  const enabled = r.boolean(o.enabled, join(at, "enabled"), true);
+  if (name === undefined || quotaMb === undefined) return undefined;
+  return { name, description, quotaMb, quotaResource, enabled, at };
+}
+
+function readScope(r: Reader, value: Json | undefined, at: string): "all" | ScopeObject[] | undefined {
+  if (value === undefined || value === "all") return "all";
+  if (!Array.isArray(value) || value.length === 0) {
+    r.fail(at, `must be "all" or a non-empty list of objects such as { "objectName": "VM01", "hierarchyObjRef": "urn:VMware:Vm:…" }, got ${describe(value)}`);
+    return undefined;
+  }
+  const objects: ScopeObject[] = [];
+  value.forEach((item, i) => {
+    const itemAt = `${at}[${i}]`;
+    const o = r.object(item, itemAt, ["objectName", "hierarchyObjRef"]);
+    if (!o) return;
+    const objectName = r.string(o.objectName, join(itemAt, "objectName"), false);
+    const hierarchyObjRef = r.string(o.hierarchyObjRef, join(itemAt, "hierarchyObjRef"), false);
+    if (o.objectName === undefined && o.hierarchyObjRef === undefined) r.fail(itemAt, "needs an objectName or a hierarchyObjRef (EM's reference of the object)");
+    objects.push({ ...(objectName !== undefined && { objectName }), ...(hierarchyObjRef !== undefined && { hierarchyObjRef }) });
+  });
+  return objects;
+}
+
+function readAccount(r: Reader, value: Json, at: string): AccountEntry | undefined {
+  const o = r.object(value, at, ["type", "name", "roles", "restoreScope"]);
+  if (!o) return undefined;
+  let type: AccountType | undefined;
+  if (o.type === undefined) r.fail(join(at, "type"), `is required: one of ${ACCOUNT_TYPES.join(", ")}`);
+  else if (typeof o.type !== "string" || !(ACCOUNT_TYPES as readonly string[]).includes(o.type)) r.fail(join(at, "type"), `must be one of ${ACCOUNT_TYPES.join(", ")}, got ${describe(o.type)}`);
+  else type = o.type as AccountType;
+  const name = r.string(o.name, join(at, "name"), true);
+  if (type !== undefined && name !== undefined) {
+    const problem = accountNameProblem(type, name);
+    if (problem) r.fail(join(at, "name"), problem);
+  }
+  const roles: string[] = [];
+  const list = r.array(o.roles, join(at, "roles"), true);
+  if (list !== undefined && list.length === 0) r.fail(join(at, "roles"), 'must name at least one EM role, e.g. ["Portal User"]');
+  list?.forEach((role, i) => {
+    const roleName = r.string(role, `${join(at, "roles")}[${i}]`, true);
+    if (roleName === undefined) return;
+    if (roles.some((x) => x.toLowerCase() === roleName.toLowerCase())) r.fail(`${join(at, "roles")}[${i}]`, `role '${roleName}' is listed twice`);
+    roles.push(roleName);
+  });
+  const restoreScope = readScope(r, o.restoreScope, join(at, "restoreScope"));
+  if (type === undefined || name === undefined || restoreScope === undefined || roles.length === 0) return undefined;
+  return { type, name, roles, restoreScope, at };
+}
+
+/** Checks parsed JSON against the format above; throws an OnboardingDataError listing every problem. */
+export function parseOnboardingData(json: unknown, file: string): OnboardingData {
+  const r = new Reader(file);
+  const tenants: TenantEntry[] = [];
+  const root = r.object(json as Json, "", ["tenants"]);
+  const list = root && r.array(root.tenants, "tenants", true);
+  const accountsSeen = new Map<string, string>();
+  list?.forEach((value, t) => {
+    const at = `tenants[${t}]`;
+    const o = r.object(value, at, ["name", "subtenants", "accounts"]);
+    if (!o) return;
+    const name = r.string(o.name, join(at, "name"), true);
+    const duplicate = name !== undefined && tenants.find((x) => x.name.toLowerCase() === name.toLowerCase());
+    if (duplicate) r.fail(join(at, "name"), `tenant '${name}' is already listed at ${duplicate.at}; list each tenant once`);
+    const subtenants: SubtenantEntry[] = [];
+    r.array(o.subtenants, join(at, "subtenants"), false)?.forEach((item, s) => {
+      const sub = readSubtenant(r, item, `${join(at, "subtenants")}[${s}]`);
+      if (!sub) return;
+      const twin = subtenants.find((x) => x.name.toLowerCase() === sub.name.toLowerCase());
+      if (twin) r.fail(join(sub.at, "name"), `subtenant '${sub.name}' is already listed at ${twin.at}; EM needs unique subtenant names per tenant (ignoring case)`);
+      else subtenants.push(sub);
+    });
+    const accounts: AccountEntry[] = [];
+    r.array(o.accounts, join(at, "accounts"), false)?.forEach((item, a) => {
+      const account = readAccount(r, item, `${join(at, "accounts")}[${a}]`);
+      if (!account) return;
+      const key = account.name.toLowerCase();
+      const first = accountsSeen.get(key);
+      if (first) r.fail(join(account.at, "name"), `account '${account.name}' is already listed at ${first}; EM accounts are global, list each once`);
+      else {
+        accountsSeen.set(key, account.at);
+        accounts.push(account);
+      }
+    });
+    if (name !== undefined && !duplicate) tenants.push({ name, subtenants, accounts, at });
+  });
+  if (r.problems.length > 0) throw new OnboardingDataError(r.problems);
+  return { file, tenants };
+}
+
+/** Reads and checks a data file; every error names the file. */
+export function readOnboardingData(file: string): OnboardingData {
+  const shown = displayPath(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new OnboardingDataError([{ file: shown, at: "", message: `cannot read the data file: ${(err as Error).message}` }]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new OnboardingDataError([{ file: shown, at: "", message: `is not valid JSON: ${(err as Error).message}` }]);
+  }
+  return parseOnboardingData(json, shown);
+}
