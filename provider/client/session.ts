@@ -8,6 +8,8 @@ import type { ResolvedSettings } from "./settings";
 import type { Transport, TransportRequest, TransportResponse } from "./transport";
 
 export const SESSION_HEADER = "X-RestSvcSessionId";
+/** A logout is a courtesy (EM expires idle sessions anyway): one short attempt, so a run can end promptly. */
+const LOGOUT_TIMEOUT_MS = 5000;
 
 interface ActiveSession {
   token: string;
@@ -127,7 +129,7 @@ export class SessionManager {
     if (!session) return;
     const target = session.deleteHref ? { href: session.deleteHref } : { path: `/logonSessions/${encodeURIComponent(session.sessionId)}` };
     try {
-      await this.transport.request({ method: "DELETE", ...target, expect: [204, 200], headers: { [SESSION_HEADER]: session.token } });
+      await this.transport.request({ method: "DELETE", ...target, expect: [204, 200], headers: { [SESSION_HEADER]: session.token }, singleAttemptTimeoutMs: LOGOUT_TIMEOUT_MS });
     } catch (err) {
       if (!(err instanceof EmApiError) || (err.status !== 401 && err.status !== 404)) throw err;
     }

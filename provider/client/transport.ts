@@ -25,6 +25,8 @@ export interface TransportRequest {
   headers?: Record<string, string>;
   /** Marks the logon request, for hints. */
   logon?: boolean;
+  /** One attempt only, within this many milliseconds (a logout must not hold a process up). */
+  singleAttemptTimeoutMs?: number;
 }
 
 export interface TransportResponse {
@@ -145,7 +147,7 @@ export class Transport {
         }
       },
       {
-        retries: r.retries,
+        retries: req.singleAttemptTimeoutMs !== undefined ? 0 : r.retries,
         factor: 2,
         minTimeout: r.minDelayMs,
         maxTimeout: r.maxDelayMs,
@@ -174,7 +176,7 @@ export class Transport {
     }
     let res: AxiosResponse<string>;
     try {
-      res = await this.http.request<string>({ method: req.method, url: url.toString(), headers, data });
+      res = await this.http.request<string>({ method: req.method, url: url.toString(), headers, data, timeout: req.singleAttemptTimeoutMs });
     } catch (err) {
       throw this.networkError(req, path, url, err);
     }

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { EnterpriseAccountProvider } from "./account/provider";
-import type { ProviderBase } from "./base";
+import { sharedClientPool, type ProviderBase } from "./base";
 import { SubtenantProvider } from "./subtenant/provider";
 
 type Implementation = ProviderBase & Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
@@ -16,6 +16,9 @@ const FACTORIES: Record<string, () => Implementation> = {
 };
 
 const providers = new Map<string, Implementation>();
+
+// The plugin process ends when the engine is done with it: log out then, rather than leave the session to expire.
+process.once("beforeExit", () => void sharedClientPool.closeAll());
 
 export type ProviderMethods = Pick<Implementation, "check" | "diff" | "create" | "read" | "update" | "delete">;
 

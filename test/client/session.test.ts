@@ -81,6 +81,16 @@ describe("client: logon and sessions (emulator)", () => {
     expect(em.requests.filter((r) => r.method === "DELETE")).to.have.length(2);
   });
 
+  it("logs out with a single attempt, so an unreachable EM does not hold the run up with retries", async () => {
+    const client = clientFor(em);
+    await client.logon();
+    em.faults.update({ resetRate: 1, onlyMethods: ["DELETE"] });
+    let error: unknown;
+    await client.close().catch((e) => (error = e));
+    expect(error).to.be.instanceOf(EmApiError);
+    expect(em.requests.filter((r) => r.method === "DELETE").map((r) => r.status)).to.deep.equal(["reset"]);
+  });
+
   it("refuses wrong credentials with an auth error and a hint", async () => {
     const client = new EmClient({ url: em.url, credentials: { ...ADMIN, password: "wrong-Pa55word" } });
     const err = await client.listRoles().then(
