@@ -35,15 +35,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** EM refuses subtenant quotas under 1 GB. */
-export const MIN_QUOTA_MB = 1024;
-export const ACCOUNT_TYPES = ["User", "Group", "ExternalUser", "ExternalGroup"] as const;
-export type AccountType = (typeof ACCOUNT_TYPES)[number];
+// The package's own rules, so the data file is checked exactly as the resources will check it.
+import { ACCOUNT_TYPES, MIN_QUOTA_MB, accountNameProblem, type AccountType, type ScopeObject } from "pulumi-veeam-em";
 
-export interface ScopeObject {
-  objectName?: string;
-  hierarchyObjRef?: string;
-}
+export { ACCOUNT_TYPES, MIN_QUOTA_MB, type AccountType, type ScopeObject };
 
 export interface SubtenantEntry {
   name: string;
@@ -185,12 +180,6 @@ function describe(value: Json | undefined): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-/** Same rule as EM: Domain\Name for User and Group, Username@Suffix for ExternalUser, free-form for ExternalGroup. */
-function accountNameProblem(type: AccountType, name: string): string | undefined {
-  if ((type === "User" || type === "Group") && !/^[^\\\s][^\\]*\\[^\\]+$/.test(name)) return `a ${type} account name must be in the Domain\\Name format, e.g. TECH\\alice.admin; got '${name}'`;
-  if (type === "ExternalUser" && !/^[^@\s]+@[^@\s]+$/.test(name)) return `an ExternalUser account name must be in the Username@Suffix format, e.g. alice@tech.com; got '${name}'`;
-  return undefined;
-}
 
 function readSubtenant(r: Reader, value: Json, at: string): SubtenantEntry | undefined {
   const o = r.object(value, at, ["name", "description", "quotaMb", "quotaResource", "enabled"]);

@@ -243,7 +243,7 @@ describe("examples/onboarding", () => {
         `  - ${file}: tenants[0].subtenants[0].quotaMB: unknown key 'quotaMB'; allowed keys: name, description, quotaMb, quotaResource, enabled`,
         `  - ${file}: tenants[0].subtenants[2].name: subtenant 'ABC-Finance' is already listed at tenants[0].subtenants[0]; EM needs unique subtenant names per tenant (ignoring case)`,
         `  - ${file}: tenants[0].accounts[0].type: must be one of User, Group, ExternalUser, ExternalGroup, got string "Person"`,
-        `  - ${file}: tenants[0].accounts[1].name: a User account name must be in the Domain\\Name format, e.g. TECH\\alice.admin; got 'bob.restore'`,
+        `  - ${file}: tenants[0].accounts[1].name: a User account name must be in the Domain\\Name format, e.g. TECH\\william.fox; got 'bob.restore'`,
       ]);
     });
 
