@@ -34,6 +34,9 @@ export interface RecordedRequest {
   /** Path and query below the host, e.g. /api/query?type=CloudTenant. */
   url: string;
   status: number | "reset" | "lost";
+  /** The wire format of the request body (from Content-Type) and of the answer (from Accept). */
+  requestFormat: WireFormat;
+  responseFormat: WireFormat;
 }
 
 export interface Emulator {
@@ -43,7 +46,7 @@ export interface Emulator {
   readonly store: Store;
   readonly faults: FaultController;
   readonly adminUser: string;
-  /** Every /api request so far, in arrival order. */
+  /** Every /api request so far, in arrival order, with its wire formats. */
   readonly requests: RecordedRequest[];
   stop(): Promise<void>;
 }
@@ -125,9 +128,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const scheme = options.tls ? "https" : "http";
 
   async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    const record: RecordedRequest = { method: req.method ?? "GET", url: req.url ?? "", status: 0 };
-    requests.push(record);
     const { requestFormat, responseFormat } = negotiate(req);
+    const record: RecordedRequest = { method: req.method ?? "GET", url: req.url ?? "", status: 0, requestFormat, responseFormat };
+    requests.push(record);
     const finish = (reply: Reply) => {
       record.status = reply.status;
       options.log?.(`${record.method} ${record.url} ${reply.status}`);

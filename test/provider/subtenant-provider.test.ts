@@ -131,6 +131,14 @@ describe("SubtenantProvider", () => {
         return { inputs: checked, result: await provider.create(checked) };
       }
 
+      it(`speaks ${format.toUpperCase()} on the wire`, async () => {
+        await created();
+        const answered = em.requests.filter((r) => typeof r.status === "number");
+        expect(answered.length).to.be.greaterThan(3);
+        expect(new Set(answered.map((r) => r.responseFormat))).to.deep.equal(new Set([format]));
+        expect(new Set(em.requests.filter((r) => r.method === "POST" && !r.url.includes("sessionMngr")).map((r) => r.requestFormat))).to.deep.equal(new Set([format]));
+      });
+
       it("creates, reads, updates and deletes a subtenant, with complete plain-JSON outputs", async () => {
         const { inputs, result } = await created();
         const outs = result.outs as SubtenantOutputs;
