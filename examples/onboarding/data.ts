@@ -215,10 +215,10 @@ function readScope(r: Reader, value: Json | undefined, at: string): "all" | Scop
     const itemAt = `${at}[${i}]`;
     const o = r.object(item, itemAt, ["objectName", "hierarchyObjRef"]);
     if (!o) return;
-    const objectName = r.string(o.objectName, join(itemAt, "objectName"), false);
+    // EM reports restore scope items by name only, so the name is what identifies an item.
+    const objectName = r.string(o.objectName, join(itemAt, "objectName"), true);
     const hierarchyObjRef = r.string(o.hierarchyObjRef, join(itemAt, "hierarchyObjRef"), false);
-    if (o.objectName === undefined && o.hierarchyObjRef === undefined) r.fail(itemAt, "needs an objectName or a hierarchyObjRef (EM's reference of the object)");
-    objects.push({ ...(objectName !== undefined && { objectName }), ...(hierarchyObjRef !== undefined && { hierarchyObjRef }) });
+    if (objectName !== undefined) objects.push({ objectName, ...(hierarchyObjRef !== undefined && { hierarchyObjRef }) });
   });
   return objects;
 }

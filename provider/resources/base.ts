@@ -68,3 +68,13 @@ export async function eventually<T>(find: () => Promise<T | undefined>, timeoutM
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
+
+/** The declared arguments among `inputs`: what a refresh may hand back as inputs (the engine keeps no others). */
+export function declaredArgs(inputs: object, argNames: readonly string[]): string[] {
+  return argNames.filter((name) => (inputs as Record<string, unknown>)[name] !== undefined);
+}
+
+/** Only the named keys of a record, for inputs rebuilt from outputs on refresh. */
+export function pick<T extends object>(record: T, keys: readonly string[]): T {
+  return Object.fromEntries(Object.entries(record).filter(([k]) => keys.includes(k))) as T;
+}

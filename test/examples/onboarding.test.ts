@@ -326,7 +326,7 @@ describe("examples/onboarding", () => {
       expect(parse({ tenants: [{ name: "T", accounts: [{ type: "User", name: "TECH\\a", roles: [] }] }] })).to.deep.equal(['tenants[0].accounts[0].roles: must name at least one EM role, e.g. ["Portal User"]']);
       expect(parse({ tenants: [{ name: "T", accounts: [{ type: "User", name: "TECH\\a", roles: ["Portal User"], restoreScope: [] }] }] })[0]).to.match(/^tenants\[0\]\.accounts\[0\]\.restoreScope: must be "all" or a non-empty list/);
       expect(parse({ tenants: [{ name: "T", accounts: [{ type: "User", name: "TECH\\a", roles: ["Portal User"], restoreScope: [{}] }] }] })).to.deep.equal([
-        "tenants[0].accounts[0].restoreScope[0]: needs an objectName or a hierarchyObjRef (EM's reference of the object)",
+        "tenants[0].accounts[0].restoreScope[0].objectName: is required: a non-empty string",
       ]);
       expect(
         parse({

@@ -34,7 +34,7 @@ describe("EnterpriseAccountProvider", () => {
       ["an empty role list", { roles: [] }, "roles", /non-empty list/],
       ["an empty role", { roles: ["Portal User", ""] }, "roles[1]", /role name or UID/],
       ["a restricted scope without objects", { allowRestoreAllVms: false }, "hierarchyScopeObjects", /required when allowRestoreAllVms is false/],
-      ["a scope item with neither reference nor name", { allowRestoreAllVms: false, hierarchyScopeObjects: [{}] }, "hierarchyScopeObjects[0]", /hierarchyObjRef or an objectName/],
+      ["a scope item without a name", { allowRestoreAllVms: false, hierarchyScopeObjects: [{ hierarchyObjRef: "urn:VMware:Vm:x.vm-1" }] }, "hierarchyScopeObjects[0].objectName", /objectName is required .*by name only/],
       ["in-place-only FLR without extensions", { flrSettings: { inplaceOnly: true } }, "flrSettings.extensionRestrictions", /required when flrSettings.inplaceOnly is true/],
       ["a non-boolean SQL setting", { sqlSettings: { denyInPlaceRestore: "yes" } }, "sqlSettings.denyInPlaceRestore", /true or false/],
     ];
@@ -54,12 +54,19 @@ describe("EnterpriseAccountProvider", () => {
 
   describe("diff", () => {
     const provider = new EnterpriseAccountProvider({ env: {} });
-    const olds = { ...declared(), accountId: "a1", accountUid: "urn:veeam:EnterpriseAccount:a1", roleUids: [], roleNames: ["Portal User"] } as EnterpriseAccountOutputs;
+    const olds: EnterpriseAccountOutputs = { ...declared(), accountId: "a1", accountUid: "urn:veeam:EnterpriseAccount:a1", roleUids: [], roleNames: ["Portal User"], declaredArgs: ["accountType", "accountName", "roles", "allowRestoreAllVms"] };
     const diff = (news: Partial<EnterpriseAccountInputs>) => provider.diff("a1", olds, declared(news));
 
-    it("reports no change for the same declaration, whatever the case of role names", async () => {
+    it("reports no change for the same declaration, whatever the case of role and account names", async () => {
       expect(await diff({})).to.include({ changes: false });
       expect(await diff({ roles: ["portal user"] })).to.include({ changes: false });
+      // EM may report a name in its own case; that must not replace the account on every run.
+      expect(await diff({ accountName: "tech\\ALICE" })).to.include({ changes: false });
+    });
+
+    it("deletes the old account first when a replacement keeps its name (EM refuses duplicates)", async () => {
+      expect(await diff({ sqlSettings: { denyInPlaceRestore: true } })).to.include({ deleteBeforeReplace: true });
+      expect(await diff({ accountName: "TECH\\bob" })).to.include({ deleteBeforeReplace: false });
     });
 
     it("reports a change, without failing, when lists are not known yet during a preview", async () => {

@@ -6,8 +6,8 @@ export type AccountType = (typeof ACCOUNT_TYPES)[number];
 export interface ScopeObject {
   /** EM's reference of the object, e.g. urn:VMware:Vm:<hierarchyRootId>.vm-7870 (from EM's lookup service). */
   hierarchyObjRef?: string;
-  /** The object's name, e.g. VM01; EM reports scope items by this name. */
-  objectName?: string;
+  /** The object's name, e.g. VM01. Required: EM reports scope items by this name only, so it identifies them. */
+  objectName: string;
 }
 
 export interface FlrSettings {
@@ -33,7 +33,12 @@ export interface EnterpriseAccountInputs {
   adopt?: boolean;
 }
 
+/** The arguments a stack can declare. */
+export const ACCOUNT_ARGS = ["accountType", "accountName", "roles", "allowRestoreAllVms", "hierarchyScopeObjects", "flrSettings", "sqlSettings", "adopt"] as const;
+
 export interface EnterpriseAccountOutputs extends EnterpriseAccountInputs {
+  /** Which arguments the stack declared, so a refresh returns those as inputs and no others. */
+  declaredArgs: string[];
   accountId: string;
   /** urn:veeam:EnterpriseAccount:<id> */
   accountUid: string;
@@ -93,7 +98,9 @@ export function checkAccountInputs(news: Record<string, unknown>): { inputs: Rec
         for (const [key, v] of Object.entries({ hierarchyObjRef, objectName })) {
           if (v !== undefined && !isUnknown(v) && typeof v !== "string") c.fail(`${at}.${key}`, `${at}.${key} must be a string`);
         }
-        if (!hierarchyObjRef && !objectName) c.fail(at, `${at} needs a hierarchyObjRef or an objectName`);
+        if (objectName === undefined || objectName === "") {
+          c.fail(`${at}.objectName`, `${at}.objectName is required (the object's name, e.g. VM01): EM reports restore scope items by name only`);
+        }
       });
   }
   if (allowAll === false && !c.has("hierarchyScopeObjects")) {

@@ -1,9 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AccountScope, EmClient, EnterpriseAccount, EnterpriseRole } from "../../client";
-import { answerLost, eventually, plain, ProviderBase, sameName } from "../base";
+import { answerLost, declaredArgs, eventually, pick, plain, ProviderBase, sameName } from "../base";
 import { IMPORT_UNSUPPORTED } from "../subtenant/provider";
 import type { EnterpriseAccountInputs, EnterpriseAccountOutputs, ScopeObject } from "./inputs";
-import { checkAccountInputs } from "./inputs";
+import { ACCOUNT_ARGS, checkAccountInputs } from "./inputs";
 
 const ROLE_URN = "urn:veeam:EnterpriseRole:";
 const roleGuid = (value: string) => value.replace(/^urn:veeam:EnterpriseRole:/i, "").toLowerCase();
@@ -17,7 +17,7 @@ function resolveRoles(declared: string[], roles: EnterpriseRole[]): EnterpriseRo
   });
 }
 
-const scopeKey = (item: ScopeObject) => (item.objectName ?? item.hierarchyObjRef ?? "").toLowerCase();
+const scopeKey = (item: ScopeObject) => String(item.objectName ?? "").toLowerCase();
 
 /**
  * Scope objects compare by name: EM reports each scope item by its object's name, not by its reference. A list
@@ -50,7 +50,8 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
     // EM cannot change an account's type, name, FLR or SQL settings: a new account replaces the old one.
     const replaces: string[] = [];
     if (news.accountType !== olds.accountType) replaces.push("accountType");
-    if (news.accountName !== olds.accountName) replaces.push("accountName");
+    // EM compares account names without regard to case (and may report them in its own case).
+    if (!sameName(news.accountName, olds.accountName)) replaces.push("accountName");
     if (flrKey(news.flrSettings) !== flrKey(olds.flrSettings)) replaces.push("flrSettings");
     if (sqlKey(news.sqlSettings) !== sqlKey(olds.sqlSettings)) replaces.push("sqlSettings");
     const changed = !sameRoles(news.roles, olds.roles) || news.allowRestoreAllVms !== olds.allowRestoreAllVms || !sameScope(news.hierarchyScopeObjects, olds.hierarchyScopeObjects);
@@ -69,7 +70,7 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
     } else {
       account = await this.add(client, inputs, roles);
     }
-    return { id: account.id, outs: await this.outputs(client, inputs, account) };
+    return { id: account.id, outs: await this.outputs(client, inputs, account, declaredArgs(inputs, ACCOUNT_ARGS)) };
   }
 
   async read(id: string, props?: EnterpriseAccountOutputs): Promise<pulumi.dynamic.ReadResult<EnterpriseAccountOutputs>> {
@@ -79,8 +80,11 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
     // Gone from EM: an empty id makes refresh drop it from the stack.
     if (!account) return {};
     const [roles, scopes] = await Promise.all([client.listAccountRoles(id), client.listAccountScopes(id)]);
-    const inputs = inputsAsInEm(props, account, roles.map((r) => ({ id: r.roleId, uid: ROLE_URN + r.roleId, name: r.roleName })), scopes);
-    return { id, props: await this.outputs(client, { ...props, ...inputs }, account), inputs: inputs as EnterpriseAccountOutputs };
+    const declared = Array.isArray(props.declaredArgs) ? props.declaredArgs : declaredArgs(props, ACCOUNT_ARGS);
+    // A restore scope added in EM shows as drift even where the stack declares none: the stack means "no scope".
+    const kept = scopes.length > 0 ? [...declared, "hierarchyScopeObjects"] : declared;
+    const inputs = pick(inputsAsInEm(props, account, roles.map((r) => ({ id: r.roleId, uid: ROLE_URN + r.roleId, name: r.roleName })), scopes), kept);
+    return { id, props: await this.outputs(client, { ...props, ...inputs }, account, declared), inputs: inputs as EnterpriseAccountOutputs };
   }
 
   async update(id: string, olds: EnterpriseAccountOutputs, news: EnterpriseAccountInputs): Promise<pulumi.dynamic.UpdateResult<EnterpriseAccountOutputs>> {
@@ -89,7 +93,7 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
     await converge(client, id, news, roles);
     const account = await client.getAccount(id);
     if (!account) throw new Error(`Account '${olds.accountName}' (${id}) disappeared from EM during the update`);
-    return { outs: await this.outputs(client, news, account) };
+    return { outs: await this.outputs(client, news, account, declaredArgs(news, ACCOUNT_ARGS)) };
   }
 
   async delete(id: string): Promise<void> {
@@ -131,10 +135,11 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
     return (await client.getAccount(existing.id)) ?? existing;
   }
 
-  private async outputs(client: EmClient, inputs: EnterpriseAccountInputs, account: EnterpriseAccount): Promise<EnterpriseAccountOutputs> {
+  private async outputs(client: EmClient, inputs: EnterpriseAccountInputs, account: EnterpriseAccount, declared: string[]): Promise<EnterpriseAccountOutputs> {
     const held = await client.listAccountRoles(account.id);
     return plain({
       ...inputs,
+      declaredArgs: declared,
       accountName: account.name,
       accountType: inputs.accountType,
       allowRestoreAllVms: account.allowRestoreAllVms,
@@ -172,7 +177,7 @@ async function converge(client: EmClient, id: string, inputs: EnterpriseAccountI
 /** The inputs as EM now has them, for `pulumi refresh`; roles keep the form (name or UID) they were declared in. */
 function inputsAsInEm(old: EnterpriseAccountInputs, account: EnterpriseAccount, held: EnterpriseRole[], scopes: AccountScope[]): EnterpriseAccountInputs {
   const roles = held.map((role) => old.roles.find((r) => roleGuid(r) === role.id.toLowerCase()) ?? old.roles.find((r) => sameName(r, role.name)) ?? role.name);
-  const scope = scopes.map((s) => (old.hierarchyScopeObjects ?? []).find((item) => scopeKey(item) === s.name.toLowerCase()) ?? { objectName: s.name });
+  const scope = scopes.filter((s) => s.name !== "").map((s) => (old.hierarchyScopeObjects ?? []).find((item) => scopeKey(item) === s.name.toLowerCase()) ?? { objectName: s.name });
   return plain({
     ...old,
     accountName: account.name,

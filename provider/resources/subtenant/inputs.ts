@@ -19,6 +19,9 @@ export interface SubtenantInputs {
   adopt?: boolean;
 }
 
+/** The arguments a stack can declare. */
+export const SUBTENANT_ARGS = ["tenantId", "tenantName", "name", "password", "description", "enabled", "tenantResourceId", "quotaName", "quotaMb", "unlimitedQuota", "adopt"] as const;
+
 /** What the provider stores and returns: the inputs merged with what EM reports. */
 export interface SubtenantOutputs extends SubtenantInputs {
   subtenantId: string;
@@ -30,6 +33,8 @@ export interface SubtenantOutputs extends SubtenantInputs {
   usedQuotaMb: number;
   /** EM's id of the subtenant's own quota ("" when EM does not report it). */
   quotaId: string;
+  /** Which arguments the stack declared, so a refresh returns those as inputs and no others. */
+  declaredArgs: string[];
 }
 
 const NAME_MAX = 128;

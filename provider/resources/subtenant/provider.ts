@@ -1,14 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmTaskFailedError, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
-import { answerLost, eventually, plain, ProviderBase, sameName } from "../base";
-import { checkSubtenantInputs, type SubtenantInputs, type SubtenantOutputs } from "./inputs";
+import { EmTaskFailedError, EmTaskTimeoutError, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
+import { answerLost, declaredArgs, eventually, pick, plain, ProviderBase, sameName } from "../base";
+import { checkSubtenantInputs, SUBTENANT_ARGS, type SubtenantInputs, type SubtenantOutputs } from "./inputs";
 
 export const IMPORT_UNSUPPORTED =
   "Dynamic providers cannot import existing objects ('pulumi import' or the import option); declare the resource with adopt: true instead, and the next 'pulumi up' takes it over";
 
-function outputsOf(inputs: SubtenantInputs, tenant: CloudTenant, subtenant: CloudSubtenant): SubtenantOutputs {
+function outputsOf(inputs: SubtenantInputs, tenant: CloudTenant, subtenant: CloudSubtenant, declared: string[]): SubtenantOutputs {
   return plain({
     ...inputs,
+    declaredArgs: declared,
     subtenantId: subtenant.id,
     tenantId: tenant.id,
     tenantName: tenant.name,
@@ -24,21 +25,33 @@ function outputsOf(inputs: SubtenantInputs, tenant: CloudTenant, subtenant: Clou
   });
 }
 
+/** The declared arguments of state written before `declaredArgs` existed: a best guess from the outputs. */
+function declaredOf(outputs: SubtenantOutputs): string[] {
+  if (Array.isArray(outputs.declaredArgs)) return outputs.declaredArgs;
+  return declaredArgs(outputs, SUBTENANT_ARGS).filter((k) => k !== "tenantId" && k !== "quotaName");
+}
+
 /**
- * The inputs as EM now has them, for `pulumi refresh`: a later preview then shows drift against the program.
- * What EM never reports (the password) and what the stack left to EM (quota name, quota size when unlimited)
- * keep their declared values.
+ * The declared arguments as EM now has them, for `pulumi refresh`: a later preview then shows drift against the
+ * program. What EM never reports (the password) keeps its declared value; what the stack left to EM (quota name,
+ * quota size of an unlimited quota) stays undeclared.
  */
-function inputsAsInEm(old: SubtenantInputs, subtenant: CloudSubtenant): SubtenantInputs {
-  return plain({
-    ...old,
-    description: subtenant.description,
-    enabled: subtenant.enabled,
-    tenantResourceId: subtenant.quota.tenantResourceId,
-    unlimitedQuota: subtenant.quota.unlimited,
-    quotaName: old.quotaName === undefined ? undefined : subtenant.quota.displayName,
-    quotaMb: old.quotaMb === undefined && subtenant.quota.unlimited ? undefined : subtenant.quota.quotaMb,
-  });
+function inputsAsInEm(old: SubtenantOutputs, subtenant: CloudSubtenant): SubtenantInputs {
+  const declared = declaredOf(old);
+  return plain(
+    pick(
+      {
+        ...old,
+        description: subtenant.description,
+        enabled: subtenant.enabled,
+        tenantResourceId: subtenant.quota.tenantResourceId,
+        unlimitedQuota: subtenant.quota.unlimited,
+        quotaName: subtenant.quota.displayName,
+        quotaMb: subtenant.quota.quotaMb,
+      },
+      declared.includes("quotaMb") || !subtenant.quota.unlimited ? [...declared, "quotaMb"] : declared,
+    ),
+  );
 }
 
 /** Cloud Connect subtenants of a tenant, through EM's subtenant API (every change runs as a polled task). */
@@ -49,8 +62,9 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
   }
 
   async diff(_id: string, olds: SubtenantOutputs, news: SubtenantInputs): Promise<pulumi.dynamic.DiffResult> {
+    // EM compares names without regard to case (and may report them in its own case): only another name is a change.
     const replaces: string[] = [];
-    if (news.name !== olds.name) replaces.push("name");
+    if (!sameName(news.name, olds.name)) replaces.push("name");
     if (news.tenantId !== undefined ? !sameName(news.tenantId, olds.tenantId ?? "") : !sameName(news.tenantName ?? "", olds.tenantName ?? "")) {
       replaces.push(news.tenantId !== undefined ? "tenantId" : "tenantName");
     }
@@ -62,9 +76,7 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
       news.unlimitedQuota !== olds.unlimitedQuota ||
       (news.quotaMb !== undefined && news.quotaMb !== olds.quotaMb) ||
       (news.quotaName !== undefined && news.quotaName !== olds.quotaName);
-    // A rename that only changes case is the same name to EM, so the old subtenant must go first.
-    const deleteBeforeReplace = replaces.includes("name") && sameName(news.name, olds.name) && replaces.length === 1;
-    return { changes: replaces.length > 0 || changed, replaces, deleteBeforeReplace };
+    return { changes: replaces.length > 0 || changed, replaces };
   }
 
   async create(inputs: SubtenantInputs): Promise<pulumi.dynamic.CreateResult<SubtenantOutputs>> {
@@ -77,7 +89,7 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
     } else {
       subtenant = await this.add(client, tenant, inputs);
     }
-    return { id: subtenant.id, outs: outputsOf(inputs, tenant, subtenant) };
+    return { id: subtenant.id, outs: outputsOf(inputs, tenant, subtenant, declaredArgs(inputs, SUBTENANT_ARGS)) };
   }
 
   async read(id: string, props?: SubtenantOutputs): Promise<pulumi.dynamic.ReadResult<SubtenantOutputs>> {
@@ -88,7 +100,7 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
     if (!found) return {};
     const tenant = { id: props.tenantId, name: found.tenantName || props.tenantName } as CloudTenant;
     const inputs = inputsAsInEm(props, found);
-    return { id, props: outputsOf({ ...props, ...inputs }, tenant, found), inputs: inputs as SubtenantOutputs };
+    return { id, props: outputsOf({ ...props, ...inputs }, tenant, found, declaredOf(props)), inputs: inputs as SubtenantOutputs };
   }
 
   async update(id: string, olds: SubtenantOutputs, news: SubtenantInputs): Promise<pulumi.dynamic.UpdateResult<SubtenantOutputs>> {
@@ -97,7 +109,7 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
     await client.editSubtenant(olds.tenantId, id, editSpec(id, olds.name, news, olds.password, olds));
     const updated = await client.getSubtenant(olds.tenantId, id);
     if (!updated) throw new Error(`Subtenant '${olds.name}' (${id}) of tenant '${olds.tenantName}' disappeared from EM during the update`);
-    return { outs: outputsOf(news, tenant, updated) };
+    return { outs: outputsOf(news, tenant, updated, declaredArgs(news, SUBTENANT_ARGS)) };
   }
 
   async delete(id: string, props: SubtenantOutputs): Promise<void> {
@@ -119,10 +131,17 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
       });
     } catch (err) {
       const find = () => findByName(client, tenant.id, inputs.name);
-      if (answerLost(err)) {
-        // EM may have taken the request before the answer was lost: its task creates the subtenant soon.
-        const created = await eventually(find, this.lostAnswerWaitMs);
+      if (answerLost(err) || err instanceof EmTaskTimeoutError) {
+        // EM may have taken the request before the answer was lost (its task creates the subtenant soon), or its
+        // task may have finished just after the deadline.
+        const created = await eventually(find, err instanceof EmTaskTimeoutError ? 0 : this.lostAnswerWaitMs);
         if (created) return created;
+        if (err instanceof EmTaskTimeoutError) {
+          throw new Error(
+            `Creating subtenant '${inputs.name}' of tenant '${tenant.name}' did not finish in time: ${err.message} ` +
+              `If EM completes it later, run 'pulumi up' again with adopt: true on this subtenant to take it over.`,
+          );
+        }
       } else if (err instanceof EmTaskFailedError) {
         // EM refused: make sure nothing half-made stays behind before reporting why.
         const leftover = await find().catch(() => undefined);
