@@ -170,8 +170,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     let reply: Reply;
     if (match === undefined) {
       reply = errorReply(404, `The resource '${url.pathname}' was not found`);
-    } else if (match === "method") {
-      reply = errorReply(405, `The method ${record.method} is not allowed for '${url.pathname}'`);
+    } else if ("allowed" in match) {
+      reply = errorReply(405, `The method ${record.method} is not allowed for '${url.pathname}'; allowed: ${match.allowed.join(", ")}`, { Allow: match.allowed.join(", ") });
     } else {
       const session = token !== undefined ? store.touchSession(token) : undefined;
       const ctx: RequestContext = {

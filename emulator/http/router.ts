@@ -37,18 +37,18 @@ export class Router {
     return this;
   }
 
-  /** The matching route, "method" when the path exists under another method, or undefined. */
-  match(method: string, path: string): RouteMatch | "method" | undefined {
-    let pathExists = false;
+  /** The matching route, the methods the path has when it lacks this one, or undefined for an unknown path. */
+  match(method: string, path: string): RouteMatch | { allowed: string[] } | undefined {
+    const allowed: string[] = [];
     for (const route of this.routes) {
       const m = route.pattern.exec(path);
       if (!m) continue;
-      pathExists = true;
+      allowed.push(route.method);
       if (route.method !== method) continue;
       const params: Record<string, string> = {};
       route.paramNames.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
       return { handler: route.handler, params, anonymous: route.anonymous };
     }
-    return pathExists ? "method" : undefined;
+    return allowed.length > 0 ? { allowed } : undefined;
   }
 }

@@ -93,7 +93,7 @@ export class EmTaskTimeoutError extends Error {
   ) {
     super(
       `EM task ${operation} did not finish within ${waitedMs} ms (last state ${lastState}; task ${taskUrl}). ` +
-        "It may still complete on EM: check the object's state before retrying, or raise taskTimeoutMs.",
+        "It may still complete on EM: check the object's state before retrying, or raise the task timeout.",
     );
     this.name = "EmTaskTimeoutError";
   }

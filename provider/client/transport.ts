@@ -245,7 +245,7 @@ export class Transport {
     } else if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
       hint = `The host name '${url.hostname}' cannot be resolved: check the URL`;
     } else if (code === "ECONNABORTED" || code === "ETIMEDOUT" || code === "ERR_SOCKET_CONNECTION_TIMEOUT") {
-      hint = `EM at ${where} did not answer within ${this.settings.requestTimeoutMs} ms: check the URL, port 9398 and firewalls, or raise requestTimeoutMs`;
+      hint = `EM at ${where} did not answer within ${this.settings.requestTimeoutMs} ms: check the URL, port 9398 and firewalls, or raise the request timeout`;
     } else {
       hint = `The connection to EM at ${where} failed; check the URL (port 9398 by default) and the network`;
     }

@@ -19,6 +19,7 @@ const ENV_FALLBACK: Record<string, string> = {
   apiVersion: "VEEAM_EM_API_VERSION",
   format: "VEEAM_EM_FORMAT",
   taskTimeoutSeconds: "VEEAM_EM_TASK_TIMEOUT_SECONDS",
+  requestTimeoutSeconds: "VEEAM_EM_REQUEST_TIMEOUT_SECONDS",
 };
 
 export class ConnectionConfigError extends Error {
@@ -55,6 +56,13 @@ function booleanSetting(value: string | undefined, key: string): boolean | undef
   throw new ConnectionConfigError(`veeam-em: ${key} must be true or false, got '${value}'`);
 }
 
+function secondsSetting(value: string | undefined, key: string): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!(value.trim() !== "" && Number.isFinite(seconds) && seconds > 0)) throw new ConnectionConfigError(`veeam-em: ${key} must be a number of seconds greater than 0, got '${value}'`);
+  return seconds;
+}
+
 /**
  * The EM connection from stack config and environment. Tenant logon when `tenantName` is set, vCD organization
  * logon when `vcdOrganization` is set, administrator logon otherwise.
@@ -72,11 +80,8 @@ export function connectionSettings(config: ConfigSource | undefined, env: NodeJS
 
   const format = read("format");
   if (format !== undefined && format !== "xml" && format !== "json") throw new ConnectionConfigError(`veeam-em: format must be xml or json, got '${format}'`);
-  const taskTimeout = read("taskTimeoutSeconds");
-  const taskTimeoutSeconds = taskTimeout === undefined ? undefined : Number(taskTimeout);
-  if (taskTimeoutSeconds !== undefined && !(Number.isFinite(taskTimeoutSeconds) && taskTimeoutSeconds > 0)) {
-    throw new ConnectionConfigError(`veeam-em: taskTimeoutSeconds must be a number of seconds greater than 0, got '${taskTimeout}'`);
-  }
+  const taskTimeoutSeconds = secondsSetting(read("taskTimeoutSeconds"), "taskTimeoutSeconds");
+  const requestTimeoutSeconds = secondsSetting(read("requestTimeoutSeconds"), "requestTimeoutSeconds");
   return {
     url,
     credentials,
@@ -85,6 +90,7 @@ export function connectionSettings(config: ConfigSource | undefined, env: NodeJS
     caCertPath: read("caCertPath"),
     insecureSkipTlsVerify: booleanSetting(read("insecureSkipTlsVerify"), "insecureSkipTlsVerify"),
     taskTimeoutMs: taskTimeoutSeconds === undefined ? undefined : taskTimeoutSeconds * 1000,
+    requestTimeoutMs: requestTimeoutSeconds === undefined ? undefined : requestTimeoutSeconds * 1000,
   };
 }
 

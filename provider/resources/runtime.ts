@@ -17,7 +17,13 @@ const FACTORIES: Record<string, () => Implementation> = {
 
 const providers = new Map<string, Implementation>();
 
-// The plugin process ends when the engine is done with it: log out then, rather than leave the session to expire.
+// The engine ends the plugin process with a signal when it is done with it (its gRPC server keeps it alive, so
+// beforeExit does not come): log out then, in one short attempt, rather than leave sessions for EM to expire.
+function logOutAndExit(signal: NodeJS.Signals): void {
+  void sharedClientPool.closeAll().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+}
+process.once("SIGTERM", logOutAndExit);
+process.once("SIGINT", logOutAndExit);
 process.once("beforeExit", () => void sharedClientPool.closeAll());
 
 export type ProviderMethods = Pick<Implementation, "check" | "diff" | "create" | "read" | "update" | "delete">;

@@ -18,7 +18,13 @@ export function providerShim(kind: string): pulumi.dynamic.ResourceProvider {
   const shim: Shim = {
     k: kind,
     configure(request) {
-      Object.assign(this, require("module").createRequire(process.cwd() + "/_")("pulumi-veeam-em/dynamic").providerFor(this.k, request));
+      let runtime;
+      try {
+        runtime = require("module").createRequire(process.cwd() + "/_")("pulumi-veeam-em/dynamic");
+      } catch (e) {
+        throw new Error(`pulumi-veeam-em is not installed where Pulumi runs this program (${process.cwd()}); run 'npm install pulumi-veeam-em' there. ${(e as Error).message}`);
+      }
+      Object.assign(this, runtime.providerFor(this.k, request));
     },
   };
   // The methods the ResourceProvider type requires arrive with configure.

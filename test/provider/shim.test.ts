@@ -16,6 +16,18 @@ describe("the serialized provider shim", () => {
     process.env = saved;
   });
 
+  it("says where the package is missing when the program's directory does not have it", async () => {
+    const serialized = await pulumi.runtime.serializeFunction(() => providerShim("Subtenant"), { allowSecrets: true });
+    const loaded = requireFromString(serialized.text).handler() as unknown as { configure(r: unknown): void };
+    const cwd = process.cwd();
+    process.chdir(require("node:os").tmpdir());
+    try {
+      expect(() => loaded.configure({ config: { get: () => undefined } })).to.throw(/pulumi-veeam-em is not installed where Pulumi runs this program .*npm install pulumi-veeam-em/);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   for (const kind of ["Subtenant", "EnterpriseAccount"]) {
     it(`${kind}: serializes with the SDK's serializer to under 2 KB, without credentials or provider code`, async () => {
       const shim = providerShim(kind);
