@@ -37,6 +37,12 @@ export interface Tenant {
   vcdOrganization?: { name: string; users: VcdUser[] };
   resources: TenantResource[];
   maxConcurrentTasks: number;
+  /** Network throttling of the tenant's traffic, in MBps when enabled. */
+  throttling?: { enabled: boolean; speedLimitMbps: number };
+  /** Days that deleted backups are kept, when backup protection is on. */
+  backupProtectionDays?: number;
+  /** ActiveDirectory tenants: the id of the domain account EM uses to reach the domain. */
+  domainAccount?: string;
 }
 
 export interface SubtenantQuota {

@@ -49,7 +49,7 @@ function tenantType(tenant: Tenant): Element {
       return el(
         "TenantType",
         undefined,
-        el("ADTenantType", undefined, el("Domain", undefined, leaf("DomainName", tenant.domainName ?? ""), leaf("Port", 389)), leaf("Account", tenant.name)),
+        el("ADTenantType", undefined, el("Domain", undefined, leaf("DomainName", tenant.domainName ?? ""), leaf("DomainAccount", tenant.domainAccount), leaf("Port", 389)), leaf("Account", tenant.name)),
       );
     case "vCD":
       return el("TenantType", undefined, el("vCloudTenant", undefined, leaf("OrganizationName", tenant.vcdOrganization?.name ?? tenant.name)));
@@ -90,8 +90,8 @@ export function tenantEntity(api: string, tenant: Tenant, servers: BackupServer[
     wrappedList("Resources", "CloudTenantResources", tenant.resources.map((r) => embeddedResource(api, tenant, r))),
     leaf("LastResult", "Success"),
     wrappedList("ComputeResources", "CloudTenantComputeResources", []),
-    leaf("ThrottlingEnabled", false),
-    leaf("ThrottlingSpeedLimit", 1),
+    leaf("ThrottlingEnabled", tenant.throttling?.enabled ?? false),
+    leaf("ThrottlingSpeedLimit", tenant.throttling?.speedLimitMbps ?? 1),
     leaf("ThrottlingSpeedUnit", "MBps"),
     leaf("PublicIpCount", 0),
     leaf("BackupCount", 0),
@@ -99,8 +99,8 @@ export function tenantEntity(api: string, tenant: Tenant, servers: BackupServer[
     leaf("MaxConcurrentTasks", tenant.maxConcurrentTasks),
     leaf("WorkStationBackupCount", 0),
     leaf("ServerBackupCount", 0),
-    leaf("BackupProtectionEnabled", false),
-    leaf("BackupProtectionPeriod", 1),
+    leaf("BackupProtectionEnabled", tenant.backupProtectionDays !== undefined),
+    leaf("BackupProtectionPeriod", tenant.backupProtectionDays ?? 1),
     tenantType(tenant),
   );
 }

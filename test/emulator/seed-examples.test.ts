@@ -79,6 +79,9 @@ describe("emulator: the reference pages' examples, sent as written", () => {
     const quota = tenants[0].Resources.CloudTenantResource[0].RepositoryQuota;
     expect(quota).to.include({ DisplayName: "AD User Cloud Repository", Quota: "30720", UsedQuota: "0" });
     expect(tenants[0].TenantType.ADTenantType.Account).to.equal("tech\\john.smith");
+    expect(tenants[0].TenantType.ADTenantType.Domain).to.deep.equal({ DomainName: "tech.local", DomainAccount: "f1b5f006-5e29-4702-8aaa-7653d30af191", Port: "389" });
+    expect(tenants[0]).to.include({ ThrottlingEnabled: "true", ThrottlingSpeedLimit: "10", BackupProtectionEnabled: "true", MaxConcurrentTasks: "1" });
+    expect(tenants[1]).to.include({ ThrottlingEnabled: "false", ThrottlingSpeedLimit: "1", BackupProtectionEnabled: "false" });
     expect(result.PagingInfo).to.include({ "@PagesCount": "1", "@PageSize": "100", "@PageNum": "1" });
     expect(result.PagingInfo.Links.Link.map((l: Record<string, string>) => l["@Rel"])).to.deep.equal(["First", "Last"]);
     expect(result.PagingInfo.Links.Link[0]["@Href"]).to.equal(
