@@ -122,6 +122,18 @@ export class EmTaskLostError extends Error {
   }
 }
 
+/**
+ * Whether EM may have applied a request that failed: its answer never arrived (the connection broke after the
+ * request was sent) or the task that carried it can no longer be read. Callers decide by looking at EM's state.
+ */
+export function outcomeUnknown(err: unknown): boolean {
+  if (err instanceof EmTaskLostError) return true;
+  return err instanceof EmApiError && err.kind === "network" && !NOTHING_SENT.has(err.code ?? "");
+}
+
+/** Network failures that happen before a request leaves: EM cannot have applied it. */
+const NOTHING_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
 /** Replaces known secrets in text. Secrets shorter than 3 characters are not matched (they would garble text). */
 export class Redactor {
   private readonly secrets = new Set<string>();

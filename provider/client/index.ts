@@ -1,6 +1,6 @@
 export { EmClient, type EmClientHooks } from "./client";
 export { type ConnectionSettings, type Credentials, type RetrySettings, type WireFormat, EmSettingsError, resolveSettings, normalizeBaseUrl } from "./settings";
-export { EmApiError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, type EmErrorKind } from "./errors";
+export { EmApiError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, type EmErrorKind } from "./errors";
 export { Query, QueryRunner, where, quoteValue, Filter, Raw, type FilterValue, type QueryFormat } from "./query";
 export { type TaskOutcome, type PollTiming } from "./tasks";
 export { isRetryable, type Method, type TransportRequest } from "./transport";

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmApiError, EmTaskLostError, type EmClient } from "../client";
+import type { EmClient } from "../client";
 import { ClientPool, connectionSettings, type ConfigSource } from "./connection";
 
 /** Shared by every provider in a process unless a test hands in its own: one logon per run. */
@@ -45,12 +45,6 @@ export abstract class ProviderBase {
 /** Outputs must be plain JSON for the engine: no undefined values anywhere. */
 export function plain<T extends object>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
-}
-
-/** A failure after which EM may or may not have applied the request: its answer never arrived. */
-export function answerLost(err: unknown): boolean {
-  if (err instanceof EmTaskLostError) return true;
-  return err instanceof EmApiError && err.status === undefined && err.kind !== "parse";
 }
 
 export const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

@@ -4,7 +4,7 @@ import { inspect } from "node:util";
 import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
 import { createSelfSignedCertificate } from "../../emulator/tls";
-import { EmApiError, EmClient, EmTaskFailedError } from "../../provider/client";
+import { EmApiError, EmClient, EmTaskFailedError, EmTaskLostError, outcomeUnknown } from "../../provider/client";
 import { ABC_RESOURCE_ID, ABC_TENANT_ID, clientFor, count, emulator } from "./helpers";
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
@@ -185,5 +185,18 @@ describe("client: retries, TLS and error messages (emulator)", () => {
     }
     expect(serialized(client)).not.to.contain(password);
     expect((errors[0] as EmApiError).message).to.match(/GET \/api\/no\/such\/thing failed: HTTP 404/);
+  });
+});
+
+describe("client: outcomeUnknown", () => {
+  const network = (code: string) => new EmApiError({ kind: "network", method: "POST", path: "/x", code });
+  it("is true when the request may have reached EM, false when nothing was sent or EM answered", () => {
+    expect(outcomeUnknown(network("ECONNRESET"))).to.equal(true);
+    expect(outcomeUnknown(network("ETIMEDOUT"))).to.equal(true);
+    expect(outcomeUnknown(new EmTaskLostError("AddCloudSubtenant", "https://em/api/tasks/task-1"))).to.equal(true);
+    expect(outcomeUnknown(network("ECONNREFUSED"))).to.equal(false);
+    expect(outcomeUnknown(network("ENOTFOUND"))).to.equal(false);
+    expect(outcomeUnknown(new EmApiError({ kind: "tls", method: "POST", path: "/x", code: "DEPTH_ZERO_SELF_SIGNED_CERT" }))).to.equal(false);
+    expect(outcomeUnknown(new EmApiError({ kind: "http", method: "POST", path: "/x", status: 400 }))).to.equal(false);
   });
 });

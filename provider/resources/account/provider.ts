@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { AccountScope, EmClient, EnterpriseAccount, EnterpriseRole } from "../../client";
-import { answerLost, declaredArgs, eventually, pick, plain, ProviderBase, sameName } from "../base";
+import { outcomeUnknown, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
+import { declaredArgs, eventually, pick, plain, ProviderBase, sameName } from "../base";
 import { IMPORT_UNSUPPORTED } from "../subtenant/provider";
 import type { EnterpriseAccountInputs, EnterpriseAccountOutputs, ScopeObject } from "./inputs";
 import { ACCOUNT_ARGS, checkAccountInputs } from "./inputs";
@@ -112,7 +112,7 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
         sqlSettings: inputs.sqlSettings,
       });
     } catch (err) {
-      const created = answerLost(err) ? await eventually(() => client.findAccountByName(inputs.accountName), this.lostAnswerWaitMs) : undefined;
+      const created = outcomeUnknown(err) ? await eventually(() => client.findAccountByName(inputs.accountName), this.lostAnswerWaitMs) : undefined;
       if (created) return created;
       throw new Error(`Creating EM account '${inputs.accountName}' failed: ${(err as Error).message}`);
     }

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmTaskFailedError, EmTaskTimeoutError, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
-import { answerLost, declaredArgs, eventually, pick, plain, ProviderBase, sameName } from "../base";
+import { EmTaskFailedError, EmTaskTimeoutError, outcomeUnknown, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
+import { declaredArgs, eventually, pick, plain, ProviderBase, sameName } from "../base";
 import { checkSubtenantInputs, SUBTENANT_ARGS, type SubtenantInputs, type SubtenantOutputs } from "./inputs";
 
 export const IMPORT_UNSUPPORTED =
@@ -131,7 +131,7 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
       });
     } catch (err) {
       const find = () => findByName(client, tenant.id, inputs.name);
-      if (answerLost(err) || err instanceof EmTaskTimeoutError) {
+      if (outcomeUnknown(err) || err instanceof EmTaskTimeoutError) {
         // EM may have taken the request before the answer was lost (its task creates the subtenant soon), or its
         // task may have finished just after the deadline.
         const created = await eventually(find, err instanceof EmTaskTimeoutError ? 0 : this.lostAnswerWaitMs);
