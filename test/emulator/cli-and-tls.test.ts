@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
@@ -9,9 +9,13 @@ import { ADMIN_BASIC, send } from "../support/http";
 
 const CLI = path.join(__dirname, "..", "..", "emulator", "cli.js");
 
+/** Every CLI process a test started; killed after each test, so a failing or cut-short test leaves none behind. */
+const started: ChildProcess[] = [];
+
 /** Starts the CLI and resolves with its first stdout lines once it has printed `count` of them. */
 function startCli(args: string[], count: number) {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  started.push(child);
   const lines: string[] = [];
   const ready = new Promise<string[]>((resolve, reject) => {
     createInterface({ input: child.stdout }).on("line", (line) => {
@@ -25,6 +29,10 @@ function startCli(args: string[], count: number) {
 }
 
 describe("emulator: command line and TLS", () => {
+  afterEach(() => {
+    for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+
   it("prints its URL first, serves the API, and stops cleanly on SIGTERM", async () => {
     const cli = startCli(["--port", "0", "--quiet"], 1);
     const [first] = await cli.ready;
