@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { outcomeUnknown, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
+import { outcomeUnknown, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
 import { declaredArgs, eventually, pick, plain, ProviderBase, sameName } from "../base";
 import { IMPORT_UNSUPPORTED } from "../subtenant/provider";
 import type { EnterpriseAccountInputs, EnterpriseAccountOutputs, ScopeObject } from "./inputs";
@@ -84,7 +84,7 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
     // A restore scope added in EM shows as drift even where the stack declares none: the stack means "no scope".
     const kept = scopes.length > 0 ? [...declared, "hierarchyScopeObjects"] : declared;
     const inputs = pick(inputsAsInEm(props, account, roles.map((r) => ({ id: r.roleId, uid: ROLE_URN + r.roleId, name: r.roleName })), scopes), kept);
-    return { id, props: await this.outputs(client, { ...props, ...inputs }, account, declared), inputs: inputs as EnterpriseAccountOutputs };
+    return { id, props: await this.outputs(client, { ...props, ...inputs }, account, declared, roles), inputs: inputs as EnterpriseAccountOutputs };
   }
 
   async update(id: string, olds: EnterpriseAccountOutputs, news: EnterpriseAccountInputs): Promise<pulumi.dynamic.UpdateResult<EnterpriseAccountOutputs>> {
@@ -135,8 +135,9 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
     return (await client.getAccount(existing.id)) ?? existing;
   }
 
-  private async outputs(client: EmClient, inputs: EnterpriseAccountInputs, account: EnterpriseAccount, declared: string[]): Promise<EnterpriseAccountOutputs> {
-    const held = await client.listAccountRoles(account.id);
+  /** The outputs from what EM holds; `held` is the account's role list when the caller has just read it. */
+  private async outputs(client: EmClient, inputs: EnterpriseAccountInputs, account: EnterpriseAccount, declared: string[], held?: AccountRole[]): Promise<EnterpriseAccountOutputs> {
+    held ??= await client.listAccountRoles(account.id);
     return plain({
       ...inputs,
       declaredArgs: declared,

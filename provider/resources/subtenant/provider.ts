@@ -6,7 +6,7 @@ import { checkSubtenantInputs, SUBTENANT_ARGS, type SubtenantInputs, type Subten
 export const IMPORT_UNSUPPORTED =
   "Dynamic providers cannot import existing objects ('pulumi import' or the import option); declare the resource with adopt: true instead, and the next 'pulumi up' takes it over";
 
-function outputsOf(inputs: SubtenantInputs, tenant: CloudTenant, subtenant: CloudSubtenant, declared: string[]): SubtenantOutputs {
+function outputsOf(inputs: SubtenantInputs, tenant: Pick<CloudTenant, "id" | "name">, subtenant: CloudSubtenant, declared: string[]): SubtenantOutputs {
   return plain({
     ...inputs,
     declaredArgs: declared,
@@ -98,14 +98,14 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
     const found = (await client.listSubtenants({ tenantId: props.tenantId, name: props.name })).find((s) => s.id === id);
     // Gone from EM: an empty id makes refresh drop it from the stack.
     if (!found) return {};
-    const tenant = { id: props.tenantId, name: found.tenantName || props.tenantName } as CloudTenant;
     const inputs = inputsAsInEm(props, found);
+    const tenant = { id: props.tenantId, name: found.tenantName || props.tenantName };
     return { id, props: outputsOf({ ...props, ...inputs }, tenant, found, declaredOf(props)), inputs: inputs as SubtenantOutputs };
   }
 
   async update(id: string, olds: SubtenantOutputs, news: SubtenantInputs): Promise<pulumi.dynamic.UpdateResult<SubtenantOutputs>> {
     const client = this.client();
-    const tenant = { id: olds.tenantId, name: olds.tenantName } as CloudTenant;
+    const tenant = { id: olds.tenantId, name: olds.tenantName };
     await client.editSubtenant(olds.tenantId, id, editSpec(id, olds.name, news, olds.password, olds));
     const updated = await client.getSubtenant(olds.tenantId, id);
     if (!updated) throw new Error(`Subtenant '${olds.name}' (${id}) of tenant '${olds.tenantName}' disappeared from EM during the update`);
