@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { EmState, Session, Task } from "./model";
+import { emProfile, type EmProfile } from "./versions";
 
 export const DEFAULT_SEED_PATH = path.join(__dirname, "..", "..", "emulator", "seed.json");
 
@@ -51,6 +52,7 @@ export class Store {
     seed: SeedFile,
     readonly settings: { taskDurationMs: number; sessionIdleTimeoutMs: number },
     readonly now: () => number = Date.now,
+    profile: EmProfile = emProfile(),
   ) {
     // A deep copy, so a seed object handed in by a test is never changed behind its back.
     const copy = structuredClone(seed);
@@ -58,7 +60,8 @@ export class Store {
       backupServers: copy.backupServers ?? [],
       tenants: (copy.tenants ?? []).map((t) => ({ ...t, resources: t.resources ?? [], maxConcurrentTasks: t.maxConcurrentTasks ?? 1 })),
       subtenants: copy.subtenants ?? [],
-      roles: copy.roles ?? [],
+      // EM's built-in roles come with the EM version; a seed may list its own.
+      roles: copy.roles ?? profile.roles,
       accounts: (copy.accounts ?? []).map((a) => ({ ...a, scope: a.scope ?? [], roleIds: a.roleIds ?? [] })),
     };
     for (const s of copy.sessions ?? []) {

@@ -2,22 +2,35 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Session } from "../model";
 import type { Store } from "../store";
 import type { FaultController } from "../faults";
+import type { EmProfile } from "../versions";
 import type { Element } from "../wire/tree";
-import { BodyError, decodeJson, decodeXml, type BodySpec, type Decoded } from "../wire/schema";
+import { BodyError, MissingJsonPropertyError, decodeJson, decodeXml, type BodySpec, type Decoded } from "../wire/schema";
 
 export type WireFormat = "xml" | "json";
 
 /** An error answered to the client with EM's Error body. */
 export class EmError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** EM fills FirstChanceExceptionMessage when an exception inside EM caused the error (its 500 answers). */
+    readonly firstChanceExceptionMessage: string | null = null,
+    /** What the emulator's request log adds, when EM's own message says little. */
+    readonly logNote?: string,
+  ) {
     super(message);
   }
 }
+
+/** EM's message when its code meets a value the body lacked (seen from real EM on bodies missing an element). */
+export const NULL_REFERENCE = "Object reference not set to an instance of an object.";
 
 export interface Reply {
   status: number;
   body?: Element;
   headers?: Record<string, string>;
+  /** Added to the emulator's request log line, never sent. */
+  logNote?: string;
 }
 
 export interface RequestContext {
@@ -37,6 +50,8 @@ export interface RequestContext {
   session?: Session;
   store: Store;
   faults: FaultController;
+  /** The EM version the emulator plays. */
+  profile: EmProfile;
 }
 
 /** Decodes the request body by the given schema, in the format the client declared in Content-Type. */
@@ -45,6 +60,7 @@ export function decodeBody(ctx: RequestContext, spec: BodySpec): Decoded {
   try {
     return ctx.requestFormat === "json" ? decodeJson(ctx.body, spec) : decodeXml(ctx.body, spec);
   } catch (err) {
+    if (err instanceof MissingJsonPropertyError) throw new EmError(500, NULL_REFERENCE, NULL_REFERENCE, err.message);
     if (err instanceof BodyError) throw new EmError(400, err.message);
     throw err;
   }
@@ -53,12 +69,6 @@ export function decodeBody(ctx: RequestContext, spec: BodySpec): Decoded {
 export function requireSession(ctx: RequestContext): Session {
   if (!ctx.session) throw new EmError(401, "Unauthorized");
   return ctx.session;
-}
-
-export function requireAdmin(ctx: RequestContext): Session {
-  const session = requireSession(ctx);
-  if (session.kind !== "admin") throw new EmError(403, "Access denied: this operation requires a Enterprise Manager administrator session");
-  return session;
 }
 
 /** `?format=Entity` asks for the entity instead of the reference. */

@@ -1,6 +1,7 @@
 import type { EmState, Session, Subtenant, Tenant } from "../model";
 import { subtenantEntity, subtenantReference, tenantEntity, tenantReference, tenantUid } from "../representations/cloud";
 import type { Element } from "../wire/tree";
+import type { EmProfile } from "../versions";
 import type { FieldValue } from "./filter";
 
 /** One query type: its objects, its filter and sort fields, and how its results are represented. */
@@ -11,7 +12,7 @@ export interface QueryType<T> {
   /** Filter and sort fields by lower-cased name. */
   fields: Record<string, (item: T, state: EmState) => FieldValue>;
   reference(api: string, item: T, state: EmState): Element;
-  entity(api: string, item: T, state: EmState): Element;
+  entity(api: string, item: T, state: EmState, profile: EmProfile): Element;
   /** How entities are wrapped: EM puts CloudTenant under <Entities>, CloudSubtenant under <Resources>. */
   entitiesElement: "Entities" | "Resources";
   entitiesList: string;
@@ -56,7 +57,7 @@ const cloudSubtenant: QueryType<Subtenant> = {
     backupservername: (s, state) => serverOf(state, tenantOf(state, s))?.name,
   },
   reference: (api, s, state) => subtenantReference(api, s, tenantOf(state, s)),
-  entity: (api, s, state) => subtenantEntity(api, s, tenantOf(state, s), state.backupServers),
+  entity: (api, s, state, profile) => subtenantEntity(api, s, tenantOf(state, s), state.backupServers, profile.subtenantQuotaId),
   entitiesElement: "Resources",
   entitiesList: "CloudSubtenants",
 };

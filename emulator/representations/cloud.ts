@@ -105,7 +105,8 @@ export function tenantEntity(api: string, tenant: Tenant, servers: BackupServer[
   );
 }
 
-export function subtenantEntity(api: string, subtenant: Subtenant, tenant: Tenant, servers: BackupServer[]): Element {
+/** `withQuotaId`: EM 13 reports the subtenant's quota object (the profile's subtenantQuotaId). */
+export function subtenantEntity(api: string, subtenant: Subtenant, tenant: Tenant, servers: BackupServer[], withQuotaId = true): Element {
   const server = backupServerOf(tenant, servers);
   const self = `${api}/cloud/tenants/${tenant.id}/subtenants/${subtenant.id}`;
   const q = subtenant.quota;
@@ -130,7 +131,7 @@ export function subtenantEntity(api: string, subtenant: Subtenant, tenant: Tenan
       leaf("TenantResourceId", q.tenantResourceId),
       leaf("QuotaMb", q.quotaMb),
       leaf("UsedQuotaMb", q.usedQuotaMb),
-      leaf("QuotaId", q.quotaId),
+      withQuotaId ? leaf("QuotaId", q.quotaId) : undefined,
     ),
   );
 }

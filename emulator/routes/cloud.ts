@@ -1,5 +1,5 @@
-import { decodeBody, EmError, requireAdmin, requireSession, wantsEntity, type Reply, type RequestContext } from "../http/context";
-import type { Router } from "../http/router";
+import { decodeBody, EmError, requireSession, wantsEntity, type Reply, type RequestContext } from "../http/context";
+import { http, type RouteHandler } from "../http/handlers";
 import type { Tenant } from "../model";
 import { subtenantEntity, tenantEntity, tenantReference, tenantResourceRepresentation } from "../representations/cloud";
 import { taskRepresentation } from "../representations/task";
@@ -48,12 +48,9 @@ const SUBTENANT_EDIT_SPEC: BodySpec = {
   ],
 };
 
-/** Tenants may work only with their own tenant account; administrators with any. */
+/** The tenant a route names; only administrator sessions reach these routes (their declared access). */
 function accessibleTenant(ctx: RequestContext): Tenant {
-  const session = requireSession(ctx);
-  const tenant = findTenant(ctx.store.state, ctx.params.tenantId);
-  if (session.kind === "tenant" && session.tenantId !== tenant.id) throw new EmError(403, "Access denied: a tenant can manage only its own subtenants");
-  return tenant;
+  return findTenant(ctx.store.state, ctx.params.tenantId);
 }
 
 function accepted(ctx: RequestContext, operation: string, effect: () => { success: boolean; message: string }): Reply {
@@ -62,53 +59,52 @@ function accepted(ctx: RequestContext, operation: string, effect: () => { succes
   return { status: 202, body: taskRepresentation(ctx.apiUrl, task) };
 }
 
-export function registerCloudRoutes(router: Router): void {
-  router.add("GET", "/cloud/tenants", (ctx) => {
-    requireAdmin(ctx);
+export const cloudHandlers: RouteHandler[] = [
+  http.get("/cloud/tenants", (ctx) => {
     const { tenants, backupServers } = ctx.store.state;
     if (wantsEntity(ctx)) return { status: 200, body: wrappedList("CloudTenants", "CloudTenants", tenants.map((t) => tenantEntity(ctx.apiUrl, t, backupServers))) };
     return { status: 200, body: wrappedList("EntityReferences", "Refs", tenants.map((t) => tenantReference(ctx.apiUrl, t, backupServers))) };
-  });
+  }),
 
-  router.add("GET", "/cloud/tenants/:tenantId", (ctx) => {
+  http.get("/cloud/tenants/:tenantId", (ctx) => {
     const tenant = accessibleTenant(ctx);
     const servers = ctx.store.state.backupServers;
     return { status: 200, body: wantsEntity(ctx) ? tenantEntity(ctx.apiUrl, tenant, servers) : tenantReference(ctx.apiUrl, tenant, servers, "EntityRef") };
-  });
+  }),
 
-  router.add("GET", "/cloud/tenants/:tenantId/resources", (ctx) => {
+  http.get("/cloud/tenants/:tenantId/resources", (ctx) => {
     const tenant = accessibleTenant(ctx);
     const servers = ctx.store.state.backupServers;
     return { status: 200, body: wrappedList("CloudTenantResources", "CloudTenantResources", tenant.resources.map((r) => tenantResourceRepresentation(ctx.apiUrl, tenant, r, servers))) };
-  });
+  }),
 
-  router.add("GET", "/cloud/tenants/:tenantId/resources/:resourceId", (ctx) => {
+  http.get("/cloud/tenants/:tenantId/resources/:resourceId", (ctx) => {
     const tenant = accessibleTenant(ctx);
     const resource = tenant.resources.find((r) => r.id.toLowerCase() === ctx.params.resourceId.toLowerCase());
     if (!resource) throw new EmError(404, `Resource '${ctx.params.resourceId}' of cloud tenant '${tenant.name}' was not found`);
     return { status: 200, body: tenantResourceRepresentation(ctx.apiUrl, tenant, resource, ctx.store.state.backupServers) };
-  });
+  }),
 
-  router.add("GET", "/cloud/tenants/:tenantId/subtenants", (ctx) => {
+  http.get("/cloud/tenants/:tenantId/subtenants", (ctx) => {
     const tenant = accessibleTenant(ctx);
     const { subtenants, backupServers } = ctx.store.state;
-    const items = subtenants.filter((s) => s.tenantId === tenant.id).map((s) => subtenantEntity(ctx.apiUrl, s, tenant, backupServers));
+    const items = subtenants.filter((s) => s.tenantId === tenant.id).map((s) => subtenantEntity(ctx.apiUrl, s, tenant, backupServers, ctx.profile.subtenantQuotaId));
     return { status: 200, body: wrappedList("CloudSubtenants", "CloudSubtenants", items) };
-  });
+  }),
 
-  router.add("POST", "/cloud/tenants/:tenantId/subtenants", (ctx) => {
+  http.post("/cloud/tenants/:tenantId/subtenants", (ctx) => {
     const tenant = accessibleTenant(ctx);
     const spec = decodeBody(ctx, SUBTENANT_CREATE_SPEC);
     return accepted(ctx, "AddCloudSubtenant", addSubtenantEffect(ctx.store.state, tenant, spec));
-  });
+  }),
 
-  router.add("GET", "/cloud/tenants/:tenantId/subtenants/:subtenantId", (ctx) => {
+  http.get("/cloud/tenants/:tenantId/subtenants/:subtenantId", (ctx) => {
     const tenant = accessibleTenant(ctx);
     const subtenant = findSubtenant(ctx.store.state, tenant, ctx.params.subtenantId);
-    return { status: 200, body: subtenantEntity(ctx.apiUrl, subtenant, tenant, ctx.store.state.backupServers) };
-  });
+    return { status: 200, body: subtenantEntity(ctx.apiUrl, subtenant, tenant, ctx.store.state.backupServers, ctx.profile.subtenantQuotaId) };
+  }),
 
-  router.add("PUT", "/cloud/tenants/:tenantId/subtenants/:subtenantId", (ctx) => {
+  http.put("/cloud/tenants/:tenantId/subtenants/:subtenantId", (ctx) => {
     const tenant = accessibleTenant(ctx);
     const subtenant = findSubtenant(ctx.store.state, tenant, ctx.params.subtenantId);
     const body = decodeBody(ctx, SUBTENANT_EDIT_SPEC);
@@ -116,12 +112,13 @@ export function registerCloudRoutes(router: Router): void {
       throw new EmError(400, `The name of a subtenant cannot be changed (subtenant '${subtenant.name}', requested '${String(body.Name)}')`);
     }
     return accepted(ctx, "EditCloudSubtenant", editSubtenantEffect(ctx.store.state, tenant, subtenant.id, body));
-  });
+  }),
 
-  router.add("DELETE", "/cloud/tenants/:tenantId/subtenants/:subtenantId", (ctx) => {
+  http.delete("/cloud/tenants/:tenantId/subtenants/:subtenantId", (ctx) => {
     const tenant = accessibleTenant(ctx);
     const subtenant = findSubtenant(ctx.store.state, tenant, ctx.params.subtenantId);
     return accepted(ctx, "DeleteCloudSubtenant", deleteSubtenantEffect(ctx.store.state, subtenant.id));
-  });
-}
+  }),
+];
+
 

@@ -1,35 +1,16 @@
-import type { Router } from "../http/router";
-import { link, links } from "../representations/common";
-import { el } from "../wire/tree";
-import { registerCloudRoutes } from "./cloud";
-import { registerLogonRoutes, SUPPORTED_VERSIONS, type AdminCredentials } from "./logon";
-import { registerQueryRoutes } from "./query";
-import { registerSecurityRoutes } from "./security";
-import { registerTaskRoutes } from "./tasks";
+import type { RouteHandler } from "../http/handlers";
+import { cloudHandlers } from "./cloud";
+import { cloudConnectHandlers } from "./cloudConnect";
+import { entryHandlers } from "./entry";
+import { logonHandlers, type AdminCredentials } from "./logon";
+import { queryHandlers } from "./query";
+import { securityHandlers } from "./security";
+import { taskHandlers } from "./tasks";
+import { unimplementedHandlers } from "./unimplemented";
 
-export function registerRoutes(router: Router, admin: AdminCredentials): Router {
-  // The entry point answers without a session: it tells clients where to log on.
-  router.add(
-    "GET",
-    "",
-    (ctx) => {
-      const logon = (version: string) => link("Create", "LogonSession", `${ctx.apiUrl}/sessionMngr/?v=${version}`);
-      return {
-        status: 200,
-        body: el(
-          "EnterpriseManager",
-          undefined,
-          links(link("Down", "LogonSessionList", `${ctx.apiUrl}/logonSessions`), logon("latest")),
-          { ...el("SupportedVersions", undefined, ...SUPPORTED_VERSIONS.map((v) => el("SupportedVersion", { Name: v }, links(logon(v))))), jsonList: { kind: "wrapped", wrapKey: "SupportedVersions" } },
-        ),
-      };
-    },
-    { anonymous: true },
-  );
-  registerLogonRoutes(router, admin);
-  registerCloudRoutes(router);
-  registerTaskRoutes(router);
-  registerSecurityRoutes(router);
-  registerQueryRoutes(router);
-  return router;
+export { cloudHandlers, cloudConnectHandlers, entryHandlers, logonHandlers, queryHandlers, securityHandlers, taskHandlers, unimplementedHandlers };
+
+/** The emulator's built-in route handlers, in matching order (the 501 answers last). */
+export function defaultHandlers(admin: AdminCredentials): RouteHandler[] {
+  return [...entryHandlers, ...logonHandlers(admin), ...cloudConnectHandlers, ...cloudHandlers, ...taskHandlers, ...securityHandlers, ...queryHandlers, ...unimplementedHandlers];
 }

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import { decodeBody, EmError, requireSession, type RequestContext } from "../http/context";
-import type { Router } from "../http/router";
+import { http, type RouteHandler } from "../http/handlers";
 import type { Session } from "../model";
-import { cloudConnectServiceRepresentation, logonSessionRepresentation } from "../representations/session";
+import { logonSessionRepresentation } from "../representations/session";
 import type { BodySpec, Decoded } from "../wire/schema";
 
 export interface AdminCredentials {
@@ -27,9 +27,6 @@ const LOGIN_SPEC: BodySpec = {
     },
   ],
 };
-
-/** v1_2 is what EM's own /sessionMngr/ example uses; v1_7 is current (EM 12 and 13). */
-export const SUPPORTED_VERSIONS = ["v1_2", "v1_3", "v1_4", "v1_5", "v1_6", "v1_7"];
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -67,9 +64,12 @@ function tenantLogon(ctx: RequestContext, spec: Decoded): Session {
 }
 
 function logon(ctx: RequestContext, admin: AdminCredentials): Session {
+  // em_web_api_versions: each EM accepts its own API version and the deprecated ones below it; the answer to any
+  // other version is assumed (400), see the README.
   const version = ctx.query.get("v");
-  if (version !== null && version.toLowerCase() !== "latest" && !SUPPORTED_VERSIONS.includes(version.toLowerCase())) {
-    throw new EmError(400, `The API version '${version}' is not supported; use v=latest or one of ${SUPPORTED_VERSIONS.join(", ")}`);
+  const accepted = ctx.profile.apiVersions;
+  if (version !== null && version.toLowerCase() !== "latest" && !accepted.includes(version.toLowerCase())) {
+    throw new EmError(400, `The REST API version '${version}' is not supported by Enterprise Manager ${ctx.profile.version}; use v=latest or one of ${accepted.join(", ")}`);
   }
   const basic = basicCredentials(ctx.headers.authorization);
   if (basic) {
@@ -98,24 +98,28 @@ function ownSession(ctx: RequestContext): Session {
   return target;
 }
 
-export function registerLogonRoutes(router: Router, admin: AdminCredentials): void {
-  router.add(
-    "POST",
-    "/sessionMngr",
-    (ctx) => {
-      const session = logon(ctx, admin);
-      return {
-        status: 201,
-        headers: { "X-RestSvcSessionId": session.token, "Set-Cookie": `X-RestSvcSessionId=${session.token}; Path=/api; HttpOnly` },
-        body: logonSessionRepresentation(session, ctx.apiUrl),
-      };
-    },
-    { anonymous: true },
-  );
-  router.add("GET", "/logonSessions/:id", (ctx) => ({ status: 200, body: logonSessionRepresentation(ownSession(ctx), ctx.apiUrl) }));
-  router.add("DELETE", "/logonSessions/:id", (ctx) => {
-    ctx.store.endSession(ownSession(ctx));
-    return { status: 204 };
-  });
-  router.add("GET", "/cloud", (ctx) => ({ status: 200, body: cloudConnectServiceRepresentation(requireSession(ctx), ctx.apiUrl) }));
+export function logonHandlers(admin: AdminCredentials): RouteHandler[] {
+  return [
+    http.post(
+      "/sessionMngr",
+      (ctx) => {
+        const session = logon(ctx, admin);
+        return {
+          status: 201,
+          headers: { "X-RestSvcSessionId": session.token, "Set-Cookie": `X-RestSvcSessionId=${session.token}; Path=/api; HttpOnly` },
+          body: logonSessionRepresentation(session, ctx.apiUrl),
+        };
+      },
+      { access: "anonymous" },
+    ),
+    http.get("/logonSessions/:id", (ctx) => ({ status: 200, body: logonSessionRepresentation(ownSession(ctx), ctx.apiUrl) }), { access: "tenant" }),
+    http.delete(
+      "/logonSessions/:id",
+      (ctx) => {
+        ctx.store.endSession(ownSession(ctx));
+        return { status: 204 };
+      },
+      { access: "tenant" },
+    ),
+  ];
 }

@@ -1,5 +1,5 @@
 import { EmError, requireSession, type RequestContext } from "../http/context";
-import type { Router } from "../http/router";
+import { http, type RouteHandler } from "../http/handlers";
 import { link, links } from "../representations/common";
 import { FilterSyntaxError, matches, parseFilter, type FieldValue } from "../query/filter";
 import { QUERY_TYPES, UNIMPLEMENTED_QUERY_TYPES, type QueryType } from "../query/types";
@@ -79,13 +79,13 @@ function runQuery<T>(ctx: RequestContext, type: QueryType<T>, rawQuery: string):
   const api = ctx.apiUrl;
   const results =
     format === "entities"
-      ? el(type.entitiesElement, undefined, wrappedList(type.entitiesList, type.entitiesList, pageItems.map((i) => type.entity(api, i, state))))
+      ? el(type.entitiesElement, undefined, wrappedList(type.entitiesList, type.entitiesList, pageItems.map((i) => type.entity(api, i, state, ctx.profile))))
       : wrappedList("Refs", "Refs", pageItems.map((i) => type.reference(api, i, state)));
   return el("QueryResult", undefined, results, pagingInfo(ctx, rawQuery, pageSize, page, pagesCount));
 }
 
-export function registerQueryRoutes(router: Router): void {
-  router.add("GET", "/query", (ctx) => {
+export const queryHandlers: RouteHandler[] = [
+  http.get("/query", (ctx) => {
     const typeName = ctx.query.get("type");
     if (!typeName) throw new EmError(400, "The query parameter 'type' is required, for example /api/query?type=CloudTenant");
     const type = QUERY_TYPES.find((t) => t.name.toLowerCase() === typeName.toLowerCase());
@@ -97,9 +97,9 @@ export function registerQueryRoutes(router: Router): void {
     }
     const rawQuery = ctx.rawQuery;
     return { status: 200, body: runQuery(ctx, type as QueryType<unknown>, rawQuery) };
-  });
+  }),
 
-  router.add("GET", "/querySvc", (ctx) => {
+  http.get("/querySvc", (ctx) => {
     const session = requireSession(ctx);
     const api = ctx.apiUrl;
     return {
@@ -114,5 +114,6 @@ export function registerQueryRoutes(router: Router): void {
         ),
       ),
     };
-  });
-}
+  }),
+];
+

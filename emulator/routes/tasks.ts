@@ -1,8 +1,11 @@
 import { EmError, requireSession, type RequestContext } from "../http/context";
-import type { Router } from "../http/router";
+import { http, type RouteHandler } from "../http/handlers";
 import type { Task } from "../model";
 import { taskRepresentation } from "../representations/task";
 import { wrappedList } from "../wire/tree";
+
+/** Tenants see their own tasks, as every session does (cloud_connect_tenant_credentials: they start failover plans). */
+const TENANTS_TOO = { access: "tenant" } as const;
 
 /** EM shows a task only within the logon session that started it. */
 function ownTask(ctx: RequestContext): Task {
@@ -12,15 +15,16 @@ function ownTask(ctx: RequestContext): Task {
   return task;
 }
 
-export function registerTaskRoutes(router: Router): void {
-  router.add("GET", "/tasks", (ctx) => {
+export const taskHandlers: RouteHandler[] = [
+  http.get("/tasks", (ctx) => {
     const session = requireSession(ctx);
     const tasks = [...ctx.store.tasks.values()].filter((t) => t.sessionId === session.id);
     return { status: 200, body: wrappedList("Tasks", "Tasks", tasks.map((t) => taskRepresentation(ctx.apiUrl, t))) };
-  });
-  router.add("GET", "/tasks/:taskId", (ctx) => ({ status: 200, body: taskRepresentation(ctx.apiUrl, ownTask(ctx)) }));
-  router.add("DELETE", "/tasks/:taskId", (ctx) => {
+  }, TENANTS_TOO),
+  http.get("/tasks/:taskId", (ctx) => ({ status: 200, body: taskRepresentation(ctx.apiUrl, ownTask(ctx)) }), TENANTS_TOO),
+  http.delete("/tasks/:taskId", (ctx) => {
     ctx.store.cancelTask(ownTask(ctx).id);
     return { status: 204 };
-  });
-}
+  }, TENANTS_TOO),
+];
+

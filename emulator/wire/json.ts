@@ -15,7 +15,8 @@ function toJson(element: Element): Json {
   for (const [k, v] of Object.entries(element.attrs ?? {})) {
     if (v !== undefined) out[k] = v;
   }
-  return out;
+  if (!element.jsonOrder) return out;
+  return Object.fromEntries(element.jsonOrder.filter((k) => k in out).map((k) => [k, out[k]]));
 }
 
 /** Renders a root element as EM's JSON: the root's properties, without a wrapping root name. */

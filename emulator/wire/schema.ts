@@ -38,6 +38,12 @@ export type DecodedValue = string | number | boolean | Decoded | DecodedValue[];
 
 export class BodyError extends Error {}
 
+/**
+ * A JSON body without a property the schema requires. EM checks XML bodies against its schema but not JSON
+ * ones, so it meets the gap later as a null reference and answers 500 (see the README).
+ */
+export class MissingJsonPropertyError extends BodyError {}
+
 const xmlParser = new XMLParser({
   preserveOrder: true,
   ignoreAttributes: false,
@@ -172,7 +178,7 @@ function decodeJsonFields(object: Record<string, unknown>, fields: FieldSpec[], 
     let raw: unknown = object[field.name];
     if (raw === undefined && field.jsonArrayKey !== undefined) raw = object[field.jsonArrayKey];
     if (raw === undefined || raw === null) {
-      if (field.min > 0) throw new BodyError(`${path}: the property '${field.name}' is required`);
+      if (field.min > 0) throw new MissingJsonPropertyError(`${path}: the property '${field.name}' is required`);
       continue;
     }
     if (field.max === 1) {

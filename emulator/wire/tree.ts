@@ -7,9 +7,9 @@ export type Scalar = string | number | boolean;
 export interface Element {
   name: string;
   /** XML attributes; in JSON they become properties of the object. Undefined values are omitted. */
-  attrs?: Record<string, Scalar | undefined>;
-  /** Text content of a leaf element. */
-  text?: Scalar;
+  attrs?: Record<string, Scalar | null | undefined>;
+  /** Text content of a leaf element; null is an absent value that JSON shows as null and XML leaves out. */
+  text?: Scalar | null;
   children?: Element[];
   /**
    * How the children render in JSON. "array": the element itself becomes a JSON array of its children
@@ -17,6 +17,8 @@ export interface Element {
    * Unset: an object with one property per child.
    */
   jsonList?: { kind: "array" } | { kind: "wrapped"; wrapKey: string };
+  /** JSON property order when it differs from "children, then attributes" (EM's Error body is alphabetical). */
+  jsonOrder?: string[];
 }
 
 export function el(name: string, attrs?: Element["attrs"], ...children: Array<Element | undefined>): Element {

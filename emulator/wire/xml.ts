@@ -17,17 +17,17 @@ function scalarText(value: Scalar): string {
 function renderAttrs(attrs: Element["attrs"]): string {
   if (!attrs) return "";
   return Object.entries(attrs)
-    .filter(([, v]) => v !== undefined)
+    .filter(([, v]) => v !== undefined && v !== null)
     .map(([k, v]) => ` ${k}="${escapeAttr(scalarText(v as Scalar))}"`)
     .join("");
 }
 
 function renderElement(element: Element, indent: string, extraAttrs = ""): string {
   const open = `${indent}<${element.name}${extraAttrs}${renderAttrs(element.attrs)}`;
-  if (element.text !== undefined) {
+  if (element.text !== undefined && element.text !== null) {
     return `${open}>${escapeText(scalarText(element.text))}</${element.name}>`;
   }
-  const children = element.children ?? [];
+  const children = (element.children ?? []).filter((c) => c.text !== null);
   if (children.length === 0) return `${open} />`;
   const inner = children.map((c) => renderElement(c, indent + " ")).join("\n");
   return `${open}>\n${inner}\n${indent}</${element.name}>`;

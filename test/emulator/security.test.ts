@@ -31,8 +31,8 @@ describe("emulator: security accounts, roles and restore scopes", () => {
   it("lists EM's built-in roles by name and UID", async () => {
     const refs = xml((await send(em.url, "security/roles", { headers: headers() })).body).EntityReferences.Ref;
     const names = refs.map((r: Record<string, string>) => r["@Name"]);
-    expect(names).to.include.members(["Portal Administrator", "Portal User", "Restore Operator", "VM Restore Operator"]);
-    expect(refs.find((r: Record<string, string>) => r["@Name"] === "Restore Operator")["@UID"]).to.equal(RESTORE_OPERATOR);
+    expect(names).to.include.members(["Portal Administrator", "Portal User", "File Restore Operator", "VM Restore Operator"]);
+    expect(refs.find((r: Record<string, string>) => r["@Name"] === "File Restore Operator")["@UID"]).to.equal(RESTORE_OPERATOR);
   });
 
   it("creates an account (201) that the reference list and the entity then show", async () => {
@@ -90,7 +90,7 @@ describe("emulator: security accounts, roles and restore scopes", () => {
       const add = await post(`security/accounts/${id}/roles`, `<EnterpriseAccountInRoleCreateSpec xmlns="http://www.veeam.com/ent/v1.0"><EnterpriseRoleUid>${PORTAL_USER}</EnterpriseRoleUid></EnterpriseAccountInRoleCreateSpec>`);
       expect(add.status).to.equal(201);
       const roles = xml((await send(em.url, `security/accounts/${id}/roles`, { headers: headers() })).body).EnterpriseAccountInRoleList.EnterpriseAccountInRole;
-      expect(roles.map((r: Record<string, string>) => r.RoleName)).to.deep.equal(["Restore Operator", "Portal User"]);
+      expect(roles.map((r: Record<string, string>) => r.RoleName)).to.deep.equal(["File Restore Operator", "Portal User"]);
       expect(roles[1]["@Href"]).to.equal(`${em.url}security/accounts/${id}/roles/d19a3d33-cb77-4ffe-94e6-001432483a4e`);
       expect((await send(em.url, `security/accounts/${id}/roles/d19a3d33-cb77-4ffe-94e6-001432483a4e`, { method: "DELETE", headers: headers() })).status).to.equal(204);
       const last = await send(em.url, `security/accounts/${id}/roles/f84a8b62-49b8-4d0c-b25b-92321b52bab6`, { method: "DELETE", headers: headers() });

@@ -133,7 +133,7 @@ describe("emulator: subtenants", () => {
     it("edits through a JSON body, with Unlimited as a property of RepositoryQuota", async () => {
       const res = await send(em.url, `cloud/tenants/${ABC}/subtenants/${id}`, {
         method: "PUT",
-        headers: { "X-RestSvcSessionId": token, "Content-Type": "application/json" },
+        headers: { "X-RestSvcSessionId": token, "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify({ Name: "User A", Description: "json", Password: "", Enabled: true, RepositoryQuota: { DisplayName: "Q", TenantResourceId: ABC_RESOURCE, QuotaMb: 1024, UsedQuotaMb: 0, Unlimited: true }, Id: id, Type: "CloudSubtenant" }),
       });
       expect(res.status).to.equal(202);
@@ -161,7 +161,7 @@ describe("emulator: subtenants", () => {
     });
   });
 
-  it("lets a tenant manage only its own subtenants", async () => {
+  it("refuses subtenants, tenants and accounts to a tenant session (403), which reaches only its Cloud Connect resources", async () => {
     const logon = await send(em.url, "sessionMngr/?v=latest", {
       method: "POST",
       headers: { "Content-Type": "application/xml" },
@@ -169,7 +169,9 @@ describe("emulator: subtenants", () => {
     });
     const tenantToken = logon.headers["x-restsvcsessionid"] as string;
     const own = await send(em.url, `cloud/tenants/${ABC}/subtenants`, { method: "POST", headers: { "X-RestSvcSessionId": tenantToken, "Content-Type": "application/xml" }, body: createSpec({ quotaMb: 2048 }) });
-    expect(own.status).to.equal(202);
+    expect(own.status).to.equal(403);
+    expect(xml(own.body).Error["@StatusCode"]).to.equal("403");
+    expect(em.store.tasks.size).to.equal(0);
     const other = await send(em.url, `cloud/tenants/9d35e68b-3c54-4e85-8a77-c0a2d8b069ed/subtenants`, { headers: { "X-RestSvcSessionId": tenantToken } });
     expect(other.status).to.equal(403);
     expect((await send(em.url, "security/accounts", { headers: { "X-RestSvcSessionId": tenantToken } })).status).to.equal(403);
