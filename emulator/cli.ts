@@ -1,7 +1,10 @@
 #!/usr/bin/env node
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { NO_FAULTS, type FaultSettings } from "./faults";
+import { claimPidFile, releasePidFile } from "./pidFile";
 import { DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_USER, startEmulator } from "./server";
+import { DEFAULT_EM_VERSION, EM_VERSIONS, type EmVersion } from "./versions";
 import { createSelfSignedCertificate } from "./tls";
 
 const FAULT_FLAGS: Record<string, Exclude<keyof FaultSettings, "onlyMethods">> = {
@@ -13,6 +16,8 @@ const FAULT_FLAGS: Record<string, Exclude<keyof FaultSettings, "onlyMethods">> =
   "fault-session-drop-rate": "sessionDropRate",
   "fault-task-failure-rate": "taskFailureRate",
   "fault-task-hang-rate": "taskHangRate",
+  "fault-task-slow-rate": "taskSlowRate",
+  "fault-task-slow-ms": "taskSlowMs",
   "fault-retry-after": "retryAfterSeconds",
   "fault-seed": "seed",
 };
@@ -25,7 +30,10 @@ A local Veeam Backup Enterprise Manager REST API for tests and CI.
   --host HOST              address to bind (default 127.0.0.1)
   --admin-user NAME        administrator for HTTP Basic logon (default ${DEFAULT_ADMIN_USER})
   --admin-password PASS    its password (default ${DEFAULT_ADMIN_PASSWORD}; or env VEEAM_EM_EMULATOR_ADMIN_PASSWORD)
-  --seed FILE              initial state as JSON (default: the bundled seed)
+  --seed FILE              initial state as JSON (default: the bundled seed); checked before starting
+  --em-version V           the EM version to behave like: ${EM_VERSIONS.join(", ")} (default ${DEFAULT_EM_VERSION})
+  --pid-file FILE          write the process id here once listening, remove it on exit; refuse to start while
+                           the process it names still runs (stop with: kill "$(cat FILE)")
   --task-duration MS       how long tasks stay Running (default 1000)
   --session-timeout S      idle seconds before a session expires (default 900)
   --tls                    serve HTTPS with a self-signed certificate, written to a file whose path is printed
@@ -54,6 +62,8 @@ async function main(): Promise<void> {
       "admin-user": { type: "string" },
       "admin-password": { type: "string" },
       seed: { type: "string" },
+      "em-version": { type: "string" },
+      "pid-file": { type: "string" },
       "task-duration": { type: "string" },
       "session-timeout": { type: "string" },
       tls: { type: "boolean" },
@@ -75,6 +85,10 @@ async function main(): Promise<void> {
     if (raw !== undefined) faults[key] = numberFlag(flag, raw, 0);
   }
   if (values["fault-methods"] !== undefined) faults.onlyMethods = values["fault-methods"].split(",").map((m) => m.trim());
+  const emVersion = values["em-version"] ?? DEFAULT_EM_VERSION;
+  if (!EM_VERSIONS.includes(emVersion as EmVersion)) throw new Error(`--em-version must be one of ${EM_VERSIONS.join(", ")}, got '${emVersion}'`);
+  const pidFile = values["pid-file"];
+  if (pidFile !== undefined) claimPidFile(pidFile);
   const host = values.host ?? "127.0.0.1";
   const certificate = values.tls ? await createSelfSignedCertificate({ dir: values["tls-dir"], hostName: host }) : undefined;
   const emulator = await startEmulator({
@@ -83,21 +97,28 @@ async function main(): Promise<void> {
     adminUser: values["admin-user"],
     adminPassword: values["admin-password"] ?? process.env.VEEAM_EM_EMULATOR_ADMIN_PASSWORD,
     seed: values.seed,
+    emVersion: emVersion as EmVersion,
     taskDurationMs: numberFlag("task-duration", values["task-duration"], 1000),
     sessionIdleTimeoutMs: numberFlag("session-timeout", values["session-timeout"], 900) * 1000,
     tls: certificate,
     faults,
     log: values.quiet ? undefined : (line) => process.stdout.write(line + "\n"),
   });
+  if (pidFile !== undefined) {
+    writeFileSync(pidFile, `${process.pid}\n`);
+    process.once("exit", () => releasePidFile(pidFile));
+  }
   process.stdout.write(`EM emulator listening on ${emulator.url}\n`);
   if (certificate) process.stdout.write(`TLS certificate (trust it as the CA file): ${certificate.certPath}\n`);
-  process.stdout.write(`Administrator logon: HTTP Basic as '${emulator.adminUser}'. Stop with Ctrl+C.\n`);
+  process.stdout.write(`EM ${emulator.emVersion}; administrator logon: HTTP Basic as '${emulator.adminUser}'. Stop with Ctrl+C${pidFile ? ` or kill $(cat ${pidFile})` : ""}.\n`);
 
   const stop = () => {
     emulator.stop().then(() => process.exit(0));
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  // A CI shell that ends sends its background jobs SIGHUP.
+  process.once("SIGHUP", stop);
 }
 
 main().catch((err: unknown) => {

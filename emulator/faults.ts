@@ -19,6 +19,10 @@ export interface FaultSettings {
   taskFailureRate: number;
   /** Tasks that stay Running for ever. */
   taskHangRate: number;
+  /** Tasks that take taskSlowMs instead of the emulator's task duration, then finish normally. */
+  taskSlowRate: number;
+  /** How long a slow task stays Running. */
+  taskSlowMs: number;
   /** Retry-After value on 503 and 429 answers. */
   retryAfterSeconds: number;
   /** Seed of the random sequence; the same seed and requests give the same faults. */
@@ -36,12 +40,14 @@ export const NO_FAULTS: FaultSettings = {
   sessionDropRate: 0,
   taskFailureRate: 0,
   taskHangRate: 0,
+  taskSlowRate: 0,
+  taskSlowMs: 30_000,
   retryAfterSeconds: 1,
   seed: 1,
   onlyMethods: [],
 };
 
-const RATE_KEYS = ["serverErrorRate", "throttleRate", "resetRate", "lostResponseRate", "sessionDropRate", "taskFailureRate", "taskHangRate"] as const;
+const RATE_KEYS = ["serverErrorRate", "throttleRate", "resetRate", "lostResponseRate", "sessionDropRate", "taskFailureRate", "taskHangRate", "taskSlowRate"] as const;
 
 /** Checks a partial settings object from a flag or the admin endpoint; throws with the field and the rule. */
 export function validateFaultSettings(input: unknown): Partial<FaultSettings> {
@@ -63,6 +69,9 @@ export function validateFaultSettings(input: unknown): Partial<FaultSettings> {
   }
   return out;
 }
+
+/** How a task behaves: normally, never finishing, failing, or taking longer than the emulator's task duration. */
+export type TaskBehaviour = "normal" | "hang" | "fail" | { slowMs: number };
 
 export type RequestFault = "serverError" | "throttle" | "reset" | "lostResponse" | "sessionDrop" | undefined;
 
@@ -107,9 +116,10 @@ export class FaultController {
     return undefined;
   }
 
-  drawTaskBehaviour(): "normal" | "hang" | "fail" {
+  drawTaskBehaviour(): TaskBehaviour {
     if (this.roll(this.current.taskHangRate)) return "hang";
     if (this.roll(this.current.taskFailureRate)) return "fail";
+    if (this.roll(this.current.taskSlowRate)) return { slowMs: this.current.taskSlowMs };
     return "normal";
   }
 

@@ -8,6 +8,7 @@ import type { RouteHandler } from "./http/handlers";
 import { handleApi, type PipelineEnv } from "./http/pipeline";
 import { Router } from "./http/router";
 import { defaultHandlers } from "./routes";
+import { seedProblems } from "./seedCheck";
 import { DEFAULT_SEED_PATH, readSeedFile, Store, type SeedFile } from "./store";
 import { DEFAULT_EM_VERSION, emProfile, type EmVersion } from "./versions";
 
@@ -64,6 +65,11 @@ export const DEFAULT_ADMIN_PASSWORD = "admin";
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const profile = emProfile(options.emVersion ?? DEFAULT_EM_VERSION);
   const seed = typeof options.seed === "object" ? options.seed : readSeedFile(options.seed ?? DEFAULT_SEED_PATH);
+  const problems = seedProblems(seed, profile.roles.map((r) => r.id));
+  if (problems.length > 0) {
+    const source = typeof options.seed === "object" ? "The seed object" : `The seed file ${options.seed ?? DEFAULT_SEED_PATH}`;
+    throw new Error(`${source} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
   const store = new Store(
     seed,
     { taskDurationMs: options.taskDurationMs ?? 1000, sessionIdleTimeoutMs: options.sessionIdleTimeoutMs ?? 15 * 60 * 1000 },

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { EmState, Session, Task } from "./model";
 import { emProfile, type EmProfile } from "./versions";
+import type { TaskBehaviour } from "./faults";
 
 export const DEFAULT_SEED_PATH = path.join(__dirname, "..", "..", "emulator", "seed.json");
 
@@ -98,15 +99,16 @@ export class Store {
   }
 
   /** Starts an asynchronous operation: a Running task whose effect is applied once its duration has passed. */
-  startTask(operation: string, sessionId: string, effect: TaskEffect, behaviour: "normal" | "hang" | "fail" = "normal"): Task {
+  startTask(operation: string, sessionId: string, effect: TaskEffect, behaviour: TaskBehaviour = "normal"): Task {
     this.taskCounter += 1;
     const task: Task = { id: `task-${this.taskCounter}`, operation, state: "Running", sessionId };
     this.tasks.set(task.id, task);
     if (behaviour === "hang") return task;
     const failing: TaskEffect = () => ({ success: false, message: "The operation failed (fault injected by the emulator)" });
-    const finishAt = this.now() + this.settings.taskDurationMs;
+    const duration = typeof behaviour === "object" ? behaviour.slowMs : this.settings.taskDurationMs;
+    const finishAt = this.now() + duration;
     // The last fifth of a task's time is spent in OperationFinished, as EM collects the result from the backup server.
-    const entry = { task, operationFinishedAt: finishAt - this.settings.taskDurationMs / 5, finishAt, effect: behaviour === "fail" ? failing : effect };
+    const entry = { task, operationFinishedAt: finishAt - duration / 5, finishAt, effect: behaviour === "fail" ? failing : effect };
     // Kept in finishing order, so effects apply in that order even if the task duration is changed at run time.
     const at = this.pending.findIndex((p) => p.finishAt > entry.finishAt);
     this.pending.splice(at < 0 ? this.pending.length : at, 0, entry);

@@ -1,7 +1,7 @@
 import { EmError, requireSession, type RequestContext } from "../http/context";
 import { http, type RouteHandler } from "../http/handlers";
 import { link, links } from "../representations/common";
-import { FilterSyntaxError, matches, parseFilter, type FieldValue } from "../query/filter";
+import { compareNames, FilterSyntaxError, matches, parseFilter, type FieldValue } from "../query/filter";
 import { QUERY_TYPES, UNIMPLEMENTED_QUERY_TYPES, type QueryType } from "../query/types";
 import { el, wrappedList, type Element } from "../wire/tree";
 
@@ -27,7 +27,7 @@ function compareValues(a: FieldValue, b: FieldValue): number {
   if (a === b) return 0;
   if (a === undefined) return -1;
   if (b === undefined) return 1;
-  if (typeof a === "string" && typeof b === "string") return a.localeCompare(b, "en", { sensitivity: "accent" });
+  if (typeof a === "string" && typeof b === "string") return compareNames(a, b);
   return a < b ? -1 : 1;
 }
 

@@ -90,6 +90,18 @@ describe("emulator: fault injection", () => {
     expect(task.State).to.equal("Running");
   });
 
+  it("makes slow tasks: Running past the usual duration, then finished normally after taskSlowMs", async () => {
+    em.faults.update({ taskSlowRate: 1, taskSlowMs: 300 });
+    const res = await send(em.url, `cloud/tenants/${ABC}/subtenants`, { method: "POST", headers: { "X-RestSvcSessionId": token, "Content-Type": "application/xml" }, body: SPEC });
+    const taskId = xml(res.body).Task.TaskId;
+    const state = async () => xml((await send(em.url, `tasks/${taskId}`, { headers: { "X-RestSvcSessionId": token } })).body).Task.State;
+    await new Promise((r) => setTimeout(r, 60)); // six times the usual 10 ms
+    expect(await state()).to.equal("Running");
+    expect(em.store.state.subtenants).to.have.length(0);
+    expect(await waitForTask(em.url, token, taskId, 400)).to.deep.equal({ success: true, message: "Ok" });
+    expect(em.store.state.subtenants.map((s) => s.name)).to.deep.equal(["F"]);
+  });
+
   it("repeats the same fault sequence for the same seed", async () => {
     const sequence = async () => {
       em.faults.update({ serverErrorRate: 0.3, throttleRate: 0.2, seed: 42 });
