@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator/server";
+import { DEFAULT_SEED_PATH, readSeedFile } from "../../emulator/store";
 import { SEED_SESSION, send, waitForTask, xml } from "../support/http";
 
 const FIXTURES = path.join(__dirname, "..", "..", "..", "test", "fixtures", "seed-examples");
@@ -113,6 +114,37 @@ describe("emulator: the reference pages' examples, sent as written", () => {
       expect(created?.quota).to.deep.include({ unlimited: true, displayName: "User1Quota", tenantResourceId: "11c59670-23df-448c-a4b3-74c42669633e" });
     });
   }
+
+  describe("PUT /cloud/tenants/{ID}/subtenants/{ID} (put_tenants_id_subtenants_id), on the example's subtenant", () => {
+    // The page edits subtenant 0eb0c130-… of ABC Company, which the default seed leaves out so that other examples
+    // start with no subtenants; it is added here as the page's resource representation shows it.
+    const EXAMPLE_SUBTENANT = "0eb0c130-d91a-4e05-9403-ac2ded0fc1ea";
+    beforeEach(async () => {
+      await em.stop();
+      const seed = readSeedFile(DEFAULT_SEED_PATH);
+      const quota = { unlimited: true, displayName: "Cloud Vol User 01", tenantResourceId: "11c59670-23df-448c-a4b3-74c42669633e", quotaMb: 20480, usedQuotaMb: 0, quotaId: "5d4c2b1a-0000-4000-8000-000000000001" };
+      const subtenant = { id: EXAMPLE_SUBTENANT, tenantId: "28ddf9b9-12fa-431a-a34c-a327f05c3920", name: "ABC Company User 01", description: "ABC Company PC User", password: "old-secret", enabled: true, quota };
+      em = await startEmulator({ taskDurationMs: 20, seed: { ...seed, subtenants: [subtenant] } });
+    });
+
+    for (const [format, expected] of [["xml", { unlimited: false, quotaMb: 20480 }], ["json", { unlimited: true, quotaMb: 10240 }]] as const) {
+      it(`the ${format.toUpperCase()} example (Href, Type and Id, an empty Password, UsedQuotaMb): 202 with an EditCloudSubtenant task that finishes with Success="true"`, async () => {
+        const res = await send(em.url, `cloud/tenants/28ddf9b9-12fa-431a-a34c-a327f05c3920/subtenants/${EXAMPLE_SUBTENANT}`, {
+          method: "PUT",
+          headers: { ...session, "Content-Type": `application/${format}` },
+          body: fixture(`subtenant-edit.${format}`),
+        });
+        expect(res.status, res.body).to.equal(202);
+        const task = xml(res.body).Task;
+        expect(task).to.include({ TaskId: "task-1", State: "Running", Operation: "EditCloudSubtenant" });
+        expect(await waitForTask(em.url, SEED_SESSION, "task-1")).to.deep.equal({ success: true, message: "Ok" });
+        const edited = em.store.state.subtenants[0];
+        // The empty Password keeps the current one; the example changes only the quota.
+        expect(edited).to.deep.include({ name: "ABC Company User 01", description: "ABC Company PC User", enabled: true, password: "old-secret" });
+        expect(edited.quota).to.deep.include({ ...expected, displayName: "Cloud Vol User 01" });
+      });
+    }
+  });
 
   const accountExamples: Array<[string, string, string]> = [
     ["account-create-restore-operator.xml", "application/xml", "VEEAM\\User"],
