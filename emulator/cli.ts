@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { NO_FAULTS, type FaultSettings } from "./faults";
-import { claimPidFile, releasePidFile } from "./pidFile";
+import { claimPidFile, releasePidFile, stopByPidFile } from "./pidFile";
 import { DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_USER, startEmulator } from "./server";
 import { DEFAULT_EM_VERSION, EM_VERSIONS, type EmVersion } from "./versions";
 import { createSelfSignedCertificate } from "./tls";
@@ -33,7 +33,8 @@ A local Veeam Backup Enterprise Manager REST API for tests and CI.
   --seed FILE              initial state as JSON (default: the bundled seed); checked before starting
   --em-version V           the EM version to behave like: ${EM_VERSIONS.join(", ")} (default ${DEFAULT_EM_VERSION})
   --pid-file FILE          write the process id here once listening, remove it on exit; refuse to start while
-                           the process it names still runs (stop with: kill "$(cat FILE)")
+                           the process it names still runs
+  --stop                   with --pid-file: stop the emulator that file names and wait until it has exited
   --task-duration MS       how long tasks stay Running (default 1000)
   --session-timeout S      idle seconds before a session expires (default 900)
   --tls                    serve HTTPS with a self-signed certificate, written to a file whose path is printed
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
       seed: { type: "string" },
       "em-version": { type: "string" },
       "pid-file": { type: "string" },
+      stop: { type: "boolean" },
       "task-duration": { type: "string" },
       "session-timeout": { type: "string" },
       tls: { type: "boolean" },
@@ -77,6 +79,11 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (values.stop) {
+    if (values["pid-file"] === undefined) throw new Error("--stop needs --pid-file FILE, the file the emulator was started with");
+    process.stdout.write(`${await stopByPidFile(values["pid-file"])}\n`);
     return;
   }
   const faults: Partial<FaultSettings> = {};

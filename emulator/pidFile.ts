@@ -35,3 +35,29 @@ export function releasePidFile(file: string): void {
     // Already gone.
   }
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Stops the emulator a pid file names (SIGTERM) and waits, up to `timeoutMs`, until it has exited. */
+export async function stopByPidFile(file: string, timeoutMs = 10_000): Promise<string> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(file, "utf8").trim());
+  } catch {
+    return `no emulator to stop: ${file} does not exist`;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !running(pid)) {
+    try {
+      unlinkSync(file);
+    } catch {
+      // Already gone.
+    }
+    return `no emulator to stop: the process in ${file} is not running`;
+  }
+  process.kill(pid, "SIGTERM");
+  for (let waited = 0; waited < timeoutMs; waited += 50) {
+    if (!running(pid)) return `stopped the emulator (process ${pid})`;
+    await sleep(50);
+  }
+  throw new Error(`the emulator (process ${pid}) did not exit within ${timeoutMs} ms of SIGTERM`);
+}

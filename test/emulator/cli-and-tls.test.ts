@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, connect } from "node:net";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
 import { startEmulator } from "../../emulator/server";
@@ -64,6 +66,113 @@ describe("emulator: command line and TLS", () => {
     cli.child.stderr.on("data", (d: Buffer) => stderr.push(d.toString()));
     expect(await cli.exited).to.equal(2);
     expect(stderr.join("")).to.contain("--port needs a number");
+  });
+
+  it("plays the EM version given with --em-version, and refuses one it does not know", async () => {
+    const cli = startCli(["--port", "0", "--quiet", "--em-version", "11"], 2);
+    const [first, second] = await cli.ready;
+    expect(second).to.match(/^EM 11; administrator logon/);
+    const url = /listening on (\S+)$/.exec(first)![1];
+    expect((await send(url, "sessionMngr/?v=v1_7", { method: "POST", headers: { Authorization: ADMIN_BASIC } })).status).to.equal(400);
+    expect((await send(url, "sessionMngr/?v=v1_6", { method: "POST", headers: { Authorization: ADMIN_BASIC } })).status).to.equal(201);
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).to.equal(0);
+
+    const bad = startCli(["--em-version", "9.5"], 1);
+    const stderr: string[] = [];
+    bad.child.stderr.on("data", (d: Buffer) => stderr.push(d.toString()));
+    expect(await bad.exited).to.equal(2);
+    expect(stderr.join("")).to.contain("--em-version must be one of 10, 11, 12, 13, got '9.5'");
+  });
+
+  it("refuses a seed file with problems, naming each one's path, with exit code 2", async () => {
+    const bad = startCli(["--seed", path.join(__dirname, "..", "..", "..", "test", "fixtures", "bad-seed.json")], 1);
+    const stderr: string[] = [];
+    bad.child.stderr.on("data", (d: Buffer) => stderr.push(d.toString()));
+    expect(await bad.exited).to.equal(2);
+    expect(stderr.join("")).to.contain('tenants[0].resources[0].quotaMb: expected a whole number, got "lots"');
+  });
+
+  describe("with a pid file", () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(path.join(tmpdir(), "em-cli-"));
+    });
+    afterEach(() => {
+      // Whatever a failing test left running under this pid file is stopped here.
+      const pidFile = path.join(dir, "emulator.pid");
+      if (existsSync(pidFile)) {
+        try {
+          process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("writes its own pid, refuses a second start while it runs, and --stop ends it and waits", async () => {
+      const pidFile = path.join(dir, "emulator.pid");
+      const cli = startCli(["--port", "0", "--quiet", "--pid-file", pidFile], 1);
+      await cli.ready;
+      expect(Number(readFileSync(pidFile, "utf8"))).to.equal(cli.child.pid);
+
+      const second = startCli(["--port", "0", "--quiet", "--pid-file", pidFile], 1);
+      const stderr: string[] = [];
+      second.child.stderr.on("data", (d: Buffer) => stderr.push(d.toString()));
+      expect(await second.exited).to.equal(2);
+      expect(stderr.join("")).to.contain(`an emulator (process ${cli.child.pid}, from the pid file ${pidFile}) is still running; stop it with: kill ${cli.child.pid}`);
+
+      const stop = startCli(["--stop", "--pid-file", pidFile], 1);
+      expect((await stop.ready)[0]).to.equal(`stopped the emulator (process ${cli.child.pid})`);
+      expect(cli.child.exitCode ?? (await cli.exited)).to.equal(0);
+      expect(existsSync(pidFile)).to.equal(false);
+      expect((await startCli(["--stop", "--pid-file", pidFile], 1).ready)[0]).to.equal(`no emulator to stop: ${pidFile} does not exist`);
+    });
+
+    it("the README's CI snippet, run as written with an npx-like wrapper, leaves no emulator and a free port", async function () {
+      this.timeout(60_000);
+      const readme = readFileSync(path.join(__dirname, "..", "..", "..", "README.md"), "utf8");
+      const section = readme.slice(readme.indexOf("### In your CI"));
+      const snippet = /```sh\n([\s\S]*?)```/.exec(section)![1];
+      const port = await new Promise<number>((resolve) => {
+        const probe = createServer().listen(0, "127.0.0.1", () => {
+          const { port: free } = probe.address() as { port: number };
+          probe.close(() => resolve(free));
+        });
+      });
+      // Like npx: a node process that runs the emulator as its child and stays in between.
+      writeFileSync(
+        path.join(dir, "npx-like.js"),
+        `const { spawn } = require("child_process");\n` +
+          `const child = spawn(process.execPath, [${JSON.stringify(CLI)}, ...process.argv.slice(2)], { stdio: "inherit" });\n` +
+          `for (const s of ["SIGINT", "SIGTERM"]) process.on(s, () => process.exit(1));\n` +
+          `child.on("exit", (code) => process.exit(code ?? 1));\n`,
+      );
+      const script = snippet
+        .replaceAll("npx veeam-em-emulator", `"${process.execPath}" npx-like.js`)
+        .replaceAll("9399", String(port))
+        .replace("# … run your stack or tests against it …", `"${process.execPath}" -e 'fetch(process.env.VEEAM_EM_URL).then((r) => { console.log("entry point " + r.status); })'`);
+      expect(script).to.contain("--pid-file emulator.pid");
+      writeFileSync(path.join(dir, "ci.sh"), script);
+      const run = spawn("bash", ["-e", "ci.sh"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+      started.push(run);
+      const out: string[] = [];
+      run.stdout.on("data", (d: Buffer) => out.push(d.toString()));
+      run.stderr.on("data", (d: Buffer) => out.push(d.toString()));
+      const code = await new Promise<number | null>((resolve) => run.once("exit", resolve));
+      expect(code, out.join("")).to.equal(0);
+      expect(out.join("")).to.contain("entry point 200");
+      expect(out.join("")).to.match(/stopped the emulator \(process \d+\)/);
+      expect(readFileSync(path.join(dir, "emulator.log"), "utf8")).to.contain(`listening on http://127.0.0.1:${port}/api/`);
+      expect(existsSync(path.join(dir, "emulator.pid"))).to.equal(false);
+      const refused = await new Promise<string>((resolve) => {
+        const socket = connect(port, "127.0.0.1");
+        socket.once("connect", () => (socket.destroy(), resolve("connected")));
+        socket.once("error", (err: NodeJS.ErrnoException) => resolve(err.code ?? "error"));
+      });
+      expect(refused).to.equal("ECONNREFUSED");
+    });
   });
 
   it("runs in-process over HTTPS for tests", async () => {
