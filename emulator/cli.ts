@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`EM emulator listening on ${emulator.url}\n`);
   if (certificate) process.stdout.write(`TLS certificate (trust it as the CA file): ${certificate.certPath}\n`);
-  process.stdout.write(`EM ${emulator.emVersion}; administrator logon: HTTP Basic as '${emulator.adminUser}'. Stop with Ctrl+C${pidFile ? ` or kill $(cat ${pidFile})` : ""}.\n`);
+  process.stdout.write(`EM ${emulator.emVersion}; administrator logon: HTTP Basic as '${emulator.adminUser}'. Stop with Ctrl+C${pidFile ? ` or --stop --pid-file ${pidFile}` : ""}.\n`);
 
   const stop = () => {
     emulator.stop().then(() => process.exit(0));

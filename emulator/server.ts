@@ -15,6 +15,7 @@ import { DEFAULT_EM_VERSION, emProfile, type EmVersion } from "./versions";
 export { http as emHttp, type Access, type Resolver, type RouteHandler } from "./http/handlers";
 export { EmError, type Reply, type RequestContext } from "./http/context";
 export { API_STEPS, type Step } from "./http/pipeline";
+export { cloudConnectHandlers, cloudHandlers, entryHandlers, logonHandlers, queryHandlers, securityHandlers, taskHandlers, unimplementedHandlers } from "./routes";
 export type { RecordedRequest } from "./http/exchange";
 export { DEFAULT_EM_VERSION, EM_VERSIONS, emProfile, type EmProfile, type EmVersion } from "./versions";
 
