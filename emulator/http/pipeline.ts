@@ -104,11 +104,18 @@ const injectFaults: Step = {
   },
 };
 
-/** Finds the caller's live session, if any; whether one is needed depends on the route. Also finishes due tasks. */
+/** Tasks finish lazily: before each request, those whose time has come apply their change (see Store.advance). */
+const finishDueTasks: Step = {
+  name: "finishDueTasks",
+  run(x, { store }) {
+    store.advance();
+  },
+};
+
+/** Finds the caller's live session, if any, refreshing its idle timer; whether one is needed depends on the route. */
 const authenticate: Step = {
   name: "authenticate",
   run(x, { store }) {
-    store.advance();
     if (x.token !== undefined) x.session = store.touchSession(x.token);
   },
 };
@@ -186,7 +193,7 @@ function reply(x: Exchange, env: PipelineEnv): void {
 }
 
 /** The steps of /api request handling, in order; the reply step always runs last. */
-export const API_STEPS: readonly Step[] = [record, readBody, injectFaults, authenticate, route];
+export const API_STEPS: readonly Step[] = [record, readBody, injectFaults, finishDueTasks, authenticate, route];
 
 export async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, env: PipelineEnv, steps: readonly Step[] = API_STEPS): Promise<void> {
   const { requestFormat, responseFormat } = negotiate(req);

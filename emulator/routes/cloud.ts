@@ -49,7 +49,7 @@ const SUBTENANT_EDIT_SPEC: BodySpec = {
 };
 
 /** The tenant a route names; only administrator sessions reach these routes (their declared access). */
-function accessibleTenant(ctx: RequestContext): Tenant {
+function namedTenant(ctx: RequestContext): Tenant {
   return findTenant(ctx.store.state, ctx.params.tenantId);
 }
 
@@ -67,45 +67,45 @@ export const cloudHandlers: RouteHandler[] = [
   }),
 
   http.get("/cloud/tenants/:tenantId", (ctx) => {
-    const tenant = accessibleTenant(ctx);
+    const tenant = namedTenant(ctx);
     const servers = ctx.store.state.backupServers;
     return { status: 200, body: wantsEntity(ctx) ? tenantEntity(ctx.apiUrl, tenant, servers) : tenantReference(ctx.apiUrl, tenant, servers, "EntityRef") };
   }),
 
   http.get("/cloud/tenants/:tenantId/resources", (ctx) => {
-    const tenant = accessibleTenant(ctx);
+    const tenant = namedTenant(ctx);
     const servers = ctx.store.state.backupServers;
     return { status: 200, body: wrappedList("CloudTenantResources", "CloudTenantResources", tenant.resources.map((r) => tenantResourceRepresentation(ctx.apiUrl, tenant, r, servers))) };
   }),
 
   http.get("/cloud/tenants/:tenantId/resources/:resourceId", (ctx) => {
-    const tenant = accessibleTenant(ctx);
+    const tenant = namedTenant(ctx);
     const resource = tenant.resources.find((r) => r.id.toLowerCase() === ctx.params.resourceId.toLowerCase());
     if (!resource) throw new EmError(404, `Resource '${ctx.params.resourceId}' of cloud tenant '${tenant.name}' was not found`);
     return { status: 200, body: tenantResourceRepresentation(ctx.apiUrl, tenant, resource, ctx.store.state.backupServers) };
   }),
 
   http.get("/cloud/tenants/:tenantId/subtenants", (ctx) => {
-    const tenant = accessibleTenant(ctx);
+    const tenant = namedTenant(ctx);
     const { subtenants, backupServers } = ctx.store.state;
     const items = subtenants.filter((s) => s.tenantId === tenant.id).map((s) => subtenantEntity(ctx.apiUrl, s, tenant, backupServers, ctx.profile.subtenantQuotaId));
     return { status: 200, body: wrappedList("CloudSubtenants", "CloudSubtenants", items) };
   }),
 
   http.post("/cloud/tenants/:tenantId/subtenants", (ctx) => {
-    const tenant = accessibleTenant(ctx);
+    const tenant = namedTenant(ctx);
     const spec = decodeBody(ctx, SUBTENANT_CREATE_SPEC);
     return accepted(ctx, "AddCloudSubtenant", addSubtenantEffect(ctx.store.state, tenant, spec));
   }),
 
   http.get("/cloud/tenants/:tenantId/subtenants/:subtenantId", (ctx) => {
-    const tenant = accessibleTenant(ctx);
+    const tenant = namedTenant(ctx);
     const subtenant = findSubtenant(ctx.store.state, tenant, ctx.params.subtenantId);
     return { status: 200, body: subtenantEntity(ctx.apiUrl, subtenant, tenant, ctx.store.state.backupServers, ctx.profile.subtenantQuotaId) };
   }),
 
   http.put("/cloud/tenants/:tenantId/subtenants/:subtenantId", (ctx) => {
-    const tenant = accessibleTenant(ctx);
+    const tenant = namedTenant(ctx);
     const subtenant = findSubtenant(ctx.store.state, tenant, ctx.params.subtenantId);
     const body = decodeBody(ctx, SUBTENANT_EDIT_SPEC);
     if (body.Name !== undefined && String(body.Name).toLowerCase() !== subtenant.name.toLowerCase()) {
@@ -115,7 +115,7 @@ export const cloudHandlers: RouteHandler[] = [
   }),
 
   http.delete("/cloud/tenants/:tenantId/subtenants/:subtenantId", (ctx) => {
-    const tenant = accessibleTenant(ctx);
+    const tenant = namedTenant(ctx);
     const subtenant = findSubtenant(ctx.store.state, tenant, ctx.params.subtenantId);
     return accepted(ctx, "DeleteCloudSubtenant", deleteSubtenantEffect(ctx.store.state, subtenant.id));
   }),
