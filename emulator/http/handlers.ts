@@ -4,10 +4,10 @@ import type { Reply, RequestContext } from "./context";
 export type Resolver = (ctx: RequestContext) => Reply;
 
 /**
- * Who may call a route. "anonymous": no session needed (the entry point and the logon). "tenant": any session,
+ * Who may call a route. "anonymous": no session needed (the entry point and the logon). "session": any session,
  * a tenant's or vCD organization's included. "admin": an administrator's session only; other sessions get 403.
  */
-export type Access = "anonymous" | "tenant" | "admin";
+export type Access = "anonymous" | "session" | "admin";
 
 /** One route: a method, a path template below /api (`/cloud/tenants/:tenantId`) and what answers it. */
 export interface RouteHandler {

@@ -131,7 +131,7 @@ const route: Step = {
     const match = env.router.match(x.method, x.path);
     const tenantSession = x.session?.kind === "tenant";
     const pathname = x.url.pathname;
-    if (tenantSession && (match === undefined || ("allowed" in match ? !match.access.includes("tenant") : match.access === "admin"))) {
+    if (tenantSession && (match === undefined || ("allowed" in match ? match.access.every((a) => a === "admin") : match.access === "admin"))) {
       x.reply = errorReply(403, `Access denied: a tenant session may reach only /api/cloud, its cloud failover plans, replicas and replica points, its tasks and its logon session, not '${pathname}'`);
       return;
     }

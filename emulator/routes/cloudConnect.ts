@@ -14,7 +14,7 @@ const TENANT_COLLECTIONS: Array<{ path: string; what: string; entities: string }
   { path: "/cloud/vmReplicaPoints", what: "Cloud VM replica point", entities: "CloudVmReplicaPoints" },
 ];
 
-const TENANTS_TOO = { access: "tenant" } as const;
+const TENANTS_TOO = { access: "session" } as const;
 
 function collectionHandlers({ path, what, entities }: (typeof TENANT_COLLECTIONS)[number]): RouteHandler[] {
   return [

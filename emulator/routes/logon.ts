@@ -112,14 +112,14 @@ export function logonHandlers(admin: AdminCredentials): RouteHandler[] {
       },
       { access: "anonymous" },
     ),
-    http.get("/logonSessions/:id", (ctx) => ({ status: 200, body: logonSessionRepresentation(ownSession(ctx), ctx.apiUrl) }), { access: "tenant" }),
+    http.get("/logonSessions/:id", (ctx) => ({ status: 200, body: logonSessionRepresentation(ownSession(ctx), ctx.apiUrl) }), { access: "session" }),
     http.delete(
       "/logonSessions/:id",
       (ctx) => {
         ctx.store.endSession(ownSession(ctx));
         return { status: 204 };
       },
-      { access: "tenant" },
+      { access: "session" },
     ),
   ];
 }

@@ -5,7 +5,7 @@ import { taskRepresentation } from "../representations/task";
 import { wrappedList } from "../wire/tree";
 
 /** Tenants see their own tasks, as every session does (cloud_connect_tenant_credentials: they start failover plans). */
-const TENANTS_TOO = { access: "tenant" } as const;
+const TENANTS_TOO = { access: "session" } as const;
 
 /** EM shows a task only within the logon session that started it. */
 function ownTask(ctx: RequestContext): Task {
