@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { emHttp, EmError, startEmulator, type Emulator } from "../../emulator/server";
+import { API_STEPS, emHttp, EmError, startEmulator, type Emulator } from "../../emulator/server";
 import { ADMIN_BASIC, adminLogon, send, xml } from "../support/http";
 
 const ABC = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
@@ -15,6 +15,10 @@ async function logonWith(url: string, body: string): Promise<{ token: string; se
 describe("emulator: route handlers as values", () => {
   let em: Emulator;
   afterEach(() => em.stop());
+
+  it("handles /api requests in named steps, in this order, then replies", () => {
+    expect(API_STEPS.map((s) => s.name)).to.deep.equal(["record", "readBody", "injectFaults", "finishDueTasks", "authenticate", "route"]);
+  });
 
   it("lets startEmulator({ handlers }) replace a built-in route, and keeps the others", async () => {
     em = await startEmulator({
