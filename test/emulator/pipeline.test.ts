@@ -13,8 +13,11 @@ async function logonWith(url: string, body: string): Promise<{ token: string; se
 }
 
 describe("emulator: route handlers as values", () => {
-  let em: Emulator;
-  afterEach(() => em.stop());
+  let em: Emulator | undefined;
+  afterEach(async () => {
+    await em?.stop();
+    em = undefined;
+  });
 
   it("handles /api requests in named steps, in this order, then replies", () => {
     expect(API_STEPS.map((s) => s.name)).to.deep.equal(["record", "readBody", "injectFaults", "finishDueTasks", "authenticate", "route"]);
