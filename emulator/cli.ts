@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { writeFileSync } from "node:fs";
+import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { NO_FAULTS, type FaultSettings } from "./faults";
 import { claimPidFile, releasePidFile, stopByPidFile } from "./pidFile";
-import { DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_USER, startEmulator } from "./server";
+import { DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_USER, startEmulator, type RouteHandler } from "./server";
 import { DEFAULT_EM_VERSION, EM_VERSIONS, type EmVersion } from "./versions";
 import { createSelfSignedCertificate } from "./tls";
 
@@ -35,6 +36,7 @@ A local Veeam Backup Enterprise Manager REST API for tests and CI.
   --pid-file FILE          write the process id here once listening, remove it on exit; refuse to start while
                            the process it names still runs
   --stop                   with --pid-file: stop the emulator that file names and wait until it has exited
+  --handlers FILE          a CommonJS module exporting \`handlers\`, route handlers tried before the built-in ones
   --task-duration MS       how long tasks stay Running (default 1000)
   --session-timeout S      idle seconds before a session expires (default 900)
   --tls                    serve HTTPS with a self-signed certificate, written to a file whose path is printed
@@ -46,6 +48,16 @@ ${Object.entries(FAULT_FLAGS)
   --quiet                  do not log requests
   --help                   show this help
 `;
+
+/** Route handlers from a user's module (`module.exports.handlers = [emHttp.get(...)]`), to add or replace routes. */
+function loadHandlers(file: string): RouteHandler[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require(path.resolve(file)) as { handlers?: unknown };
+  const handlers = loaded.handlers;
+  const valid = Array.isArray(handlers) && handlers.every((h) => h && typeof h === "object" && typeof h.method === "string" && typeof h.path === "string" && typeof h.resolve === "function");
+  if (!valid) throw new Error(`--handlers ${file} must export \`handlers\`, a list made with emHttp.get/post/put/delete from pulumi-veeam-em/emulator`);
+  return handlers as RouteHandler[];
+}
 
 function numberFlag(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -66,6 +78,7 @@ async function main(): Promise<void> {
       "em-version": { type: "string" },
       "pid-file": { type: "string" },
       stop: { type: "boolean" },
+      handlers: { type: "string" },
       "task-duration": { type: "string" },
       "session-timeout": { type: "string" },
       tls: { type: "boolean" },
@@ -105,6 +118,7 @@ async function main(): Promise<void> {
     adminPassword: values["admin-password"] ?? process.env.VEEAM_EM_EMULATOR_ADMIN_PASSWORD,
     seed: values.seed,
     emVersion: emVersion as EmVersion,
+    handlers: values.handlers === undefined ? undefined : loadHandlers(values.handlers),
     taskDurationMs: numberFlag("task-duration", values["task-duration"], 1000),
     sessionIdleTimeoutMs: numberFlag("session-timeout", values["session-timeout"], 900) * 1000,
     tls: certificate,

@@ -85,6 +85,35 @@ describe("emulator: command line and TLS", () => {
     expect(stderr.join("")).to.contain("--em-version must be one of 10, 11, 12, 13, got '9.5'");
   });
 
+  it("adds or replaces routes from a --handlers module", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "em-handlers-"));
+    try {
+      const server = path.join(__dirname, "..", "..", "emulator", "server.js");
+      writeFileSync(
+        path.join(dir, "handlers.js"),
+        `const { emHttp, EmError } = require(${JSON.stringify(server)});\n` +
+          `exports.handlers = [emHttp.get("/cloud/tenants", () => { throw new EmError(503, "maintenance window"); })];\n`,
+      );
+      const cli = startCli(["--port", "0", "--quiet", "--handlers", path.join(dir, "handlers.js")], 1);
+      const url = /listening on (\S+)$/.exec((await cli.ready)[0])![1];
+      const logon = await send(url, "sessionMngr/?v=latest", { method: "POST", headers: { Authorization: ADMIN_BASIC } });
+      const res = await send(url, "cloud/tenants", { headers: { "X-RestSvcSessionId": logon.headers["x-restsvcsessionid"] as string } });
+      expect(res.status).to.equal(503);
+      expect(res.body).to.contain("maintenance window");
+      cli.child.kill("SIGTERM");
+      expect(await cli.exited).to.equal(0);
+
+      writeFileSync(path.join(dir, "bad.js"), "exports.handlers = [{ path: '/x' }];\n");
+      const bad = startCli(["--handlers", path.join(dir, "bad.js")], 1);
+      const stderr: string[] = [];
+      bad.child.stderr.on("data", (d: Buffer) => stderr.push(d.toString()));
+      expect(await bad.exited).to.equal(2);
+      expect(stderr.join("")).to.contain("must export `handlers`, a list made with emHttp.get/post/put/delete");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a seed file with problems, naming each one's path, with exit code 2", async () => {
     const bad = startCli(["--seed", path.join(__dirname, "..", "..", "..", "test", "fixtures", "bad-seed.json")], 1);
     const stderr: string[] = [];
