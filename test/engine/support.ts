@@ -13,7 +13,7 @@ import { secret } from "../../tools/engine/secrets";
 export const TENANT = { id: "28ddf9b9-12fa-431a-a34c-a327f05c3920", name: "ABC Company", resourceId: "11c59670-23df-448c-a4b3-74c42669633e" };
 export const ROLE = {
   portalUser: { id: "d19a3d33-cb77-4ffe-94e6-001432483a4e", name: "Portal User" },
-  restoreOperator: { id: "f84a8b62-49b8-4d0c-b25b-92321b52bab6", name: "Restore Operator" },
+  restoreOperator: { id: "f84a8b62-49b8-4d0c-b25b-92321b52bab6", name: "File Restore Operator" },
 };
 /** Distinctive secret values, easy to find in any text. */
 export const EM_ADMIN_PASSWORD = "Em-Adm1n-S3cret-7731";

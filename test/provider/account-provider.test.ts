@@ -91,7 +91,7 @@ describe("EnterpriseAccountProvider", () => {
     }
 
     const inPlace: Array<[string, Partial<EnterpriseAccountInputs>]> = [
-      ["roles", { roles: ["Portal User", "Restore Operator"] }],
+      ["roles", { roles: ["Portal User", "File Restore Operator"] }],
       ["allowRestoreAllVms", { allowRestoreAllVms: false, hierarchyScopeObjects: [{ objectName: "VM01" }] }],
       ["hierarchyScopeObjects", { hierarchyScopeObjects: [{ objectName: "VM02" }] }],
     ];
@@ -121,7 +121,7 @@ describe("EnterpriseAccountProvider", () => {
         const created = await provider.create(inputs);
         const outs = created.outs as EnterpriseAccountOutputs;
         expect(() => Struct.fromJavaScript(outs as never)).not.to.throw();
-        expect(outs).to.deep.include({ accountId: created.id, accountUid: `urn:veeam:EnterpriseAccount:${created.id}`, roleNames: ["Portal User", "Restore Operator"] });
+        expect(outs).to.deep.include({ accountId: created.id, accountUid: `urn:veeam:EnterpriseAccount:${created.id}`, roleNames: ["Portal User", "File Restore Operator"] });
         expect(inEm()?.roleIds).to.deep.equal(["d19a3d33-cb77-4ffe-94e6-001432483a4e", "f84a8b62-49b8-4d0c-b25b-92321b52bab6"]);
 
         const news = declared({ roles: ["VM Restore Operator"], allowRestoreAllVms: false, hierarchyScopeObjects: [{ hierarchyObjRef: "urn:VMware:Vm:a2b0c55d-829a-4efe-bd95-125ee77ba9dd.vm-7870", objectName: "VM01" }] });
@@ -163,7 +163,7 @@ describe("EnterpriseAccountProvider", () => {
       });
 
       it("adopts an existing account only when asked, converging its roles", async () => {
-        await provider.create(declared({ roles: ["Restore Operator"] }));
+        await provider.create(declared({ roles: ["File Restore Operator"] }));
         let error: Error | undefined;
         await provider.create(declared()).catch((e) => (error = e));
         expect(error?.message).to.match(/already has an account named 'TECH\\alice'.*adopt: true/);
