@@ -178,7 +178,7 @@ class Check {
 
   private field(value: unknown, field: Field<any>, path: string): void {
     if (!present(value)) {
-      if (field.required) this.fail(path, `${path} is required${field.expects ? ` (${field.expects})` : ""}`);
+      if (field.required) this.fail(path, `${path} is required (${expected(field)})`);
       return;
     }
     if (isUnknown(value)) return;
@@ -230,6 +230,18 @@ class Check {
       }
     });
   }
+}
+
+/** What a good value is, for messages: the table's words, else the type's. */
+function expected(field: Field<any>): string {
+  if (field.expects) return field.expects;
+  const type = field.type;
+  if (type.kind === "boolean") return "true or false";
+  if (type.kind === "integer") return field.min !== undefined ? `a whole number of at least ${field.min}` : "a whole number";
+  if (type.kind === "enum") return `one of ${type.values.join(", ")}`;
+  if (type.kind === "object") return `an object { ${argumentList(type.fields)} }`;
+  if (type.kind === "list") return type.item.kind === "string" ? `a list of ${type.item.describe}` : `a list of { ${argumentList(type.item.fields)} }`;
+  return "a string";
 }
 
 const argumentList = (fields: readonly Field<any>[]) => fields.filter(isArgument).map((f) => `${f.name}${f.required ? "" : "?"}`).join(", ");
@@ -391,11 +403,12 @@ export function argumentTable(table: ResourceFields<any>): string {
     return `| \`${f.name}\` | ${type} | ${ON_CHANGE[f.onChange ?? "update"]} | ${notes.replace(/\|/g, "\\|")} |`;
   });
   const outputsOnly = table.fields.filter((f) => !isArgument(f)).map((f) => `\`${f.name}\``);
+  const notOutputs = table.fields.filter((f) => isArgument(f) && !isOutput(f)).map((f) => `\`${f.name}\``);
   return [
     "| argument | type | on change | notes |",
     "| --- | --- | --- | --- |",
     ...rows,
     "",
-    `Outputs: every argument but \`adopt\` as EM now has it, plus ${outputsOnly.join(", ")}.`,
+    `Outputs: every argument${notOutputs.length > 0 ? ` but ${notOutputs.join(", ")}` : ""} as EM now has it, plus ${outputsOnly.join(", ")}.`,
   ].join("\n");
 }

@@ -19,9 +19,9 @@ const shown = (ch: string) => (CONTROL.test(ch) || ch.trim() === "" ? `U+${ch.co
  * found again under the declared name) and control characters. `what` says whose name it is.
  */
 export function commonNameProblem(name: string, what: string): string | undefined {
-  if (name !== name.trim()) return `${what} must not begin or end with a space (EM trims it, so the object could never be found again under this name); got ${JSON.stringify(name)}`;
   const control = [...name].find((ch) => CONTROL.test(ch));
   if (control !== undefined) return `${what} must not contain control characters such as tab or line feed; got ${JSON.stringify(name)} with ${shown(control)}`;
+  if (name !== name.trim()) return `${what} must not begin or end with a space (EM trims it, so the object could never be found again under this name); got ${JSON.stringify(name)}`;
   return undefined;
 }
 

@@ -22,10 +22,10 @@ function windowsAccountProblem(type: "User" | "Group", name: string): string | u
   if (!/^[^\\\s][^\\]*\\[^\\]+$/.test(name)) return `a ${type} account name must be in the Domain\\Name format, e.g. TECH\\william.fox; got '${name}'`;
   const [domain, account] = [name.slice(0, slash), name.slice(slash + 1)];
   const badDomain = forbiddenIn(domain, DOMAIN_NAME_FORBIDDEN);
-  if (badDomain !== undefined) return `the domain of a ${type} account name must not contain any of ${listCharacters(DOMAIN_NAME_FORBIDDEN)}; got '${name}' with '${badDomain}'`;
+  if (badDomain !== undefined) return `the domain of a ${type} account name must not contain any of these characters: ${listCharacters(DOMAIN_NAME_FORBIDDEN)} (got '${name}', which has '${badDomain}')`;
   if (domain !== domain.trim() || account !== account.trim()) return `a ${type} account name must have no spaces around the backslash or at either end, e.g. TECH\\william.fox; got ${JSON.stringify(name)}`;
   const badName = forbiddenIn(account, WINDOWS_NAME_FORBIDDEN);
-  if (badName !== undefined) return `the name after the backslash must not contain any of ${listCharacters(WINDOWS_NAME_FORBIDDEN)} (Windows refuses them); got '${name}' with '${badName}'`;
+  if (badName !== undefined) return `the name after the backslash must not contain any of these characters, which Windows refuses: ${listCharacters(WINDOWS_NAME_FORBIDDEN)} (got '${name}', which has '${badName}')`;
   if (account.length > WINDOWS_NAME_MAX) return `the name after the backslash must be at most ${WINDOWS_NAME_MAX} characters, got ${account.length}`;
   return undefined;
 }

@@ -22,7 +22,7 @@ export function subtenantNameProblem(name: string): string | undefined {
   const common = commonNameProblem(name, "a subtenant name");
   if (common) return common;
   const bad = forbiddenIn(name, SUBTENANT_NAME_FORBIDDEN);
-  if (bad !== undefined) return `a subtenant name must not contain any of ${listCharacters(SUBTENANT_NAME_FORBIDDEN)}; got '${name}' with '${bad}'`;
+  if (bad !== undefined) return `a subtenant name must not contain any of these characters: ${listCharacters(SUBTENANT_NAME_FORBIDDEN)} (got '${name}', which has '${bad}')`;
   if (name.endsWith(".")) return `a subtenant name must not end with a period; got '${name}'`;
   return undefined;
 }
