@@ -11,7 +11,7 @@ import { ACCOUNT_ARGS, checkAccountInputs } from "./inputs";
 /** Resolves declared roles (names or UIDs) against EM's roles; an unknown one is an error that lists EM's roles. */
 function resolveRoles(declared: string[], roles: EnterpriseRole[]): EnterpriseRole[] {
   return declared.map((entry) => {
-    const found = roles.find((r) => roleGuid(r.uid) === roleGuid(entry) || r.id.toLowerCase() === roleGuid(entry)) ?? roles.find((r) => sameName(r.name, entry));
+    const found = roles.find((r) => roleGuid(r.uid) === roleGuid(entry) || roleGuid(r.id) === roleGuid(entry)) ?? roles.find((r) => sameName(r.name, entry));
     if (!found) throw new Error(`EM has no role '${entry}'; its roles are: ${roles.map((r) => r.name).join(", ")}`);
     return found;
   });
