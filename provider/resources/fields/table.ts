@@ -61,7 +61,10 @@ export interface Field<Report = any> {
   optionalInDiff?: boolean;
   /** Kept secret in state and outputs. */
   secret?: boolean;
-  /** An output of the resource (`declare readonly` on the class). Default true. */
+  /**
+   * A typed output of the resource class (`declare readonly`). Default true. The stored outputs carry every
+   * declared argument either way, so a refresh can hand it back.
+   */
   output?: boolean;
   /** Where EM reports the value; without it the output is the declared value. */
   reported?: (report: Report) => unknown;
