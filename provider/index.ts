@@ -3,6 +3,7 @@ export { Subtenant, type SubtenantArgs } from "./resources/subtenant/resource";
 export { EnterpriseAccount, type EnterpriseAccountArgs } from "./resources/account/resource";
 export type { AccountType, FlrSettings, ScopeObject, SqlSettings, EnterpriseAccountInputs, EnterpriseAccountOutputs } from "./resources/account/inputs";
 export { MIN_QUOTA_MB, type SubtenantInputs, type SubtenantOutputs } from "./resources/subtenant/inputs";
+export { subtenantNameProblem } from "./resources/subtenant/fields";
 export { ACCOUNT_TYPES, accountNameProblem } from "./resources/account/inputs";
 export { SubtenantProvider } from "./resources/subtenant/provider";
 export { EnterpriseAccountProvider } from "./resources/account/provider";

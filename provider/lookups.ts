@@ -5,6 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudTenant, CloudTenantResource, ConnectionSettings, EmClient } from "./client";
 import { ClientPool, connectionSettings } from "./resources/connection";
+import { log, poolLog } from "./resources/log";
+import { sameName } from "./resources/names";
 
 export interface LookupOptions {
   /** Connect with these settings instead of the stack config and environment. */
@@ -19,11 +21,16 @@ export interface RoleInfo {
   name: string;
 }
 
-const pool = new ClientPool();
-// Log out once the program has nothing left to do, rather than leave sessions for EM to expire.
-process.once("beforeExit", () => void pool.closeAll());
+const pool = new ClientPool(poolLog(log));
+let logOutHookInstalled = false;
 
 function client(options: LookupOptions | undefined): EmClient {
+  // Log out once the program has nothing left to do, rather than leave sessions for EM to expire. Installed by
+  // the first look-up, so a program that only imports the package keeps its process as it was.
+  if (!logOutHookInstalled) {
+    logOutHookInstalled = true;
+    process.once("beforeExit", () => void pool.closeAll());
+  }
   return pool.get(options?.connection ?? connectionSettings({ get: (key) => pulumi.runtime.getConfig(key) }));
 }
 
@@ -43,7 +50,7 @@ export async function getCloudTenant(args: { name: string }, options?: LookupOpt
 export async function getTenantQuota(args: { tenantName: string; displayName?: string; repositoryUid?: string }, options?: LookupOptions): Promise<TenantQuotaInfo> {
   const tenant = await getCloudTenant({ name: args.tenantName }, options);
   const candidates = tenant.resources.filter(
-    (r) => (args.displayName === undefined || r.displayName.toLowerCase() === args.displayName.toLowerCase()) && (args.repositoryUid === undefined || r.repositoryUid.toLowerCase() === args.repositoryUid.toLowerCase()),
+    (r) => (args.displayName === undefined || sameName(r.displayName, args.displayName)) && (args.repositoryUid === undefined || sameName(r.repositoryUid, args.repositoryUid)),
   );
   if (candidates.length === 1) return { ...candidates[0], tenantId: tenant.id, tenantName: tenant.name };
   const available = tenant.resources.map((r) => `'${r.displayName}' (${r.repositoryUid})`).join(", ") || "(none)";
@@ -55,7 +62,7 @@ export async function getTenantQuota(args: { tenantName: string; displayName?: s
 /** An EM role by name (e.g. "Portal User"). */
 export async function getRole(args: { name: string }, options?: LookupOptions): Promise<RoleInfo> {
   const roles = await client(options).listRoles();
-  const role = roles.find((r) => r.name.toLowerCase() === args.name.toLowerCase());
+  const role = roles.find((r) => sameName(r.name, args.name));
   if (role) return role;
   throw new Error(`getRole: EM has no role named '${args.name}'; its roles are: ${roles.map((r) => r.name).join(", ")}`);
 }

@@ -1,30 +1,43 @@
 /**
  * Loaded at run time by the serialized provider shim (`require("pulumi-veeam-em/dynamic")`), in the process of
  * Pulumi's dynamic-provider plugin. It keeps one provider per resource kind for the whole process, so that all
- * resources share one EM client and one logon.
+ * resources share one EM client and one logon. Importing it changes nothing in the process: the exit handlers
+ * are installed when the plugin first asks for a provider.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { EnterpriseAccountProvider } from "./account/provider";
-import { sharedClientPool, type ProviderBase } from "./base";
+import type { ProviderBase } from "./base";
+import { ClientPool } from "./connection";
+import { log, poolLog } from "./log";
 import { SubtenantProvider } from "./subtenant/provider";
 
 type Implementation = ProviderBase & Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
 
+/** The plugin process's clients: one logon for every resource of every kind. */
+const pool = new ClientPool(poolLog(log));
+
 const FACTORIES: Record<string, () => Implementation> = {
-  Subtenant: () => new SubtenantProvider(),
-  EnterpriseAccount: () => new EnterpriseAccountProvider(),
+  Subtenant: () => new SubtenantProvider({ pool }),
+  EnterpriseAccount: () => new EnterpriseAccountProvider({ pool }),
 };
 
 const providers = new Map<string, Implementation>();
 
-// The engine ends the plugin process with a signal when it is done with it (its gRPC server keeps it alive, so
-// beforeExit does not come): log out then, in one short attempt, rather than leave sessions for EM to expire.
-function logOutAndExit(signal: NodeJS.Signals): void {
-  void sharedClientPool.closeAll().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+let exitHooksInstalled = false;
+
+/**
+ * The engine ends the plugin process with a signal when it is done with it (its gRPC server keeps it alive, so
+ * beforeExit does not come): log out then, in one short attempt, rather than leave sessions for EM to expire.
+ * Installed once, by the first provider the plugin asks for, and never in a process that merely imports this.
+ */
+export function installExitHooks(): void {
+  if (exitHooksInstalled) return;
+  exitHooksInstalled = true;
+  const logOutAndExit = (signal: NodeJS.Signals) => void pool.closeAll().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  process.once("SIGTERM", logOutAndExit);
+  process.once("SIGINT", logOutAndExit);
+  process.once("beforeExit", () => void pool.closeAll());
 }
-process.once("SIGTERM", logOutAndExit);
-process.once("SIGINT", logOutAndExit);
-process.once("beforeExit", () => void sharedClientPool.closeAll());
 
 export type ProviderMethods = Pick<Implementation, "check" | "diff" | "create" | "read" | "update" | "delete">;
 
@@ -32,6 +45,7 @@ export type ProviderMethods = Pick<Implementation, "check" | "diff" | "create" |
 export function providerFor(kind: string, request?: pulumi.dynamic.ConfigureRequest): ProviderMethods {
   const factory = FACTORIES[kind];
   if (!factory) throw new Error(`pulumi-veeam-em has no provider for resource kind '${kind}' (known: ${Object.keys(FACTORIES).join(", ")}); is the installed package older than the one that created this state?`);
+  installExitHooks();
   let provider = providers.get(kind);
   if (!provider) {
     provider = factory();

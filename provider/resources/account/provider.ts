@@ -1,43 +1,32 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { outcomeUnknown, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
-import { declaredArgs, eventually, pick, plain, ProviderBase, sameName } from "../base";
-import { IMPORT_UNSUPPORTED } from "../subtenant/provider";
-import type { EnterpriseAccountInputs, EnterpriseAccountOutputs, ScopeObject } from "./inputs";
+import { declaredArgs, eventually, pick, ProviderBase } from "../base";
+import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
+import { IMPORT_UNSUPPORTED } from "../messages";
+import { sameName } from "../names";
+import { ACCOUNT_FIELDS, ROLE_URN, roleGuid, scopeKey } from "./fields";
+import type { EnterpriseAccountInputs, EnterpriseAccountOutputs } from "./inputs";
 import { ACCOUNT_ARGS, checkAccountInputs } from "./inputs";
-
-const ROLE_URN = "urn:veeam:EnterpriseRole:";
-const roleGuid = (value: string) => value.replace(/^urn:veeam:EnterpriseRole:/i, "").toLowerCase();
 
 /** Resolves declared roles (names or UIDs) against EM's roles; an unknown one is an error that lists EM's roles. */
 function resolveRoles(declared: string[], roles: EnterpriseRole[]): EnterpriseRole[] {
   return declared.map((entry) => {
-    const found = roles.find((r) => roleGuid(r.uid) === roleGuid(entry) || r.id.toLowerCase() === roleGuid(entry)) ?? roles.find((r) => sameName(r.name, entry));
+    const found = roles.find((r) => roleGuid(r.uid) === roleGuid(entry) || roleGuid(r.id) === roleGuid(entry)) ?? roles.find((r) => sameName(r.name, entry));
     if (!found) throw new Error(`EM has no role '${entry}'; its roles are: ${roles.map((r) => r.name).join(", ")}`);
     return found;
   });
 }
 
-const scopeKey = (item: ScopeObject) => String(item.objectName ?? "").toLowerCase();
-
-/**
- * Scope objects compare by name: EM reports each scope item by its object's name, not by its reference. A list
- * that is not known yet (a preview) counts as changed.
- */
-function sameScope(a: ScopeObject[] | undefined, b: ScopeObject[] | undefined): boolean {
-  if ((a !== undefined && !Array.isArray(a)) || (b !== undefined && !Array.isArray(b))) return false;
-  const keys = (items: ScopeObject[] | undefined) => [...new Set((items ?? []).map(scopeKey))].sort().join("\n");
-  return keys(a) === keys(b);
+/** The outputs from what EM holds: `held` is the account's role list. */
+function outputsOf(inputs: EnterpriseAccountInputs, account: EnterpriseAccount, declared: string[], held: AccountRole[]): EnterpriseAccountOutputs {
+  const roles = held.map((r) => ({ id: r.roleId, uid: ROLE_URN + r.roleId, name: r.roleName }));
+  return outputsFrom(ACCOUNT_FIELDS, inputs, { account, roles }, declared) as unknown as EnterpriseAccountOutputs;
 }
 
-/** Roles compare without regard to case or order; a list not known yet counts as changed. */
-function sameRoles(a: string[] | undefined, b: string[] | undefined): boolean {
-  if (!Array.isArray(a) || !Array.isArray(b)) return false;
-  const keys = (items: string[]) => [...new Set(items.map((r) => String(r).toLowerCase()))].sort().join("\n");
-  return keys(a) === keys(b);
+/** Which arguments the stack declared; for state written before that was kept, a best guess from the outputs. */
+function declaredOf(outputs: EnterpriseAccountOutputs): string[] {
+  return declaredFrom(outputs, () => declaredIn(ACCOUNT_FIELDS, outputs));
 }
-
-const flrKey = (v: EnterpriseAccountInputs["flrSettings"]) => JSON.stringify(v ? [v.inplaceOnly, v.inplaceOnly ? v.extensionRestrictions ?? "" : ""] : null);
-const sqlKey = (v: EnterpriseAccountInputs["sqlSettings"]) => JSON.stringify(v ? v.denyInPlaceRestore : null);
 
 /** Enterprise Manager accounts with their roles and restore scope, through EM's security API. */
 export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dynamic.ResourceProvider<EnterpriseAccountInputs, EnterpriseAccountOutputs> {
@@ -48,16 +37,7 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
 
   async diff(_id: string, olds: EnterpriseAccountOutputs, news: EnterpriseAccountInputs): Promise<pulumi.dynamic.DiffResult> {
     // EM cannot change an account's type, name, FLR or SQL settings: a new account replaces the old one.
-    const replaces: string[] = [];
-    if (news.accountType !== olds.accountType) replaces.push("accountType");
-    // EM compares account names without regard to case (and may report them in its own case).
-    if (!sameName(news.accountName, olds.accountName)) replaces.push("accountName");
-    if (flrKey(news.flrSettings) !== flrKey(olds.flrSettings)) replaces.push("flrSettings");
-    if (sqlKey(news.sqlSettings) !== sqlKey(olds.sqlSettings)) replaces.push("sqlSettings");
-    const changed = !sameRoles(news.roles, olds.roles) || news.allowRestoreAllVms !== olds.allowRestoreAllVms || !sameScope(news.hierarchyScopeObjects, olds.hierarchyScopeObjects);
-    // EM compares account names without case: the old account must go before one with the same name comes.
-    const deleteBeforeReplace = replaces.length > 0 && sameName(news.accountName, olds.accountName);
-    return { changes: replaces.length > 0 || changed, replaces, deleteBeforeReplace };
+    return diffInputs(ACCOUNT_FIELDS, olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
   }
 
   async create(inputs: EnterpriseAccountInputs): Promise<pulumi.dynamic.CreateResult<EnterpriseAccountOutputs>> {
@@ -80,7 +60,7 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
     // Gone from EM: an empty id makes refresh drop it from the stack.
     if (!account) return {};
     const [roles, scopes] = await Promise.all([client.listAccountRoles(id), client.listAccountScopes(id)]);
-    const declared = Array.isArray(props.declaredArgs) ? props.declaredArgs : declaredArgs(props, ACCOUNT_ARGS);
+    const declared = declaredOf(props);
     // A restore scope added in EM shows as drift even where the stack declares none: the stack means "no scope".
     const kept = scopes.length > 0 ? [...declared, "hierarchyScopeObjects"] : declared;
     const inputs = pick(inputsAsInEm(props, account, roles.map((r) => ({ id: r.roleId, uid: ROLE_URN + r.roleId, name: r.roleName })), scopes), kept);
@@ -138,17 +118,7 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
   /** The outputs from what EM holds; `held` is the account's role list when the caller has just read it. */
   private async outputs(client: EmClient, inputs: EnterpriseAccountInputs, account: EnterpriseAccount, declared: string[], held?: AccountRole[]): Promise<EnterpriseAccountOutputs> {
     held ??= await client.listAccountRoles(account.id);
-    return plain({
-      ...inputs,
-      declaredArgs: declared,
-      accountName: account.name,
-      accountType: inputs.accountType,
-      allowRestoreAllVms: account.allowRestoreAllVms,
-      accountId: account.id,
-      accountUid: account.uid,
-      roleUids: held.map((r) => ROLE_URN + r.roleId),
-      roleNames: held.map((r) => r.roleName),
-    });
+    return outputsOf(inputs, account, declared, held);
   }
 }
 
@@ -175,17 +145,11 @@ async function converge(client: EmClient, id: string, inputs: EnterpriseAccountI
   for (const s of scopes) if (!keys.has(s.name.toLowerCase())) await client.removeAccountScope(id, s.id);
 }
 
-/** The inputs as EM now has them, for `pulumi refresh`; roles keep the form (name or UID) they were declared in. */
+/**
+ * The declared arguments as EM now has them, for `pulumi refresh`; roles keep the form (name or UID) they were
+ * declared in, and a restore scope added in EM comes back even where the stack declares none.
+ */
 function inputsAsInEm(old: EnterpriseAccountInputs, account: EnterpriseAccount, held: EnterpriseRole[], scopes: AccountScope[]): EnterpriseAccountInputs {
-  const roles = held.map((role) => old.roles.find((r) => roleGuid(r) === role.id.toLowerCase()) ?? old.roles.find((r) => sameName(r, role.name)) ?? role.name);
-  const scope = scopes.filter((s) => s.name !== "").map((s) => (old.hierarchyScopeObjects ?? []).find((item) => scopeKey(item) === s.name.toLowerCase()) ?? { objectName: s.name });
-  return plain({
-    ...old,
-    accountName: account.name,
-    roles,
-    allowRestoreAllVms: account.allowRestoreAllVms,
-    hierarchyScopeObjects: old.hierarchyScopeObjects === undefined && scope.length === 0 ? undefined : scope,
-    flrSettings: old.flrSettings && account.flrSettings ? { inplaceOnly: account.flrSettings.flrInplaceOnly, extensionRestrictions: account.flrSettings.flrExtentionRestrictions || undefined } : old.flrSettings,
-    sqlSettings: old.sqlSettings && account.sqlSettings ? { denyInPlaceRestore: account.sqlSettings.denyInPlaceRestore } : old.sqlSettings,
-  });
+  const declared = declaredOf(old as EnterpriseAccountOutputs);
+  return refreshedInputs(ACCOUNT_FIELDS, old, { account, roles: held, scopes }, declared) as unknown as EnterpriseAccountInputs;
 }

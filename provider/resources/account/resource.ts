@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { seededOutputs } from "../fields";
 import { providerShim } from "../shim";
-import type { AccountType, FlrSettings, ScopeObject, SqlSettings } from "./inputs";
+import { ACCOUNT_FIELDS, type AccountType, type FlrSettings, type ScopeObject, type SqlSettings } from "./fields";
 
 export interface EnterpriseAccountArgs {
   /** User, Group, ExternalUser or ExternalGroup. Changing it replaces the account. */
@@ -38,6 +39,7 @@ export class EnterpriseAccount extends pulumi.dynamic.Resource {
   declare readonly sqlSettings: pulumi.Output<SqlSettings | undefined>;
 
   constructor(name: string, args: EnterpriseAccountArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { accountId: undefined, accountUid: undefined, roleUids: undefined, roleNames: undefined, ...args }, opts, "veeam-em", "EnterpriseAccount");
+    // Every output is seeded, so each `declare readonly` output resolves.
+    super(provider, name, { ...seededOutputs(ACCOUNT_FIELDS), ...args }, opts, "veeam-em", "EnterpriseAccount");
   }
 }

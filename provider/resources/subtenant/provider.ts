@@ -1,34 +1,19 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { EmTaskFailedError, EmTaskTimeoutError, outcomeUnknown, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
-import { declaredArgs, eventually, pick, plain, ProviderBase, sameName } from "../base";
+import { declaredArgs, eventually, ProviderBase } from "../base";
+import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
+import { IMPORT_UNSUPPORTED } from "../messages";
+import { sameName } from "../names";
+import { SUBTENANT_FIELDS } from "./fields";
 import { checkSubtenantInputs, SUBTENANT_ARGS, type SubtenantInputs, type SubtenantOutputs } from "./inputs";
 
-export const IMPORT_UNSUPPORTED =
-  "Dynamic providers cannot import existing objects ('pulumi import' or the import option); declare the resource with adopt: true instead, and the next 'pulumi up' takes it over";
-
 function outputsOf(inputs: SubtenantInputs, tenant: Pick<CloudTenant, "id" | "name">, subtenant: CloudSubtenant, declared: string[]): SubtenantOutputs {
-  return plain({
-    ...inputs,
-    declaredArgs: declared,
-    subtenantId: subtenant.id,
-    tenantId: tenant.id,
-    tenantName: tenant.name,
-    name: subtenant.name,
-    description: subtenant.description,
-    enabled: subtenant.enabled,
-    tenantResourceId: subtenant.quota.tenantResourceId,
-    unlimitedQuota: subtenant.quota.unlimited,
-    quotaName: subtenant.quota.displayName,
-    quotaMb: subtenant.quota.quotaMb,
-    usedQuotaMb: subtenant.quota.usedQuotaMb,
-    quotaId: subtenant.quota.quotaId ?? "",
-  });
+  return outputsFrom(SUBTENANT_FIELDS, inputs, { tenant, subtenant }, declared) as unknown as SubtenantOutputs;
 }
 
-/** The declared arguments of state written before `declaredArgs` existed: a best guess from the outputs. */
+/** Which arguments the stack declared; for state written before that was kept, a best guess from the outputs. */
 function declaredOf(outputs: SubtenantOutputs): string[] {
-  if (Array.isArray(outputs.declaredArgs)) return outputs.declaredArgs;
-  return declaredArgs(outputs, SUBTENANT_ARGS).filter((k) => k !== "tenantId" && k !== "quotaName");
+  return declaredFrom(outputs, () => declaredIn(SUBTENANT_FIELDS, outputs).filter((k) => k !== "tenantId" && k !== "quotaName"));
 }
 
 /**
@@ -37,21 +22,8 @@ function declaredOf(outputs: SubtenantOutputs): string[] {
  * quota size of an unlimited quota) stays undeclared.
  */
 function inputsAsInEm(old: SubtenantOutputs, subtenant: CloudSubtenant): SubtenantInputs {
-  const declared = declaredOf(old);
-  return plain(
-    pick(
-      {
-        ...old,
-        description: subtenant.description,
-        enabled: subtenant.enabled,
-        tenantResourceId: subtenant.quota.tenantResourceId,
-        unlimitedQuota: subtenant.quota.unlimited,
-        quotaName: subtenant.quota.displayName,
-        quotaMb: subtenant.quota.quotaMb,
-      },
-      declared.includes("quotaMb") || !subtenant.quota.unlimited ? [...declared, "quotaMb"] : declared,
-    ),
-  );
+  const tenant = { id: old.tenantId, name: old.tenantName };
+  return refreshedInputs(SUBTENANT_FIELDS, old, { tenant, subtenant }, declaredOf(old)) as unknown as SubtenantInputs;
 }
 
 /** Cloud Connect subtenants of a tenant, through EM's subtenant API (every change runs as a polled task). */
@@ -63,20 +35,7 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
 
   async diff(_id: string, olds: SubtenantOutputs, news: SubtenantInputs): Promise<pulumi.dynamic.DiffResult> {
     // EM compares names without regard to case (and may report them in its own case): only another name is a change.
-    const replaces: string[] = [];
-    if (!sameName(news.name, olds.name)) replaces.push("name");
-    if (news.tenantId !== undefined ? !sameName(news.tenantId, olds.tenantId ?? "") : !sameName(news.tenantName ?? "", olds.tenantName ?? "")) {
-      replaces.push(news.tenantId !== undefined ? "tenantId" : "tenantName");
-    }
-    const changed =
-      news.password !== olds.password ||
-      news.description !== olds.description ||
-      news.enabled !== olds.enabled ||
-      news.tenantResourceId !== olds.tenantResourceId ||
-      news.unlimitedQuota !== olds.unlimitedQuota ||
-      (news.quotaMb !== undefined && news.quotaMb !== olds.quotaMb) ||
-      (news.quotaName !== undefined && news.quotaName !== olds.quotaName);
-    return { changes: replaces.length > 0 || changed, replaces };
+    return diffInputs(SUBTENANT_FIELDS, olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
   }
 
   async create(inputs: SubtenantInputs): Promise<pulumi.dynamic.CreateResult<SubtenantOutputs>> {

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { secretNames, seededOutputs } from "../fields";
 import { providerShim } from "../shim";
+import { SUBTENANT_FIELDS } from "./fields";
 
 export interface SubtenantArgs {
   /** The cloud tenant's id (a GUID); or give `tenantName`. Changing it replaces the subtenant. */
@@ -45,17 +47,10 @@ export class Subtenant extends pulumi.dynamic.Resource {
   declare readonly quotaId: pulumi.Output<string>;
 
   constructor(name: string, args: SubtenantArgs, opts?: pulumi.CustomResourceOptions) {
-    const props = {
-      subtenantId: undefined,
-      tenantId: undefined,
-      tenantName: undefined,
-      quotaName: undefined,
-      quotaMb: undefined,
-      usedQuotaMb: undefined,
-      quotaId: undefined,
-      ...args,
-      password: pulumi.secret(args.password),
-    };
-    super(provider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password"] }, "veeam-em", "Subtenant");
+    // Every output is seeded, so each `declare readonly` output resolves; secret arguments stay secret.
+    const secrets = secretNames(SUBTENANT_FIELDS);
+    const props: Record<string, unknown> = { ...seededOutputs(SUBTENANT_FIELDS), ...args };
+    for (const key of secrets) props[key] = pulumi.secret(props[key]);
+    super(provider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] }, "veeam-em", "Subtenant");
   }
 }
