@@ -35,6 +35,6 @@ import { TenantOnboarding } from "pulumi-veeam-em/onboarding";
 export = async (options: { dataFile?: string } = {}) => {
   const dataFile = options.dataFile ?? path.resolve(__dirname, new pulumi.Config().get("dataFile") ?? "tenants.json");
   const onboarding = new TenantOnboarding("onboarding", { path: dataFile });
-  await onboarding.ready; // fails the run, declaring nothing, if EM does not know a name of the file
+  await onboarding.ready; // fails the run, with no Subtenant or account declared, if EM does not know a name
   return { tenants: onboarding.tenants, accounts: onboarding.accounts };
 };

@@ -4,7 +4,7 @@
  * The constructor checks the whole file and finds every subtenant's password in secret stack config before
  * anything is declared, and throws one OnboardingDataError (every problem, each with its place) when anything is
  * wrong. It then looks tenants, quota resources and roles up by name in EM; a name EM does not know, or a quota
- * above the tenant's, rejects `ready` with the same kind of error, and no resource is declared.
+ * above the tenant's, rejects `ready` with the same kind of error, and no Subtenant or account is declared.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";

@@ -105,6 +105,30 @@ describe("TenantOnboarding (pulumi-veeam-em/onboarding)", () => {
     expect(r.registrations.map((x) => x.name).sort()).to.deep.equal(["ABC Company/abc-hr", "ABC Company/abc-lab", "ABC Company/abc-ops", "carol@partner.example", "onb"]);
   });
 
+  it("declares an alias with no parent on each resource, so stacks of the earlier example (resources at the top level) keep theirs", async () => {
+    const aliases = new Map<string, unknown[]>();
+    await runUnderMocks(
+      async () => {
+        const monitor = pulumi.runtime.getMonitor() as any;
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req: any, callback: any) => {
+          aliases.set(req.getName(), req.getAliasesList().map((a: any) => a.toObject().spec));
+          return register(req, callback);
+        };
+        await new TenantOnboarding("onb", { data: DATA }).ready;
+      },
+      async (a) => ({ id: `${a.name}-id`, state: a.inputs }),
+      { project: PROJECT, config: config(), secretConfigKeys: [] },
+    );
+    expect(aliases.get("onb")).to.deep.equal([]);
+    for (const name of ["ABC Company/abc-hr", "carol@partner.example"]) {
+      const specs = aliases.get(name) as Array<Record<string, unknown>>;
+      expect(specs, name).to.have.length(1);
+      expect(specs[0]).to.include({ name: "", type: "", noparent: true });
+      expect(specs[0].parenturn ?? "").to.equal("");
+    }
+  });
+
   it("takes a quota resource by id, role UIDs as they are, and passes adopt only where the file sets it", async () => {
     const r = await run({ data: DATA });
     const hr = named(r, "ABC Company/abc-hr").inputs;
