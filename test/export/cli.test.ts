@@ -180,6 +180,13 @@ describe("veeam-em export (the bin)", function () {
     expect(run.stderr).to.not.include("Wr0ng-Pa55-Value");
   });
 
+  it("is the package's `veeam-em` bin, runnable as a script; the component is the package's `./onboarding` export", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
+    expect(path.resolve(REPO, pkg.bin["veeam-em"])).to.equal(path.join(REPO, "dist/provider/cli/veeam-em.js"));
+    expect(fs.readFileSync(path.join(REPO, pkg.bin["veeam-em"]), "utf8").split("\n")[0]).to.equal("#!/usr/bin/env node");
+    expect(require.resolve("pulumi-veeam-em/onboarding")).to.equal(path.join(REPO, "dist/provider/onboarding/index.js"));
+  });
+
   it("--help shows the options, and exits 0", async () => {
     const run = await runCli(["export", "--help"]);
     expect(run.code).to.equal(0);
