@@ -58,6 +58,7 @@ export async function exportOnboarding(client: EmClient, options: ExportOptions 
   const allTenants = await client.listTenants();
   const tenants = byName(allTenants.filter((t) => takeTenant(t.name)));
   progress(`${allTenants.length} cloud tenants in EM, ${tenants.length} selected`);
+  if (tenants.length === 0 && allTenants.length > 0) notes.push(`no tenant matches the patterns given; EM's tenants are: ${sample(allTenants.map((t) => t.name))}`);
   const subtenants = tenants.length === 0 ? [] : await client.listSubtenants();
   progress(`${subtenants.length} subtenants in EM`);
 
@@ -93,6 +94,7 @@ export async function exportOnboarding(client: EmClient, options: ExportOptions 
       }),
     );
     progress(`${refs.length} accounts in EM, ${selected.length} selected`);
+    if (selected.length === 0 && (options.accounts ?? []).length > 0) notes.push(`no account matches the patterns given; EM's accounts are: ${sample(refs.map((r) => r.name))}`);
     const read = await mapLimited(selected, options.concurrency ?? 8, async (ref) => {
       const [account, held, scopes] = await Promise.all([client.getAccount(ref.id), client.listAccountRoles(ref.id), client.listAccountScopes(ref.id)]);
       return { ref, account, held, scopes };
@@ -181,6 +183,12 @@ function accountEntry(account: EnterpriseAccount, held: AccountRole[], scopes: A
 function roleReference(held: AccountRole, roles: EnterpriseRole[]): string {
   const twins = roles.filter((r) => r.name.toLowerCase() === held.roleName.toLowerCase());
   return twins.length === 1 && held.roleName !== "" && !/^urn:/i.test(held.roleName) ? held.roleName : ROLE_URN + held.roleId;
+}
+
+/** A list of names for a message, cut after 20. */
+function sample(names: string[]): string {
+  const sorted = [...names].sort((a, b) => a.localeCompare(b, "en", { sensitivity: "base" }));
+  return sorted.length > 20 ? `${sorted.slice(0, 20).join(", ")} and ${sorted.length - 20} more` : sorted.join(", ") || "(none)";
 }
 
 /** `map` with at most `limit` calls running at once, in the input's order. */

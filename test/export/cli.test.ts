@@ -128,6 +128,23 @@ describe("veeam-em export (the bin)", function () {
     expect(passwordPaths(run.stdout)).to.have.length(30);
   });
 
+  it("says so when no name matches the patterns, listing EM's names", async () => {
+    const run = await exportTo(out("none.json"), "--tenant", "Nobody*", "--account", "nobody*");
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stderr).to.include("note: no tenant matches the patterns given; EM's tenants are: ACME Corp, Globex, Initech, Umbrella Health, Wayne Enterprises");
+    expect(run.stderr).to.match(/note: no account matches the patterns given; EM's accounts are: .* and \d+ more/);
+    expect(read(out("none.json")).tenants).to.deep.equal([]);
+  });
+
+  it("writes the same file whether it speaks XML or JSON to EM", async () => {
+    const [xml, json] = [out("wire-xml.json"), out("wire-json.json")];
+    expect((await exportTo(xml, "--format", "xml")).code).to.equal(0);
+    const mark = em.requests.length;
+    expect((await exportTo(json, "--format", "json")).code).to.equal(0);
+    expect(em.requests.slice(mark).every((r) => r.responseFormat === "json")).to.equal(true);
+    expect(read(json)).to.deep.equal(read(xml));
+  });
+
   it("--no-accounts exports subtenants only; the data file can go to stdout, the commands then to stderr", async () => {
     const run = await runCli(["export", "--url", em.url, "--username", "admin", "--no-accounts", "--tenant", "Umbrella*", "--quiet"], env());
     expect(run.code, run.stderr).to.equal(0);
