@@ -75,7 +75,11 @@ export const TENANT_ONBOARDING_TYPE = "veeam-em:onboarding:TenantOnboarding";
 
 export class TenantOnboarding extends pulumi.ComponentResource<OnboardingSummary> {
   #prepared?: Prepared;
-  /** How the look-ups connect: the stack's `veeam-em:*` config (a per-EM connection goes here; see README). */
+  /**
+   * How the look-ups connect: the stack's `veeam-em:*` config. The one place for a per-EM connection once the
+   * resources take one (issue 12, part 3): set it here from the args, and pass it to each resource in subtenant()
+   * and declareAccounts().
+   */
   readonly #lookup: LookupOptions = {};
 
   constructor(name: string, args: TenantOnboardingArgs, opts?: pulumi.ComponentResourceOptions) {
