@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator/server";
-import { parseOnboardingData, OnboardingDataError } from "../../examples/onboarding/data";
+import { parseOnboardingData, OnboardingDataError } from "../../provider/onboarding";
 import { isSecretValue, loadProvider, runProgram, secretsIn, strings, unwrapSecrets, type ProgramRun, type Registration } from "./harness";
 
 const PROJECT = "veeam-em-onboarding";
@@ -114,7 +114,7 @@ describe("examples/onboarding", () => {
 
     it("declares nothing else", () => {
       expect(dynamic(result)).to.have.length(5);
-      expect(result.registrations.map((r) => r.type).filter((t) => !t.startsWith("pulumi-nodejs:dynamic"))).to.deep.equal(["pulumi:pulumi:Stack"]);
+      expect(result.registrations.map((r) => r.type).filter((t) => !t.startsWith("pulumi-nodejs:dynamic"))).to.deep.equal(["pulumi:pulumi:Stack", "veeam-em:onboarding:TenantOnboarding"]);
     });
 
     it("passes each subtenant's password from secret config as a secret input", () => {
@@ -240,7 +240,7 @@ describe("examples/onboarding", () => {
       const lines = err.message.split("\n");
       expect(lines[0]).to.equal(`${file} has 4 problems:`);
       expect(lines.slice(1)).to.deep.equal([
-        `  - ${file}: tenants[0].subtenants[0].quotaMB: unknown key 'quotaMB'; allowed keys: name, description, quotaMb, quotaResource, enabled`,
+        `  - ${file}: tenants[0].subtenants[0].quotaMB: unknown key 'quotaMB'; allowed keys: name, description, quotaMb, quotaResource, quotaResourceId, enabled, adopt, passwordConfig`,
         `  - ${file}: tenants[0].subtenants[2].name: subtenant 'ABC-Finance' is already listed at tenants[0].subtenants[0]; EM needs unique subtenant names per tenant (ignoring case)`,
         `  - ${file}: tenants[0].accounts[0].type: must be one of User, Group, ExternalUser, ExternalGroup, got string "Person"`,
         `  - ${file}: tenants[0].accounts[1].name: a User account name must be in the Domain\\Name format, e.g. TECH\\william.fox; got 'bob.restore'`,
@@ -290,11 +290,11 @@ describe("examples/onboarding", () => {
       const registered: Registration[] = [];
       const err = await failure(runProgram({ project: PROJECT, program: PROGRAM, argument: { dataFile: file }, sink: registered, ...config(em) }));
       expect(err.message).to.include("No Such Role");
-      expect(registered.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
+      expect(registered.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack", "veeam-em:onboarding:TenantOnboarding"]);
     });
   });
 
-  describe("data file format (data.ts)", () => {
+  describe("data file format (provider/onboarding/data.ts)", () => {
     const parse = (json: unknown) => {
       try {
         parseOnboardingData(json, "t.json");

@@ -1,8 +1,10 @@
 /**
- * The onboarding data file (`tenants.json`): its format, and a validator whose every message names the file, the
- * place in the file and what is wrong, so that a reviewer of a pull request sees at once which line to fix.
+ * Reading the onboarding data file: every message names the file, the place in the file and what is wrong, so
+ * that a reviewer of a pull request sees at once which line to fix. The format is described by the JSON Schema
+ * onboarding.schema.json (built from format.ts, like this reader) and in the README ("The onboarding data file"):
  *
  * {
+ *   "$schema": "…/onboarding.schema.json",
  *   "tenants": [
  *     {
  *       "name": "ABC Company",                          // an existing cloud tenant, by name
@@ -11,43 +13,54 @@
  *           "name": "abc-finance",                      // unique within the tenant; EM cannot rename
  *           "description": "Finance department",        // optional
  *           "quotaMb": 20480,                           // at least 1024, or "unlimited"
- *           "quotaResource": "ABC Company Cloud Repository", // the tenant's quota resource by display name;
- *                                                       // optional when the tenant has only one
- *           "enabled": true                             // optional, default true
+ *           "quotaResource": "ABC Company Cloud Repository", // the tenant's quota resource by display name, or
+ *           // "quotaResourceId": "11c5…",              // by id; with neither, the tenant's only one
+ *           "enabled": true,                            // optional, default true
+ *           "adopt": true,                              // optional: take over the subtenant if EM has it already
+ *           "passwordConfig": "subtenantPasswords[\"ABC Company\"][\"abc-finance\"]" // optional; this is the default
  *         }
  *       ],
- *       "accounts": [
- *         {
- *           "type": "User",                             // User, Group, ExternalUser or ExternalGroup
- *           "name": "TECH\\alice.admin",                // Domain\Name; Username@Suffix for ExternalUser
- *           "roles": ["Portal User"],                   // EM role names
- *           "restoreScope": "all"                       // optional, default "all"; or a list of objects:
+ *       "accounts": [ … ]                               // accounts listed with the tenant they serve (optional)
+ *     }
+ *   ],
+ *   "accounts": [                                       // accounts not listed under a tenant (EM's are global)
+ *     {
+ *       "type": "User",                                 // User, Group, ExternalUser or ExternalGroup
+ *       "name": "TECH\\alice.admin",                    // Domain\Name; Username@Suffix for ExternalUser
+ *       "roles": ["Portal User"],                       // EM role names, or UIDs urn:veeam:EnterpriseRole:…
+ *       "restoreScope": "all",                          // optional, default "all"; or a list of objects:
  *                                                       // [{ "objectName": "VM01", "hierarchyObjRef": "urn:VMware:Vm:…" }]
- *         }
- *       ]
+ *       "adopt": true                                   // optional
  *     }
  *   ]
  * }
  *
- * Keys starting with "$" (e.g. "$comment") are ignored anywhere; any other unknown key is an error, so that a typo
- * such as "quotaMB" is caught instead of silently ignored. Passwords never belong in this file: see index.ts.
+ * Keys starting with "$" are ignored anywhere; any other unknown key is an error, so that a typo such as
+ * "quotaMB" is caught instead of silently ignored. Passwords never belong in this file: each subtenant's is read
+ * from secret stack config (see component.ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-// The package's own rules, so the data file is checked exactly as the resources will check it.
-import { ACCOUNT_TYPES, MIN_QUOTA_MB, accountNameProblem, type AccountType, type ScopeObject } from "pulumi-veeam-em";
+import { accountNameProblem, type AccountType, type ScopeObject } from "../resources/account/inputs";
+import { defaultPasswordPath, parseConfigPath } from "./config-path";
+import { ACCOUNT_KEYS, ACCOUNT_TYPES, ALL, DEFAULTS, MIN_QUOTA_MB, ROLE_UID_PATTERN, ROOT_KEYS, SCOPE_KEYS, SUBTENANT_KEYS, SUBTENANT_NAME_MAX, TENANT_KEYS, UNLIMITED } from "./format";
 
-export { ACCOUNT_TYPES, MIN_QUOTA_MB, type AccountType, type ScopeObject };
+export type { AccountType, ScopeObject };
 
 export interface SubtenantEntry {
   name: string;
   description?: string;
   /** A size in MB, or "unlimited". */
   quotaMb: number | "unlimited";
-  /** Display name of the tenant's quota resource; undefined means the tenant's only one. */
+  /** Display name of the tenant's quota resource; with quotaResourceId undefined too, the tenant's only one. */
   quotaResource?: string;
+  /** Id of the tenant's quota resource (for tenants whose resources share a display name). */
+  quotaResourceId?: string;
   enabled: boolean;
+  adopt: boolean;
+  /** The stack config path of the password, e.g. subtenantPasswords["ABC Company"]["abc-finance"]. */
+  passwordConfig: string;
   /** Where the entry is in the file, e.g. tenants[0].subtenants[1]. */
   at: string;
 }
@@ -55,9 +68,11 @@ export interface SubtenantEntry {
 export interface AccountEntry {
   type: AccountType;
   name: string;
+  /** Role names, or role UIDs (urn:veeam:EnterpriseRole:…). */
   roles: string[];
   /** "all", or the objects the account may restore. */
   restoreScope: "all" | ScopeObject[];
+  adopt: boolean;
   at: string;
 }
 
@@ -72,6 +87,8 @@ export interface OnboardingData {
   /** The file as the user should see it in messages (relative to the working directory when inside it). */
   file: string;
   tenants: TenantEntry[];
+  /** The accounts of the top-level "accounts" list (those listed under a tenant are in its entry). */
+  accounts: AccountEntry[];
 }
 
 export interface Problem {
@@ -85,9 +102,9 @@ export interface Problem {
 export const subtenantResourceName = (tenant: string, subtenant: string) => `${tenant}/${subtenant}`;
 export const accountResourceName = (account: string) => account;
 
-/** The `pulumi config set` command for one subtenant's password (config `subtenantPasswords`, by tenant and subtenant). */
-export function passwordCommand(tenant: string, subtenant: string): string {
-  return `pulumi config set --secret --path 'subtenantPasswords[${JSON.stringify(tenant)}][${JSON.stringify(subtenant)}]' <password>`;
+/** Every account of the file: each tenant's, then the top-level list's. */
+export function allAccounts(data: OnboardingData): AccountEntry[] {
+  return [...data.tenants.flatMap((t) => t.accounts), ...data.accounts];
 }
 
 /** Every problem found in a data file (or in what EM says about it), in one error. */
@@ -181,11 +198,11 @@ function describe(value: Json | undefined): string {
 }
 
 
-function readSubtenant(r: Reader, value: Json, at: string): SubtenantEntry | undefined {
-  const o = r.object(value, at, ["name", "description", "quotaMb", "quotaResource", "enabled"]);
+function readSubtenant(r: Reader, value: Json, at: string, tenant: string | undefined): SubtenantEntry | undefined {
+  const o = r.object(value, at, SUBTENANT_KEYS);
   if (!o) return undefined;
   const name = r.string(o.name, join(at, "name"), true);
-  if (name !== undefined && name.length > 128) r.fail(join(at, "name"), `must be at most 128 characters, got ${name.length}`);
+  if (name !== undefined && name.length > SUBTENANT_NAME_MAX) r.fail(join(at, "name"), `must be at most ${SUBTENANT_NAME_MAX} characters, got ${name.length}`);
   let description: string | undefined;
   if (o.description !== undefined) {
     if (typeof o.description === "string") description = o.description;
@@ -193,19 +210,32 @@ function readSubtenant(r: Reader, value: Json, at: string): SubtenantEntry | und
   }
   let quotaMb: number | "unlimited" | undefined;
   const q = o.quotaMb;
-  if (q === undefined) r.fail(join(at, "quotaMb"), `is required: a size in MB of at least ${MIN_QUOTA_MB}, or "unlimited"`);
-  else if (q === "unlimited") quotaMb = q;
-  else if (typeof q !== "number" || !Number.isInteger(q)) r.fail(join(at, "quotaMb"), `must be a whole number of MB (at least ${MIN_QUOTA_MB}) or "unlimited", got ${describe(q)}`);
+  if (q === undefined) r.fail(join(at, "quotaMb"), `is required: a size in MB of at least ${MIN_QUOTA_MB}, or "${UNLIMITED}"`);
+  else if (q === UNLIMITED) quotaMb = q;
+  else if (typeof q !== "number" || !Number.isInteger(q)) r.fail(join(at, "quotaMb"), `must be a whole number of MB (at least ${MIN_QUOTA_MB}) or "${UNLIMITED}", got ${describe(q)}`);
   else if (q < MIN_QUOTA_MB) r.fail(join(at, "quotaMb"), `must be at least ${MIN_QUOTA_MB} MB (EM refuses smaller subtenant quotas), got ${q}`);
   else quotaMb = q;
   const quotaResource = r.string(o.quotaResource, join(at, "quotaResource"), false);
-  const enabled = r.boolean(o.enabled, join(at, "enabled"), true);
-  if (name === undefined || quotaMb === undefined) return undefined;
-  return { name, description, quotaMb, quotaResource, enabled, at };
+  const quotaResourceId = r.string(o.quotaResourceId, join(at, "quotaResourceId"), false);
+  if (quotaResource !== undefined && quotaResourceId !== undefined) r.fail(join(at, "quotaResourceId"), "give quotaResource (the display name) or quotaResourceId, not both");
+  const enabled = r.boolean(o.enabled, join(at, "enabled"), DEFAULTS.enabled);
+  const adopt = r.boolean(o.adopt, join(at, "adopt"), DEFAULTS.adopt);
+  let passwordConfig = r.string(o.passwordConfig, join(at, "passwordConfig"), false);
+  if (passwordConfig !== undefined) {
+    try {
+      parseConfigPath(passwordConfig);
+    } catch (err) {
+      r.fail(join(at, "passwordConfig"), `must be a stack config key such as subtenantPasswords["tenant"]["subtenant"]: ${(err as Error).message}`);
+      passwordConfig = undefined;
+    }
+  }
+  if (name === undefined || quotaMb === undefined || tenant === undefined) return undefined;
+  passwordConfig ??= defaultPasswordPath(tenant, name);
+  return { name, description, quotaMb, quotaResource, quotaResourceId, enabled, adopt, passwordConfig, at };
 }
 
 function readScope(r: Reader, value: Json | undefined, at: string): "all" | ScopeObject[] | undefined {
-  if (value === undefined || value === "all") return "all";
+  if (value === undefined || value === ALL) return ALL;
   if (!Array.isArray(value) || value.length === 0) {
     r.fail(at, `must be "all" or a non-empty list of objects such as { "objectName": "VM01", "hierarchyObjRef": "urn:VMware:Vm:…" }, got ${describe(value)}`);
     return undefined;
@@ -213,7 +243,7 @@ function readScope(r: Reader, value: Json | undefined, at: string): "all" | Scop
   const objects: ScopeObject[] = [];
   value.forEach((item, i) => {
     const itemAt = `${at}[${i}]`;
-    const o = r.object(item, itemAt, ["objectName", "hierarchyObjRef"]);
+    const o = r.object(item, itemAt, SCOPE_KEYS);
     if (!o) return;
     // EM reports restore scope items by name only, so the name is what identifies an item.
     const objectName = r.string(o.objectName, join(itemAt, "objectName"), true);
@@ -224,7 +254,7 @@ function readScope(r: Reader, value: Json | undefined, at: string): "all" | Scop
 }
 
 function readAccount(r: Reader, value: Json, at: string): AccountEntry | undefined {
-  const o = r.object(value, at, ["type", "name", "roles", "restoreScope"]);
+  const o = r.object(value, at, ACCOUNT_KEYS);
   if (!o) return undefined;
   let type: AccountType | undefined;
   if (o.type === undefined) r.fail(join(at, "type"), `is required: one of ${ACCOUNT_TYPES.join(", ")}`);
@@ -241,39 +271,27 @@ function readAccount(r: Reader, value: Json, at: string): AccountEntry | undefin
   list?.forEach((role, i) => {
     const roleName = r.string(role, `${join(at, "roles")}[${i}]`, true);
     if (roleName === undefined) return;
+    if (/^urn:/i.test(roleName) && !new RegExp(ROLE_UID_PATTERN).test(roleName)) r.fail(`${join(at, "roles")}[${i}]`, `'${roleName}' is not a role UID (urn:veeam:EnterpriseRole:<GUID>); give the UID or the role's name`);
     if (roles.some((x) => x.toLowerCase() === roleName.toLowerCase())) r.fail(`${join(at, "roles")}[${i}]`, `role '${roleName}' is listed twice`);
     roles.push(roleName);
   });
   const restoreScope = readScope(r, o.restoreScope, join(at, "restoreScope"));
+  const adopt = r.boolean(o.adopt, join(at, "adopt"), DEFAULTS.adopt);
   if (type === undefined || name === undefined || restoreScope === undefined || roles.length === 0) return undefined;
-  return { type, name, roles, restoreScope, at };
+  return { type, name, roles, restoreScope, adopt, at };
 }
 
 /** Checks parsed JSON against the format above; throws an OnboardingDataError listing every problem. */
 export function parseOnboardingData(json: unknown, file: string): OnboardingData {
   const r = new Reader(file);
   const tenants: TenantEntry[] = [];
-  const root = r.object(json as Json, "", ["tenants"]);
+  const root = r.object(json as Json, "", ROOT_KEYS);
   const list = root && r.array(root.tenants, "tenants", true);
   const accountsSeen = new Map<string, string>();
-  list?.forEach((value, t) => {
-    const at = `tenants[${t}]`;
-    const o = r.object(value, at, ["name", "subtenants", "accounts"]);
-    if (!o) return;
-    const name = r.string(o.name, join(at, "name"), true);
-    const duplicate = name !== undefined && tenants.find((x) => x.name.toLowerCase() === name.toLowerCase());
-    if (duplicate) r.fail(join(at, "name"), `tenant '${name}' is already listed at ${duplicate.at}; list each tenant once`);
-    const subtenants: SubtenantEntry[] = [];
-    r.array(o.subtenants, join(at, "subtenants"), false)?.forEach((item, s) => {
-      const sub = readSubtenant(r, item, `${join(at, "subtenants")}[${s}]`);
-      if (!sub) return;
-      const twin = subtenants.find((x) => x.name.toLowerCase() === sub.name.toLowerCase());
-      if (twin) r.fail(join(sub.at, "name"), `subtenant '${sub.name}' is already listed at ${twin.at}; EM needs unique subtenant names per tenant (ignoring case)`);
-      else subtenants.push(sub);
-    });
+  const readAccounts = (value: Json | undefined, at: string): AccountEntry[] => {
     const accounts: AccountEntry[] = [];
-    r.array(o.accounts, join(at, "accounts"), false)?.forEach((item, a) => {
-      const account = readAccount(r, item, `${join(at, "accounts")}[${a}]`);
+    r.array(value, at, false)?.forEach((item, a) => {
+      const account = readAccount(r, item, `${at}[${a}]`);
       if (!account) return;
       const key = account.name.toLowerCase();
       const first = accountsSeen.get(key);
@@ -283,10 +301,40 @@ export function parseOnboardingData(json: unknown, file: string): OnboardingData
         accounts.push(account);
       }
     });
-    if (name !== undefined && !duplicate) tenants.push({ name, subtenants, accounts, at });
+    return accounts;
+  };
+  list?.forEach((value, t) => {
+    const at = `tenants[${t}]`;
+    const o = r.object(value, at, TENANT_KEYS);
+    if (!o) return;
+    const name = r.string(o.name, join(at, "name"), true);
+    const duplicate = name !== undefined && tenants.find((x) => x.name.toLowerCase() === name.toLowerCase());
+    if (duplicate) r.fail(join(at, "name"), `tenant '${name}' is already listed at ${duplicate.at}; list each tenant once`);
+    const subtenants: SubtenantEntry[] = [];
+    r.array(o.subtenants, join(at, "subtenants"), false)?.forEach((item, s) => {
+      const sub = readSubtenant(r, item, `${join(at, "subtenants")}[${s}]`, name);
+      if (!sub) return;
+      const twin = subtenants.find((x) => x.name.toLowerCase() === sub.name.toLowerCase());
+      if (twin) r.fail(join(sub.at, "name"), `subtenant '${sub.name}' is already listed at ${twin.at}; EM needs unique subtenant names per tenant (ignoring case)`);
+      else subtenants.push(sub);
+    });
+    const tenantAccounts = readAccounts(o.accounts, join(at, "accounts"));
+    if (name !== undefined && !duplicate) tenants.push({ name, subtenants, accounts: tenantAccounts, at });
   });
+  const accounts = root ? readAccounts(root.accounts, "accounts") : [];
   if (r.problems.length > 0) throw new OnboardingDataError(r.problems);
-  return { file, tenants };
+  return { file, tenants, accounts };
+}
+
+/** Parses and checks a data file's text; `file` is how messages name it. */
+export function parseOnboardingText(text: string, file: string): OnboardingData {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new OnboardingDataError([{ file, at: "", message: `is not valid JSON: ${(err as Error).message}` }]);
+  }
+  return parseOnboardingData(json, file);
 }
 
 /** Reads and checks a data file; every error names the file. */
@@ -298,11 +346,5 @@ export function readOnboardingData(file: string): OnboardingData {
   } catch (err) {
     throw new OnboardingDataError([{ file: shown, at: "", message: `cannot read the data file: ${(err as Error).message}` }]);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new OnboardingDataError([{ file: shown, at: "", message: `is not valid JSON: ${(err as Error).message}` }]);
-  }
-  return parseOnboardingData(json, shown);
+  return parseOnboardingText(text, shown);
 }

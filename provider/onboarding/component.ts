@@ -1,0 +1,299 @@
+/**
+ * TenantOnboarding: every subtenant and EM account of an onboarding data file, as one component.
+ *
+ * The constructor checks the whole file and finds every subtenant's password in secret stack config before
+ * anything is declared, and throws one OnboardingDataError (every problem, each with its place) when anything is
+ * wrong. It then looks tenants, quota resources and roles up by name in EM; a name EM does not know, or a quota
+ * above the tenant's, rejects `ready` with the same kind of error, and no Subtenant or account is declared.
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { getCloudTenant, getRole, getTenantQuota, type CloudTenantInfo, type LookupOptions, type RoleInfo, type TenantQuotaInfo } from "../lookups";
+import { EnterpriseAccount } from "../resources/account/resource";
+import { Subtenant } from "../resources/subtenant/resource";
+import { parseConfigPath, passwordCommand, readConfigPath } from "./config-path";
+import {
+  OnboardingDataError,
+  accountResourceName,
+  allAccounts,
+  parseOnboardingData,
+  parseOnboardingText,
+  readOnboardingData,
+  subtenantResourceName,
+  type AccountEntry,
+  type OnboardingData,
+  type Problem,
+  type SubtenantEntry,
+  type TenantEntry,
+} from "./data";
+import { ALL, ROLE_UID_PATTERN, UNLIMITED } from "./format";
+
+export interface TenantOnboardingArgs {
+  /** The data file's content: parsed JSON, or its text. Give this or `path`. */
+  data?: unknown;
+  /** The data file's path (relative to the working directory). Give this or `data`. */
+  path?: string;
+  /** How messages name the data when it is given as `data` (default "onboarding data"). */
+  source?: string;
+}
+
+export interface SubtenantSummary {
+  subtenantId: pulumi.Output<string>;
+  enabled: pulumi.Output<boolean>;
+  quotaResource: string;
+  quotaMb: pulumi.Output<number>;
+  unlimitedQuota: pulumi.Output<boolean>;
+  usedQuotaMb: pulumi.Output<number>;
+}
+
+export interface AccountSummary {
+  accountId: pulumi.Output<string>;
+  roles: pulumi.Output<string[]>;
+  allowRestoreAllVms: pulumi.Output<boolean>;
+  restoreScope: "all" | string[];
+}
+
+export interface TenantSummary {
+  tenantId: string;
+  subtenants: Record<string, SubtenantSummary>;
+  accounts: Record<string, AccountSummary>;
+}
+
+/** What the component declared; never a password (these are what a pull request's preview shows). */
+export interface OnboardingSummary {
+  tenants: Record<string, TenantSummary>;
+  /** The accounts of the data file's top-level "accounts" list. */
+  accounts: Record<string, AccountSummary>;
+}
+
+interface Prepared {
+  data: OnboardingData;
+  passwords: Map<string, pulumi.Output<string>>;
+}
+
+export const TENANT_ONBOARDING_TYPE = "veeam-em:onboarding:TenantOnboarding";
+
+export class TenantOnboarding extends pulumi.ComponentResource<OnboardingSummary> {
+  #prepared?: Prepared;
+  /**
+   * How the look-ups connect: the stack's `veeam-em:*` config. The one place for a per-EM connection once the
+   * resources take one (issue 12, part 3): set it here from the args, and pass it to each resource in subtenant()
+   * and declareAccounts().
+   */
+  readonly #lookup: LookupOptions = {};
+
+  constructor(name: string, args: TenantOnboardingArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Everything that needs no EM is checked before anything is registered.
+    const data = loadData(args);
+    const passwords = subtenantPasswords(data); // a missing secret is the cheapest error to fix
+    // No inputs: the data file may be large, and the component's state needs none of it.
+    super(TENANT_ONBOARDING_TYPE, name, {}, opts);
+    this.#prepared = { data, passwords };
+  }
+
+  /** Resolves once every resource is declared; rejects with an OnboardingDataError naming every unknown name. */
+  get ready(): Promise<void> {
+    return this.getData().then(() => undefined);
+  }
+
+  /** Per tenant, its id and its subtenants' and accounts' ids, quotas and roles. */
+  get tenants(): pulumi.Output<pulumi.Unwrap<OnboardingSummary["tenants"]>> {
+    return pulumi.output(this.getData()).apply((d) => d.tenants);
+  }
+
+  /** The accounts of the top-level "accounts" list. */
+  get accounts(): pulumi.Output<pulumi.Unwrap<OnboardingSummary["accounts"]>> {
+    return pulumi.output(this.getData()).apply((d) => d.accounts);
+  }
+
+  protected override async initialize(): Promise<OnboardingSummary> {
+    // Called from the base constructor: wait until this constructor has stored the checked file.
+    await Promise.resolve();
+    const { data, passwords } = this.#prepared!;
+    const resolved = await resolveNames(data, this.#lookup);
+    const summary = this.declare(data, passwords, resolved);
+    this.registerOutputs(summary);
+    return summary;
+  }
+
+  private declare(data: OnboardingData, passwords: Map<string, pulumi.Output<string>>, resolved: Resolved): OnboardingSummary {
+    // Children of this component; the alias keeps the resources of stacks made by the earlier example program
+    // (declared at the stack's top level), so that moving to the component replaces nothing.
+    const opts: pulumi.CustomResourceOptions = { parent: this, aliases: [{ parent: pulumi.rootStackResource }] };
+    const tenants: Record<string, TenantSummary> = {};
+    for (const tenant of data.tenants) {
+      const info = resolved.tenants.get(tenant.name)!;
+      const subtenants: Record<string, SubtenantSummary> = {};
+      for (const sub of tenant.subtenants) subtenants[sub.name] = this.subtenant(tenant, info, sub, resolved.quotas.get(quotaKey(tenant.name, sub))!, passwords, opts);
+      tenants[tenant.name] = { tenantId: info.id, subtenants, accounts: this.declareAccounts(tenant.accounts, resolved, opts) };
+    }
+    return { tenants, accounts: this.declareAccounts(data.accounts, resolved, opts) };
+  }
+
+  private subtenant(tenant: TenantEntry, info: CloudTenantInfo, sub: SubtenantEntry, quota: QuotaInfo, passwords: Map<string, pulumi.Output<string>>, opts: pulumi.CustomResourceOptions): SubtenantSummary {
+    const name = subtenantResourceName(tenant.name, sub.name);
+    const unlimited = sub.quotaMb === UNLIMITED;
+    const subtenant = new Subtenant(
+      name,
+      {
+        tenantId: info.id,
+        name: sub.name,
+        password: passwords.get(name)!,
+        description: sub.description ?? "",
+        enabled: sub.enabled,
+        tenantResourceId: quota.id,
+        ...(unlimited ? { unlimitedQuota: true } : { quotaMb: sub.quotaMb as number, unlimitedQuota: false }),
+        ...(sub.adopt && { adopt: true }),
+      },
+      opts,
+    );
+    return {
+      subtenantId: subtenant.subtenantId,
+      enabled: subtenant.enabled,
+      quotaResource: quota.displayName,
+      quotaMb: subtenant.quotaMb,
+      unlimitedQuota: subtenant.unlimitedQuota,
+      usedQuotaMb: subtenant.usedQuotaMb,
+    };
+  }
+
+  private declareAccounts(entries: AccountEntry[], resolved: Resolved, opts: pulumi.CustomResourceOptions): Record<string, AccountSummary> {
+    const accounts: Record<string, AccountSummary> = {};
+    for (const entry of entries) {
+      const scope = entry.restoreScope;
+      const account = new EnterpriseAccount(
+        accountResourceName(entry.name),
+        {
+          accountType: entry.type,
+          accountName: entry.name,
+          // UIDs, not names: they are the same in every EM version, where some role names differ.
+          roles: entry.roles.map((role) => (isRoleUid(role) ? role : resolved.roles.get(role.toLowerCase())!.uid)),
+          allowRestoreAllVms: scope === ALL,
+          ...(scope !== ALL && { hierarchyScopeObjects: scope }),
+          ...(entry.adopt && { adopt: true }),
+        },
+        opts,
+      );
+      accounts[entry.name] = {
+        accountId: account.accountId,
+        roles: account.roleNames,
+        allowRestoreAllVms: account.allowRestoreAllVms,
+        restoreScope: scope === ALL ? ALL : scope.map((o) => o.objectName),
+      };
+    }
+    return accounts;
+  }
+}
+
+const isRoleUid = (role: string) => new RegExp(ROLE_UID_PATTERN).test(role);
+
+function loadData(args: TenantOnboardingArgs): OnboardingData {
+  if ((args.data === undefined) === (args.path === undefined)) throw new Error("TenantOnboarding: give the data file's content as `data` or its location as `path` (exactly one)");
+  if (args.path !== undefined) return readOnboardingData(path.resolve(args.path));
+  const source = args.source ?? "onboarding data";
+  return typeof args.data === "string" ? parseOnboardingText(args.data, source) : parseOnboardingData(args.data, source);
+}
+
+/** Every subtenant's password from secret stack config; one error lists every one that is missing. */
+function subtenantPasswords(data: OnboardingData): Map<string, pulumi.Output<string>> {
+  const project = new pulumi.Config().name;
+  const passwords = new Map<string, pulumi.Output<string>>();
+  const missing: string[] = [];
+  for (const tenant of data.tenants)
+    for (const sub of tenant.subtenants) {
+      const where = parseConfigPath(sub.passwordConfig);
+      const value = readConfigPath(where, (namespace, key) => new pulumi.Config(namespace ?? project).get(key));
+      if (typeof value === "string" && value !== "") passwords.set(subtenantResourceName(tenant.name, sub.name), pulumi.secret(value));
+      else {
+        const key = `${where.namespace === undefined ? `${project}:` : ""}${sub.passwordConfig}`;
+        missing.push(`  - subtenant '${sub.name}' of tenant '${tenant.name}' (${data.file}: ${sub.at}): config ${key} is not set; run: ${passwordCommand(sub.passwordConfig)}`);
+      }
+    }
+  if (missing.length > 0) throw new Error(`missing subtenant password${missing.length > 1 ? "s" : ""} in stack config (passwords never go in ${data.file}):\n${missing.join("\n")}`);
+  return passwords;
+}
+
+type QuotaInfo = Pick<TenantQuotaInfo, "id" | "displayName" | "quotaMb" | "tenantName">;
+
+interface Resolved {
+  tenants: Map<string, CloudTenantInfo>;
+  quotas: Map<string, QuotaInfo>;
+  roles: Map<string, RoleInfo>;
+}
+
+/** One key per tenant and quota resource as the entry names it (display name, id, or neither). */
+const quotaKey = (tenant: string, sub: Pick<SubtenantEntry, "quotaResource" | "quotaResourceId">) =>
+  `${tenant.toLowerCase()}\u0000${sub.quotaResourceId !== undefined ? `id:${sub.quotaResourceId.toLowerCase()}` : `name:${sub.quotaResource?.toLowerCase() ?? ""}`}`;
+
+/** Looks every tenant, quota resource and role up in EM; one error lists every name that EM does not know. */
+async function resolveNames(data: OnboardingData, lookup: LookupOptions): Promise<Resolved> {
+  const problems: Problem[] = [];
+  const fail = (at: string, err: unknown) => problems.push({ file: data.file, at, message: err instanceof Error ? err.message : String(err) });
+  const resolved: Resolved = { tenants: new Map(), quotas: new Map(), roles: new Map() };
+
+  // Each role name once, remembering the first place it is used at for the message; UIDs are the resource's to check.
+  const roleNames = new Map<string, { name: string; at: string }>();
+  for (const account of allAccounts(data))
+    account.roles.forEach((role, i) => {
+      if (!isRoleUid(role) && !roleNames.has(role.toLowerCase())) roleNames.set(role.toLowerCase(), { name: role, at: `${account.at}.roles[${i}]` });
+    });
+
+  await Promise.all([
+    ...data.tenants.map(async (tenant) => {
+      let info: CloudTenantInfo;
+      try {
+        info = await getCloudTenant({ name: tenant.name }, lookup);
+        resolved.tenants.set(tenant.name, info);
+      } catch (err) {
+        fail(`${tenant.at}.name`, err);
+        return; // its quota resources cannot be found either
+      }
+      const wanted = new Map<string, SubtenantEntry>();
+      for (const sub of tenant.subtenants) if (!wanted.has(quotaKey(tenant.name, sub))) wanted.set(quotaKey(tenant.name, sub), sub);
+      await Promise.all(
+        [...wanted].map(async ([key, sub]) => {
+          if (sub.quotaResourceId !== undefined) {
+            const found = info.resources.find((r) => r.id.toLowerCase() === sub.quotaResourceId!.toLowerCase());
+            if (found) resolved.quotas.set(key, { ...found, tenantName: info.name });
+            else fail(`${sub.at}.quotaResourceId`, `tenant '${info.name}' has no quota resource with id ${sub.quotaResourceId}; its quota resources are: ${info.resources.map((r) => `'${r.displayName}' (${r.id})`).join(", ") || "(none)"}`);
+            return;
+          }
+          try {
+            resolved.quotas.set(key, await getTenantQuota({ tenantName: tenant.name, displayName: sub.quotaResource }, lookup));
+          } catch (err) {
+            fail(`${sub.at}.${sub.quotaResource === undefined ? "quotaMb" : "quotaResource"}`, err);
+          }
+        }),
+      );
+    }),
+    ...[...roleNames].map(async ([key, { name, at }]) => {
+      try {
+        resolved.roles.set(key, await getRole({ name }, lookup));
+      } catch (err) {
+        fail(at, err);
+      }
+    }),
+  ]);
+
+  // EM refuses a subtenant quota larger than the tenant's quota on that resource: say so before anything is created.
+  for (const tenant of data.tenants)
+    for (const sub of tenant.subtenants) {
+      const quota = resolved.quotas.get(quotaKey(tenant.name, sub));
+      if (quota && typeof sub.quotaMb === "number" && sub.quotaMb > quota.quotaMb) {
+        problems.push({ file: data.file, at: `${sub.at}.quotaMb`, message: `${sub.quotaMb} MB exceeds the quota of tenant '${quota.tenantName}' on '${quota.displayName}' (${quota.quotaMb} MB)` });
+      }
+    }
+  if (problems.length > 0) throw new OnboardingDataError(collapse(problems));
+  return resolved;
+}
+
+/** One failure that hits every look-up (EM unreachable, connection not configured) is reported once. */
+function collapse(problems: Problem[]): Problem[] {
+  const byMessage = new Map<string, Problem>();
+  for (const p of problems) {
+    const seen = byMessage.get(p.message);
+    if (seen) seen.at = `${seen.at}, ${p.at}`;
+    else byMessage.set(p.message, { ...p });
+  }
+  return [...byMessage.values()].sort((a, b) => a.at.localeCompare(b.at, "en", { numeric: true }));
+}

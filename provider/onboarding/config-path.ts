@@ -1,0 +1,98 @@
+/**
+ * Stack config keys in the syntax of `pulumi config set --path`: a key, optionally `namespace:key`, followed by
+ * `.name`, `["name"]` or `[0]` steps into the JSON object stored under it, e.g. subtenantPasswords["ABC"]["abc-finance"].
+ * Parsed as the Pulumi CLI parses them (sdk/go/common/resource/properties_path.go): inside ["…"], \" is a quote
+ * and every other character, a backslash included, stands for itself.
+ */
+import { PASSWORDS_CONFIG_KEY } from "./format";
+
+export interface ConfigPath {
+  /** The namespace before ":", if the path names one; otherwise the project's. */
+  namespace?: string;
+  key: string;
+  /** The steps below the key. */
+  steps: Array<string | number>;
+}
+
+export class ConfigPathError extends Error {}
+
+export function parseConfigPath(text: string): ConfigPath {
+  const head = /^([^.[\]:"]+)(?::([^.[\]:"]+))?/.exec(text);
+  if (!head) throw new ConfigPathError(`'${text}' is not a config key; write e.g. subtenantPasswords["tenant"]["subtenant"] or myNamespace:key`);
+  const [namespace, key] = head[2] === undefined ? [undefined, head[1]] : [head[1], head[2]];
+  const steps: Array<string | number> = [];
+  let i = head[0].length;
+  while (i < text.length) {
+    if (text[i] === ".") {
+      const m = /^\.([^.[\]"]+)/.exec(text.slice(i));
+      if (!m) throw new ConfigPathError(`'${text}': a name must follow '.' at position ${i + 1}`);
+      steps.push(m[1]);
+      i += m[0].length;
+    } else if (text.startsWith('["', i)) {
+      let name = "";
+      let j = i + 2;
+      for (;;) {
+        if (j >= text.length) throw new ConfigPathError(`'${text}': missing closing quote`);
+        if (text[j] === "\\" && text[j + 1] === '"') {
+          name += '"';
+          j += 2;
+        } else if (text[j] === '"') break;
+        else name += text[j++];
+      }
+      if (text[j + 1] !== "]") throw new ConfigPathError(`'${text}': missing ']' after the quoted name at position ${j + 2}`);
+      steps.push(name);
+      i = j + 2;
+    } else if (text[i] === "[") {
+      const m = /^\[(\d+)\]/.exec(text.slice(i));
+      if (!m) throw new ConfigPathError(`'${text}': '[' must start ["name"] or [index] at position ${i + 1}`);
+      steps.push(Number(m[1]));
+      i += m[0].length;
+    } else {
+      throw new ConfigPathError(`'${text}': unexpected '${text[i]}' at position ${i + 1}`);
+    }
+  }
+  return { namespace, key, steps };
+}
+
+/** One quoted step; a name ending in a backslash cannot be written (the CLI would read \" as a quote). */
+function quoteStep(name: string): string {
+  return `["${name.replace(/"/g, '\\"')}"]`;
+}
+
+export function formatConfigPath(path: ConfigPath): string {
+  const steps = path.steps.map((s) => (typeof s === "number" ? `[${s}]` : quoteStep(s))).join("");
+  return `${path.namespace !== undefined ? `${path.namespace}:` : ""}${path.key}${steps}`;
+}
+
+/** Where a subtenant's password is read from unless its entry names another key. */
+export function defaultPasswordPath(tenant: string, subtenant: string): string {
+  return formatConfigPath({ key: PASSWORDS_CONFIG_KEY, steps: [tenant, subtenant] });
+}
+
+/** A word for a POSIX shell, in single quotes. */
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that sets a password at a config path (the value is left for the user to type). */
+export function passwordCommand(configPath: string): string {
+  const path = parseConfigPath(configPath);
+  return `pulumi config set --secret${path.steps.length > 0 ? " --path" : ""} ${shellQuote(configPath)} <password>`;
+}
+
+/** The value at a path, given a reader of top-level config keys; undefined when any step is missing. */
+export function readConfigPath(path: ConfigPath, get: (namespace: string | undefined, key: string) => string | undefined): unknown {
+  const raw = get(path.namespace, path.key);
+  if (raw === undefined || path.steps.length === 0) return raw;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  for (const step of path.steps) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string | number, unknown>)[step];
+  }
+  return value;
+}

@@ -1,0 +1,32 @@
+/**
+ * The facts of the onboarding data file's format, in one place: the reader (data.ts) checks files with them and
+ * the JSON Schema (schema.ts → onboarding.schema.json) is built from them, so the two cannot disagree.
+ */
+import { ACCOUNT_TYPES } from "../resources/account/inputs";
+import { MIN_QUOTA_MB } from "../resources/subtenant/inputs";
+
+export { ACCOUNT_TYPES, MIN_QUOTA_MB };
+
+/** EM's limit on a subtenant's name (the Subtenant resource checks the same). */
+export const SUBTENANT_NAME_MAX = 128;
+
+/** The value of `quotaMb` for a subtenant without a quota limit. */
+export const UNLIMITED = "unlimited";
+/** The value of `restoreScope` for an account that may restore everything. */
+export const ALL = "all";
+
+/** A role given by its UID instead of its name (the same in every EM version, where some names differ). */
+export const ROLE_UID_PATTERN = "^urn:veeam:EnterpriseRole:[0-9A-Fa-f-]{36}$";
+
+/** Allowed keys per object; keys starting with "$" (e.g. "$schema", "$comment") are allowed anywhere. */
+export const ROOT_KEYS = ["tenants", "accounts"] as const;
+export const TENANT_KEYS = ["name", "subtenants", "accounts"] as const;
+export const SUBTENANT_KEYS = ["name", "description", "quotaMb", "quotaResource", "quotaResourceId", "enabled", "adopt", "passwordConfig"] as const;
+export const ACCOUNT_KEYS = ["type", "name", "roles", "restoreScope", "adopt"] as const;
+export const SCOPE_KEYS = ["objectName", "hierarchyObjRef"] as const;
+
+/** Defaults of optional keys. */
+export const DEFAULTS = { enabled: true, adopt: false, restoreScope: ALL } as const;
+
+/** The stack config key (project namespace) holding the subtenants' passwords by tenant and subtenant name. */
+export const PASSWORDS_CONFIG_KEY = "subtenantPasswords";

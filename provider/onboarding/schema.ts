@@ -1,0 +1,111 @@
+/**
+ * The JSON Schema (draft 2020-12) of the onboarding data file, built from the same constants as the reader, so
+ * editors check and complete what the component accepts. The shipped file onboarding.schema.json is this
+ * object; a test fails when it is stale. Regenerate it with:
+ *
+ *   npm run build && node dist/provider/onboarding/schema.js > provider/onboarding/onboarding.schema.json
+ *
+ * What a schema cannot say (names compared without case, account name formats per type, look-ups in EM) the
+ * component still checks.
+ */
+import * as path from "node:path";
+import { ACCOUNT_KEYS, ACCOUNT_TYPES, ALL, DEFAULTS, MIN_QUOTA_MB, PASSWORDS_CONFIG_KEY, ROOT_KEYS, SCOPE_KEYS, SUBTENANT_KEYS, SUBTENANT_NAME_MAX, TENANT_KEYS, UNLIMITED } from "./format";
+
+/** The shipped schema file (in the package, next to this module's source). */
+export const SCHEMA_FILE = path.resolve(__dirname, "..", "..", "..", "provider", "onboarding", "onboarding.schema.json");
+
+type Schema = Record<string, unknown>;
+
+/** An object with exactly these keys (and any "$…" key, such as "$comment"). */
+function object(keys: readonly string[], properties: Record<string, Schema>, required: string[], extra: Schema = {}): Schema {
+  const missing = keys.filter((k) => !(k in properties));
+  const unknown = Object.keys(properties).filter((k) => !keys.includes(k));
+  if (missing.length + unknown.length > 0) throw new Error(`schema and format disagree: missing ${missing.join(", ")}; unknown ${unknown.join(", ")}`);
+  return { type: "object", properties, required, patternProperties: { "^\\$": {} }, additionalProperties: false, ...extra };
+}
+
+const text = (description: string, extra: Schema = {}): Schema => ({ type: "string", pattern: "^\\S([\\s\\S]*\\S)?$", description, ...extra });
+
+export function onboardingSchema(): Schema {
+  const scope = object(
+    SCOPE_KEYS,
+    {
+      objectName: text("The object's name, e.g. VM01 (EM reports restore scope items by name, so the name identifies them)."),
+      hierarchyObjRef: text("EM's reference of the object, e.g. urn:VMware:Vm:<hierarchy root id>.vm-7870."),
+    },
+    ["objectName"],
+  );
+  const account = object(
+    ACCOUNT_KEYS,
+    {
+      type: { enum: [...ACCOUNT_TYPES], description: "The account's type." },
+      name: text("Domain\\Name for User and Group, Username@Suffix for ExternalUser. EM accounts are global: list each once in the file."),
+      roles: {
+        type: "array",
+        minItems: 1,
+        uniqueItems: true,
+        items: text("An EM role's name (e.g. \"Portal User\") or UID (urn:veeam:EnterpriseRole:<GUID>)."),
+        description: "The account's EM roles.",
+      },
+      restoreScope: {
+        oneOf: [
+          { const: ALL, description: "The account may restore everything." },
+          { type: "array", minItems: 1, items: { $ref: "#/$defs/scopeObject" }, description: "The only objects the account may restore." },
+        ],
+        default: DEFAULTS.restoreScope,
+      },
+      adopt: { type: "boolean", default: DEFAULTS.adopt, description: "Take over an EM account of this name that already exists, instead of failing." },
+    },
+    ["type", "name", "roles"],
+  );
+  const subtenant = object(
+    SUBTENANT_KEYS,
+    {
+      name: text("The subtenant's user name, unique within the tenant (ignoring case). EM cannot rename: another name replaces the subtenant.", { maxLength: SUBTENANT_NAME_MAX }),
+      description: { type: "string" },
+      quotaMb: {
+        oneOf: [
+          { type: "integer", minimum: MIN_QUOTA_MB, description: `The quota in MB (at least ${MIN_QUOTA_MB}).` },
+          { const: UNLIMITED, description: "No quota limit." },
+        ],
+      },
+      quotaResource: text("The tenant's quota resource by display name; with neither this nor quotaResourceId, the tenant's only one."),
+      quotaResourceId: text("The tenant's quota resource by id (for a tenant whose resources share a display name)."),
+      enabled: { type: "boolean", default: DEFAULTS.enabled },
+      adopt: { type: "boolean", default: DEFAULTS.adopt, description: "Take over a subtenant of this name that the tenant already has, instead of failing." },
+      passwordConfig: text(`The stack config key holding the password, as for 'pulumi config set --secret --path'; default ${PASSWORDS_CONFIG_KEY}["<tenant>"]["<subtenant>"]. Passwords never go in this file.`),
+    },
+    ["name", "quotaMb"],
+    { not: { required: ["quotaResource", "quotaResourceId"] } },
+  );
+  const tenant = object(
+    TENANT_KEYS,
+    {
+      name: text("An existing cloud tenant, by name."),
+      subtenants: { type: "array", items: { $ref: "#/$defs/subtenant" } },
+      accounts: { type: "array", items: { $ref: "#/$defs/account" }, description: "EM accounts listed with the tenant they serve." },
+    },
+    ["name"],
+  );
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    title: "pulumi-veeam-em onboarding data file",
+    description: "Cloud Connect subtenants and Enterprise Manager accounts declared by the TenantOnboarding component.",
+    ...object(
+      ROOT_KEYS,
+      {
+        tenants: { type: "array", items: { $ref: "#/$defs/tenant" } },
+        accounts: { type: "array", items: { $ref: "#/$defs/account" }, description: "EM accounts not listed under a tenant." },
+      },
+      ["tenants"],
+    ),
+    $defs: { tenant, subtenant, account, scopeObject: scope },
+  };
+}
+
+/** The file's text: what onboarding.schema.json must hold. */
+export function onboardingSchemaText(): string {
+  return `${JSON.stringify(onboardingSchema(), null, 2)}\n`;
+}
+
+if (require.main === module) process.stdout.write(onboardingSchemaText());

@@ -1,0 +1,131 @@
+/**
+ * Export, `pulumi up`, `pulumi up` again: the first run adopts every exported object and changes nothing in EM
+ * but what EM cannot report (the passwords); the second run makes no EM write at all. The CLI is the built bin,
+ * the program is TenantOnboarding on the exported file, and its resources go through the SDK's dynamic-provider
+ * plugin (a real plugin process over gRPC), as `pulumi up` would apply them.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { expect } from "chai";
+import { startEmulator, type Emulator, type RecordedRequest } from "../../emulator/server";
+import type { EmState } from "../../emulator/model";
+import { TenantOnboarding } from "../../provider/onboarding";
+import { startHarness, type Harness } from "../../tools/engine/harness";
+import { forwardToEngine, runUnderMocks } from "../../tools/engine/program";
+import type { Rpc } from "../../tools/engine/engine";
+import { configFromPaths, passwordPaths, runCli } from "./cli";
+import { EXPORTABLE_ACCOUNTS, SUBTENANTS, largeSeed } from "./seed";
+
+const PROJECT = "veeam-em-onboarding";
+const ADMIN_PASSWORD = "Em-Adm1n-R0undtrip-5521";
+/** A distinctive password per subtenant, derived from its config path. */
+const passwordFor = (configPath: string) => `Rt-${Buffer.from(configPath).toString("base64url").slice(-24)}-9`;
+
+const isLogon = (r: RecordedRequest) => r.method === "POST" && /^\/api\/sessionMngr\//i.test(r.url);
+const isLogout = (r: RecordedRequest) => r.method === "DELETE" && /^\/api\/logonSessions\//i.test(r.url);
+/** Requests that change an object in EM (logons and logouts change none). */
+const writes = (requests: RecordedRequest[]) => requests.filter((r) => r.method !== "GET" && !isLogon(r) && !isLogout(r));
+/** EM's objects without what a stack may set but EM never reports (passwords). */
+const withoutPasswords = (state: EmState) => ({ ...state, subtenants: state.subtenants.map(({ password: _, ...s }) => s) });
+
+describe("veeam-em export → pulumi up → pulumi up (several tenants, 210 objects)", function () {
+  this.timeout(120_000);
+  let em: Emulator;
+  let harness: Harness;
+  let tmp: string;
+  let file: string;
+  let config: Record<string, string>;
+  let seeded: EmState;
+  let passwords: string[];
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "export-roundtrip-"));
+    file = path.join(tmp, "tenants.json");
+    em = await startEmulator({ port: 0, taskDurationMs: 5, adminPassword: ADMIN_PASSWORD, seed: largeSeed() });
+    seeded = structuredClone(em.store.state);
+    harness = await startHarness({ url: em.url, username: "admin", password: ADMIN_PASSWORD }, { project: PROJECT });
+  });
+  after(async () => {
+    await harness?.stop();
+    await em?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const program = () => async () => {
+    const onboarding = new TenantOnboarding("onboarding", { path: file });
+    await onboarding.ready;
+    return { tenants: onboarding.tenants, accounts: onboarding.accounts };
+  };
+
+  async function up(): Promise<{ requests: RecordedRequest[]; rpcs: Rpc[]; declared: number; outputs: Record<string, unknown> }> {
+    const mark = em.requests.length;
+    const rpcMark = harness.engine.rpcs.length;
+    const declared = new Set<string>();
+    const outputs = await runUnderMocks(program(), forwardToEngine(harness.engine, declared), {
+      project: PROJECT,
+      config,
+      secretConfigKeys: [...harness.secretConfigKeys, `${PROJECT}:subtenantPasswords`],
+    });
+    return { requests: em.requests.slice(mark), rpcs: harness.engine.rpcs.slice(rpcMark).map((r) => r.rpc), declared: declared.size, outputs };
+  }
+  const count = (rpcs: Rpc[], rpc: Rpc) => rpcs.filter((r) => r === rpc).length;
+
+  it("exports every subtenant and account with adopt: true, reading only, and prints a config command per subtenant", async () => {
+    const mark = em.requests.length;
+    const run = await runCli(["export", "--url", em.url, "--username", "admin", "-o", file], { VEEAM_EM_PASSWORD: ADMIN_PASSWORD });
+    expect(run.code, run.stderr).to.equal(0);
+    expect(writes(em.requests.slice(mark)), "the export writes nothing to EM").to.deep.equal([]);
+    const data = JSON.parse(fs.readFileSync(file, "utf8"));
+    const subtenants = data.tenants.flatMap((t: any) => t.subtenants);
+    expect(subtenants).to.have.length(SUBTENANTS);
+    expect(data.accounts).to.have.length(EXPORTABLE_ACCOUNTS);
+    expect([...subtenants, ...data.accounts].every((o: any) => o.adopt === true)).to.equal(true);
+
+    const paths = passwordPaths(run.stdout);
+    expect(paths).to.have.length(SUBTENANTS);
+    expect(paths).to.deep.equal(subtenants.map((s: any) => s.passwordConfig));
+    passwords = paths.map(passwordFor);
+    config = { ...harness.config, ...Object.fromEntries(Object.entries(configFromPaths(paths, passwordFor)).map(([k, v]) => [`${PROJECT}:${k}`, v])) };
+  });
+
+  it("first up: adopts all 210 objects; EM ends as it was, but for the declared passwords", async () => {
+    expect(config, "the export ran").to.not.equal(undefined);
+    const run = await up();
+    expect(run.declared).to.equal(SUBTENANTS + EXPORTABLE_ACCOUNTS);
+    expect(count(run.rpcs, "Create")).to.equal(SUBTENANTS + EXPORTABLE_ACCOUNTS);
+    // Adoption found every object: nothing was added or deleted, no account was touched.
+    const byKind = writes(run.requests).map((r) => `${r.method} ${r.url.replace(/[0-9a-f-]{36}/g, "{id}")}`);
+    expect([...new Set(byKind)]).to.deep.equal(["PUT /api/cloud/tenants/{id}/subtenants/{id}"]);
+    expect(byKind).to.have.length(SUBTENANTS);
+
+    const after = withoutPasswords(em.store.state);
+    const before = withoutPasswords(seeded);
+    expect(after.tenants).to.deep.equal(before.tenants);
+    expect(after.accounts).to.deep.equal(before.accounts);
+    expect(after.roles).to.deep.equal(before.roles);
+    // The subtenants as they were. One exception, the Subtenant resource's (not the export's): adopting an
+    // unlimited quota without a declared size sends 1024 MB as its size (EM ignores the size of an unlimited quota).
+    const sizeOfUnlimited = (s: (typeof after.subtenants)[number]) => (s.quota.unlimited ? { ...s, quota: { ...s.quota, quotaMb: "(unlimited)" } } : s);
+    expect(after.subtenants.map(sizeOfUnlimited)).to.deep.equal(before.subtenants.map(sizeOfUnlimited));
+    expect(em.store.state.subtenants.map((s) => s.password).sort()).to.deep.equal([...passwords].sort());
+  });
+
+  it("second up: every resource the same, and not one EM write", async () => {
+    const state = structuredClone(em.store.state);
+    const run = await up();
+    expect(run.declared).to.equal(SUBTENANTS + EXPORTABLE_ACCOUNTS);
+    for (const rpc of ["Create", "Update", "Delete", "Read"] as const) expect(count(run.rpcs, rpc), rpc).to.equal(0);
+    expect(count(run.rpcs, "Diff")).to.equal(SUBTENANTS + EXPORTABLE_ACCOUNTS);
+    expect(writes(run.requests)).to.deep.equal([]);
+    expect(em.store.state).to.deep.equal(state);
+  });
+
+  it("keeps every password out of the state's plain text and the stack outputs", () => {
+    const texts = { state: harness.engine.plainTextDump(), plugin: harness.plugin.output() };
+    for (const [where, text] of Object.entries(texts)) {
+      const leaked = [ADMIN_PASSWORD, ...passwords].filter((p) => text.includes(p));
+      expect(leaked, where).to.deep.equal([]);
+    }
+  });
+});
