@@ -13,7 +13,9 @@
  *   pulumi config set --secret veeam-em:password admin
  *   pulumi up
  *
- * In a project of your own: `npm install pulumi-veeam-em @pulumi/pulumi`, copy this file, and use your own names.
+ * In a project of your own: install the package as the README's "Install in your own stack" says (it is not on
+ * the npm registry yet: `npm pack` in a clone, then `npm install <that .tgz> @pulumi/pulumi`), copy this file,
+ * and use your own names.
  */
 import { EnterpriseAccount } from "pulumi-veeam-em";
 

@@ -13,7 +13,9 @@
  *   pulumi config set --secret subtenantPassword 'S@les-2026'
  *   pulumi up
  *
- * In a project of your own: `npm install pulumi-veeam-em @pulumi/pulumi`, copy this file, and use your tenant's names.
+ * In a project of your own: install the package as the README's "Install in your own stack" says (it is not on
+ * the npm registry yet: `npm pack` in a clone, then `npm install <that .tgz> @pulumi/pulumi`), copy this file,
+ * and use your tenant's names.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Subtenant, getTenantQuota } from "pulumi-veeam-em";

@@ -22,7 +22,7 @@ export function providerShim(kind: string): pulumi.dynamic.ResourceProvider {
       try {
         runtime = require("module").createRequire(process.cwd() + "/_")("pulumi-veeam-em/dynamic");
       } catch (e) {
-        throw new Error(`pulumi-veeam-em is not installed where Pulumi runs this program (${process.cwd()}); run 'npm install pulumi-veeam-em' there. ${(e as Error).message}`);
+        throw new Error(`pulumi-veeam-em is not installed where Pulumi runs this program (${process.cwd()}); install it there as its README says (not on the npm registry yet: 'npm pack' in a clone, then 'npm install <that .tgz>'). ${(e as Error).message}`);
       }
       Object.assign(this, runtime.providerFor(this.k, request));
     },

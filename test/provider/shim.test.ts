@@ -22,7 +22,7 @@ describe("the serialized provider shim", () => {
     const cwd = process.cwd();
     process.chdir(require("node:os").tmpdir());
     try {
-      expect(() => loaded.configure({ config: { get: () => undefined } })).to.throw(/pulumi-veeam-em is not installed where Pulumi runs this program .*npm install pulumi-veeam-em/);
+      expect(() => loaded.configure({ config: { get: () => undefined } })).to.throw(/pulumi-veeam-em is not installed where Pulumi runs this program .*install it there as its README says \(not on the npm registry yet: 'npm pack' in a clone, then 'npm install <that \.tgz>'\)/);
     } finally {
       process.chdir(cwd);
     }
