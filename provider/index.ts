@@ -9,5 +9,6 @@ export { SubtenantProvider } from "./resources/subtenant/provider";
 export { EnterpriseAccountProvider } from "./resources/account/provider";
 export { type ProviderOptions } from "./resources/base";
 export { ClientPool, connectionSettings, ConnectionConfigError, type ConfigSource } from "./resources/connection";
+export { TenantOnboarding, OnboardingDataError, type TenantOnboardingArgs } from "./onboarding";
 export { getCloudTenant, getTenantQuota, getRole, type CloudTenantInfo, type TenantQuotaInfo, type RoleInfo, type LookupOptions } from "./lookups";
 export { EmClient, EmApiError, EmTaskFailedError, EmTaskTimeoutError, EmTaskLostError, type ConnectionSettings } from "./client";

@@ -3,12 +3,11 @@
  * the JSON Schema (schema.ts → onboarding.schema.json) is built from them, so the two cannot disagree.
  */
 import { ACCOUNT_TYPES } from "../resources/account/inputs";
+import { SUBTENANT_NAME_MAX } from "../resources/subtenant/fields";
 import { MIN_QUOTA_MB } from "../resources/subtenant/inputs";
 
-export { ACCOUNT_TYPES, MIN_QUOTA_MB };
-
-/** EM's limit on a subtenant's name (the Subtenant resource checks the same). */
-export const SUBTENANT_NAME_MAX = 128;
+/** EM's limit on a subtenant's name comes from the Subtenant resource's field table. */
+export { ACCOUNT_TYPES, MIN_QUOTA_MB, SUBTENANT_NAME_MAX };
 
 /** The value of `quotaMb` for a subtenant without a quota limit. */
 export const UNLIMITED = "unlimited";
