@@ -56,3 +56,11 @@ export async function inParallel(n: number, concurrency: number, work: (index: n
   });
   await Promise.all(lanes);
 }
+
+/**
+ * How far the durations of the latency samples' tasks spread around the nominal one: ±10 %, widened to ±0.5 s (a
+ * whole period of a 1 s poll) where that leaves at least half the task.
+ */
+export function latencySpreadMs(taskMs: number): number {
+  return Math.max(0.1 * taskMs, Math.min(0.5 * taskMs, 500));
+}
