@@ -1,0 +1,157 @@
+/** The figures of a run, and the table made from them: this project against the naive provider, as ratios. */
+import type { TrafficSnapshot } from "./proxy";
+import type { ProviderName } from "./worker";
+import { latencySpreadMs, type Kind, type Operation } from "./workload";
+
+export interface PhaseFigures {
+  provider: ProviderName;
+  size: number;
+  kind: Kind;
+  operation: Operation;
+  concurrency: number | "unbounded";
+  taskMs: number;
+  wallMs: number;
+  failures: number;
+  firstFailure?: string;
+  traffic: TrafficSnapshot;
+}
+
+export interface LatencyFigures {
+  provider: ProviderName;
+  taskMs: number;
+  samples: number;
+  /** The duration of each sample's task (spread around taskMs), in the order of latenciesMs. */
+  taskDurationsMs: number[];
+  failures: number;
+  /** Per task: ms between the task finishing in EM and the provider first getting an answer that says so. */
+  latenciesMs: number[];
+  requestsPerCreate: number;
+  traffic: TrafficSnapshot;
+}
+
+export interface Results {
+  startedAt: string;
+  durationMs?: number;
+  node: string;
+  cpus: number;
+  options: { sizes: number[]; taskMs: number; parallel: number; latency: Array<{ taskMs: number; samples: number }>; tls: boolean };
+  lifecycle: PhaseFigures[];
+  /** Peak RSS of each provider's process over its whole run at each size, in bytes. */
+  memory: Record<number, Record<string, number>>;
+  /** TCP connections each provider opened over its whole run at each size. */
+  connections: Record<number, Record<string, number>>;
+  latency: LatencyFigures[];
+  /** Peak RSS of a process that loaded only the Pulumi SDK. */
+  sdkPeakRssBytes: number;
+  /** Length of the serialized `__provider`. */
+  providerBytes: Record<"project" | "naive", Record<Kind, number>>;
+}
+
+type Pair = { project?: number; naive?: number };
+
+const fixed = (digits: number) => (v: number) => v.toFixed(digits);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+function cell({ project, naive }: Pair, show: (v: number) => string): string {
+  if (project === undefined || naive === undefined) return "—";
+  const ratio = naive === 0 ? "" : ` (${(project / naive).toFixed(2)}×)`;
+  return `${show(project)} / ${show(naive)}${ratio}`;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n") + "\n";
+}
+
+export function renderReport(r: Results): string {
+  const { sizes, taskMs, parallel } = r.options;
+  const phase = (provider: ProviderName, size: number, kind: Kind, operation: Operation, unbounded = false) =>
+    r.lifecycle.find((p) => p.provider === provider && p.size === size && p.kind === kind && p.operation === operation && (p.concurrency === "unbounded") === unbounded);
+  const pair = (get: (p: PhaseFigures) => number, kind: Kind, operation: Operation, unbounded = false) => (size: number): Pair => {
+    const of = (provider: ProviderName) => {
+      const p = phase(provider, size, kind, operation, unbounded);
+      return p ? get(p) : undefined;
+    };
+    return { project: of("project"), naive: of("naive") };
+  };
+  const perOp = (p: PhaseFigures) => p.traffic.requests / p.size;
+  const kbPerOp = (p: PhaseFigures) => p.traffic.bytesRead / 1024 / p.size;
+  const wall = (p: PhaseFigures) => p.wallMs;
+  const ideal = (p: PhaseFigures) => p.wallMs / ((p.size / parallel) * p.taskMs);
+
+  const rows: Array<[string, (size: number) => Pair, (v: number) => string]> = [
+    ["requests per subtenant create", pair(perOp, "subtenant", "create"), fixed(2)],
+    ["requests per subtenant update", pair(perOp, "subtenant", "update"), fixed(2)],
+    ["requests per subtenant delete", pair(perOp, "subtenant", "delete"), fixed(2)],
+    ["requests per account create", pair(perOp, "account", "create"), fixed(2)],
+    ["requests per account delete", pair(perOp, "account", "delete"), fixed(2)],
+    ["KB read per subtenant create", pair(kbPerOp, "subtenant", "create"), fixed(1)],
+    ["KB read per account create", pair(kbPerOp, "account", "create"), fixed(1)],
+    [`subtenant creates, wall time (parallel ${parallel})`, pair(wall, "subtenant", "create"), seconds],
+    [`subtenant creates, × ideal (N/${parallel} × ${taskMs} ms)`, pair(ideal, "subtenant", "create"), fixed(2)],
+    [`subtenant updates, wall time (parallel ${parallel})`, pair(wall, "subtenant", "update"), seconds],
+    [`subtenant deletes, wall time (parallel ${parallel})`, pair(wall, "subtenant", "delete"), seconds],
+    [`account creates, wall time (parallel ${parallel})`, pair(wall, "account", "create"), seconds],
+    [`refresh subtenants, requests (parallel ${parallel})`, pair((p) => p.traffic.requests, "subtenant", "read"), fixed(0)],
+    ["refresh subtenants, requests (unbounded)", pair((p) => p.traffic.requests, "subtenant", "read", true), fixed(0)],
+    [`refresh subtenants, wall time (parallel ${parallel})`, pair(wall, "subtenant", "read"), seconds],
+    ["refresh subtenants, wall time (unbounded)", pair(wall, "subtenant", "read", true), seconds],
+    [`refresh accounts, requests (parallel ${parallel})`, pair((p) => p.traffic.requests, "account", "read"), fixed(0)],
+    ["refresh accounts, requests (unbounded)", pair((p) => p.traffic.requests, "account", "read", true), fixed(0)],
+    [`refresh accounts, wall time (parallel ${parallel})`, pair(wall, "account", "read"), seconds],
+    ["refresh accounts, wall time (unbounded)", pair(wall, "account", "read", true), seconds],
+    ["TCP connections, whole run", (size) => ({ project: r.connections[size]?.project, naive: r.connections[size]?.naive }), fixed(0)],
+    [
+      "requests per TCP connection",
+      (size) => {
+        const of = (provider: ProviderName) => {
+          const requests = r.lifecycle.filter((p) => p.provider === provider && p.size === size).reduce((sum, p) => sum + p.traffic.requests, 0);
+          const connections = r.connections[size]?.[provider];
+          return connections ? requests / connections : undefined;
+        };
+        return { project: of("project"), naive: of("naive") };
+      },
+      fixed(1),
+    ],
+    ["peak RSS of the provider process", (size) => ({ project: r.memory[size]?.project, naive: r.memory[size]?.naive }), mb],
+    ["peak RSS above the SDK's own", (size) => ({ project: (r.memory[size]?.project ?? NaN) - r.sdkPeakRssBytes, naive: (r.memory[size]?.naive ?? NaN) - r.sdkPeakRssBytes }), mb],
+  ];
+
+  let out = `Benchmark ${r.startedAt} (Node ${r.node}, ${r.cpus} CPUs; task ${taskMs} ms; ${r.options.tls ? "TLS" : "plain HTTP"}; requests counted at the proxy, logons included)\n`;
+  out += "Each cell: this project / naive (ratio project ÷ naive).\n\n";
+  out += table(["figure", ...sizes.map((s) => `N = ${s}`)], rows.map(([name, get, show]) => [name, ...sizes.map((s) => cell(get(s), show))]));
+
+  const latency = (provider: ProviderName, ms: number) => r.latency.find((l) => l.provider === provider && l.taskMs === ms);
+  const latencyRows: string[][] = [];
+  for (const { taskMs: ms, samples } of r.options.latency) {
+    const get = (f: (l: LatencyFigures) => number): Pair => ({ project: maybe(latency("project", ms), f), naive: maybe(latency("naive", ms), f) });
+    const ms_ = (v: number) => `${v.toFixed(0)} ms`;
+    const task = `${ms} ms task (±${((latencySpreadMs(ms) / ms) * 100).toFixed(0)} %)`;
+    latencyRows.push([`completion noticed after the task finished, ${task}, median of ${samples}`, cell(get((l) => median(l.latenciesMs)), ms_)]);
+    latencyRows.push([`… mean of ${samples}`, cell(get((l) => l.latenciesMs.reduce((a, b) => a + b, 0) / l.latenciesMs.length), ms_)]);
+    latencyRows.push([`… worst of ${samples}`, cell(get((l) => Math.max(...l.latenciesMs)), ms_)]);
+    const withinTarget = (l: LatencyFigures) => l.latenciesMs.filter((v, i) => v <= Math.max(250, 0.1 * l.taskDurationsMs[i])).length / l.latenciesMs.length;
+    latencyRows.push([`… share noticed within max(250 ms, 10 % of the task)`, cell(get(withinTarget), (v) => `${(v * 100).toFixed(0)} %`)]);
+    latencyRows.push([`requests per subtenant create, ${task}`, cell(get((l) => l.requestsPerCreate), fixed(2))]);
+  }
+  const bytes = r.providerBytes;
+  latencyRows.push(["`__provider` bytes, Subtenant", cell({ project: bytes.project.subtenant, naive: bytes.naive.subtenant }, fixed(0))]);
+  latencyRows.push(["`__provider` bytes, EnterpriseAccount", cell({ project: bytes.project.account, naive: bytes.naive.account }, fixed(0))]);
+  out += "\n" + table(["figure", "project / naive"], latencyRows);
+  out += `\nPeak RSS of a process with only the Pulumi SDK loaded: ${mb(r.sdkPeakRssBytes)}.\n`;
+  const failed = [...r.lifecycle, ...r.latency].filter((p) => p.failures > 0);
+  if (failed.length > 0) out += `\nFAILURES: ${failed.map((p) => `${p.provider} ${"kind" in p ? `${p.kind} ${p.operation} N=${p.size}` : `latency ${p.taskMs} ms`}: ${p.failures}`).join("; ")}\n`;
+  return out;
+}
+
+function maybe<T>(value: T | undefined, f: (v: T) => number): number | undefined {
+  return value === undefined ? undefined : f(value);
+}

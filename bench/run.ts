@@ -1,0 +1,264 @@
+/**
+ * `npm run bench`: this project's providers and a naive baseline (bench/naive) against the same emulator, in the
+ * same run, at several scales. Prints a table and writes the figures as JSON to bench/results/.
+ *
+ *   npm run bench                  full run (N = 10, 100, 500; about 10 minutes on 2 cores)
+ *   npm run bench -- --quick       short run (N = 10, 50; short tasks only)
+ *   npm run bench -- --sizes 10,100 --task-ms 200 --parallel 10 --latency 50:10,1000:5 --plain-http
+ *
+ * The emulator runs in its own process; every request passes a counting proxy (bench/proxy.ts) that speaks TLS to
+ * the providers as EM does; each provider runs in a worker process of its own (bench/worker.ts). The machines are
+ * shared and noisy: compare the two providers within one run (the ratio column), not runs with each other.
+ */
+import { mkdirSync, openSync, closeSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { startEmulatorProcess, type EmulatorProcess } from "./emulator-process";
+import { difference, startCountingProxy, type CountingProxy, type TrafficSnapshot } from "./proxy";
+import { renderReport, type LatencyFigures, type PhaseFigures, type Results } from "./report";
+import type { ProviderName } from "./worker";
+import { WorkerProcess } from "./worker-process";
+import { ADMIN_PASSWORD, ADMIN_USER, latencySpreadMs, type Kind, type Operation } from "./workload";
+
+interface Options {
+  sizes: number[];
+  /** Task duration of the lifecycle runs (create, refresh, update, delete). */
+  taskMs: number;
+  parallel: number;
+  /** Nominal task durations of the completion-latency runs, each with its number of concurrent creates. */
+  latency: Array<{ taskMs: number; samples: number }>;
+  tls: boolean;
+}
+
+const PROVIDERS: ProviderName[] = ["project", "naive"];
+const RESULTS_DIR = path.join(__dirname, "..", "..", "bench", "results");
+
+const USAGE = `Usage: npm run bench [-- options]
+
+This project's providers against the naive baseline (bench/naive), on the emulator, in one run.
+
+  --quick              N = 10, 50 and short latency samples (about 1 minute)
+  --sizes LIST         numbers of resources, e.g. 10,100,500 (the default)
+  --task-ms MS         task duration of the create/refresh/update/delete runs (default 200)
+  --parallel P         operations at a time, as pulumi up --parallel (default 10; refresh also runs unbounded)
+  --latency LIST       task ms : samples of the completion-latency runs (default 50:10,1000:10,10000:5)
+  --plain-http         no TLS between the providers and the proxy
+  --help               show this help
+`;
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean" },
+      sizes: { type: "string" },
+      "task-ms": { type: "string" },
+      parallel: { type: "string" },
+      latency: { type: "string" },
+      "plain-http": { type: "boolean" },
+      help: { type: "boolean" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const numbers = (flag: string, raw: string) =>
+    raw.split(",").map((part) => {
+      const n = Number(part);
+      if (!Number.isInteger(n) || n <= 0) throw new Error(`--${flag} needs positive whole numbers separated by commas, got '${raw}'`);
+      return n;
+    });
+  const latency = (values.latency ?? (values.quick ? "50:6,1000:6" : "50:10,1000:10,10000:5")).split(",").map((pair) => {
+    const [taskMs, samples] = numbers("latency", pair.replace(":", ","));
+    if (samples === undefined) throw new Error(`--latency needs taskMs:samples pairs, e.g. 50:10,1000:5; got '${pair}'`);
+    return { taskMs, samples };
+  });
+  return {
+    sizes: numbers("sizes", values.sizes ?? (values.quick ? "10,50" : "10,100,500")),
+    taskMs: numbers("task-ms", values["task-ms"] ?? "200")[0],
+    parallel: numbers("parallel", values.parallel ?? "10")[0],
+    latency,
+    tls: !values["plain-http"],
+  };
+}
+
+const LIFECYCLE: Array<{ kind: Kind; operation: Operation; unbounded?: boolean }> = [
+  { kind: "subtenant", operation: "create" },
+  { kind: "subtenant", operation: "read" },
+  { kind: "subtenant", operation: "read", unbounded: true },
+  { kind: "subtenant", operation: "update" },
+  { kind: "subtenant", operation: "delete" },
+  { kind: "account", operation: "create" },
+  { kind: "account", operation: "read" },
+  { kind: "account", operation: "read", unbounded: true },
+  { kind: "account", operation: "delete" },
+];
+
+class Bench {
+  private emulator?: EmulatorProcess;
+  private proxy?: CountingProxy;
+  private readonly log: number;
+
+  constructor(private readonly opts: Options) {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    this.log = openSync(path.join(RESULTS_DIR, "workers.log"), "w");
+  }
+
+  private say(line: string): void {
+    process.stderr.write(`bench: ${line}\n`);
+  }
+
+  /** A fresh emulator whose tasks take these durations in turn, behind the (one) proxy. */
+  private async emulatorWith(durationsMs: number[]): Promise<{ proxy: CountingProxy; emulator: EmulatorProcess }> {
+    await this.emulator?.stop();
+    const emulator = await startEmulatorProcess({ durationsMs, adminPassword: ADMIN_PASSWORD });
+    this.emulator = emulator;
+    if (this.proxy) this.proxy.retarget(emulator.url);
+    else this.proxy = await startCountingProxy(emulator.url, { tls: this.opts.tls });
+    return { proxy: this.proxy, emulator };
+  }
+
+  private worker(provider: ProviderName, proxy: CountingProxy): Promise<WorkerProcess> {
+    const env: NodeJS.ProcessEnv = { BENCH_EM_URL: proxy.url, BENCH_EM_USER: ADMIN_USER, BENCH_EM_PASSWORD: ADMIN_PASSWORD, BENCH_EM_CA: proxy.caPath ?? "" };
+    // The naive provider trusts the CA the way its user would: through Node's extra CA file.
+    if (provider === "naive" && proxy.caPath) env.NODE_EXTRA_CA_CERTS = proxy.caPath;
+    return WorkerProcess.start(provider, env, this.log);
+  }
+
+  async lifecycle(size: number): Promise<{ phases: PhaseFigures[]; memory: Record<string, number>; connections: Record<string, number> }> {
+    const { proxy } = await this.emulatorWith([this.opts.taskMs]);
+    const phases: PhaseFigures[] = [];
+    const memory: Record<string, number> = {};
+    const connections: Record<string, number> = {};
+    for (const provider of PROVIDERS) {
+      const worker = await this.worker(provider, proxy);
+      const start = proxy.snapshot();
+      try {
+        for (const step of LIFECYCLE) {
+          const concurrency = step.unbounded ? size : this.opts.parallel;
+          const before = proxy.snapshot();
+          const result = await worker.batch({ kind: step.kind, operation: step.operation, prefix: `${provider}-${size}`, count: size, concurrency });
+          const traffic = difference(before, proxy.snapshot());
+          if (result.failures > 0) this.say(`${provider} ${step.kind} ${step.operation} x${size}: ${result.failures} failed, e.g. ${result.firstFailure}`);
+          phases.push({ provider, size, kind: step.kind, operation: step.operation, concurrency: step.unbounded ? "unbounded" : concurrency, wallMs: result.wallMs, failures: result.failures, firstFailure: result.firstFailure, traffic, taskMs: this.opts.taskMs });
+          this.say(`${provider} N=${size} ${step.kind} ${step.operation} (${step.unbounded ? "unbounded" : `parallel ${concurrency}`}): ${(result.wallMs / 1000).toFixed(2)} s, ${traffic.requests} requests`);
+        }
+        memory[provider] = (await worker.memory()).peakRssBytes;
+        connections[provider] = difference(start, proxy.snapshot()).connections;
+      } finally {
+        await worker.stop();
+      }
+    }
+    return { phases, memory, connections };
+  }
+
+  /**
+   * How long after each create's task finished the provider noticed, from the task answers the proxy saw. Real
+   * tasks vary, and a fixed duration would flatter (or wrong) a provider whose poll period happens to divide it
+   * (the naive one polls each second): the samples' tasks take durations spread evenly over taskMs ± spread.
+   */
+  async latency(taskMs: number, samples: number): Promise<LatencyFigures[]> {
+    const spread = latencySpreadMs(taskMs);
+    const durations = Array.from({ length: samples }, (_, j) => Math.round(taskMs - spread + (2 * spread * (j + 0.5)) / samples));
+    const { proxy, emulator } = await this.emulatorWith(durations);
+    const figures: LatencyFigures[] = [];
+    for (const provider of PROVIDERS) {
+      const worker = await this.worker(provider, proxy);
+      try {
+        proxy.tasks.clear();
+        const before: TrafficSnapshot = proxy.snapshot();
+        const result = await worker.batch({ kind: "subtenant", operation: "create", prefix: `latency-${provider}-${taskMs}`, count: samples, concurrency: samples });
+        const traffic = difference(before, proxy.snapshot());
+        const latencies: number[] = [];
+        const taskDurationsMs: number[] = [];
+        for (const [id, times] of proxy.tasks) {
+          const duration = emulator.taskDurations.get(id);
+          if (times.noticedAt === undefined || duration === undefined) continue;
+          latencies.push(times.noticedAt - times.startedAt - duration);
+          taskDurationsMs.push(duration);
+        }
+        if (latencies.length !== samples) this.say(`${provider}: ${latencies.length} of ${samples} task completions were seen`);
+        figures.push({ provider, taskMs, samples, taskDurationsMs, failures: result.failures, latenciesMs: latencies, requestsPerCreate: traffic.requests / samples, traffic });
+        this.say(`${provider} latency, ${taskMs} ms tasks: ${latencies.map((l) => Math.round(l)).join(", ")} ms`);
+      } finally {
+        await worker.stop();
+      }
+    }
+    return figures;
+  }
+
+  async sdkMemory(): Promise<number> {
+    const { proxy } = await this.emulatorWith([this.opts.taskMs]);
+    const worker = await this.worker("sdk", proxy);
+    try {
+      return (await worker.memory()).peakRssBytes;
+    } finally {
+      await worker.stop();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.emulator?.stop();
+    await this.proxy?.close();
+    closeSync(this.log);
+  }
+}
+
+/** `__provider` as the SDK serializes it into state, for each provider and kind. */
+async function providerBytes(): Promise<Results["providerBytes"]> {
+  const { runtime } = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+  const { providerShim } = require("../provider/resources/shim") as typeof import("../provider/resources/shim");
+  const { NaiveAccountProvider, NaiveSubtenantProvider } = require("./naive/provider") as typeof import("./naive/provider");
+  const size = async (provider: object) => (await runtime.serializeFunction(() => provider, { allowSecrets: true })).text.length;
+  const connection = { url: "https://em.example.com:9398/api/", username: "admin", password: "placeholder" };
+  return {
+    project: { subtenant: await size(providerShim("Subtenant")), account: await size(providerShim("EnterpriseAccount")) },
+    naive: { subtenant: await size(new NaiveSubtenantProvider(connection)), account: await size(new NaiveAccountProvider(connection)) },
+  };
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const started = new Date();
+  const bench = new Bench(opts);
+  const results: Results = {
+    startedAt: started.toISOString(),
+    node: process.version,
+    cpus: require("node:os").cpus().length,
+    options: opts,
+    lifecycle: [],
+    memory: {},
+    connections: {},
+    latency: [],
+    sdkPeakRssBytes: 0,
+    providerBytes: await providerBytes(),
+  };
+  try {
+    results.sdkPeakRssBytes = await bench.sdkMemory();
+    for (const size of opts.sizes) {
+      const { phases, memory, connections } = await bench.lifecycle(size);
+      results.lifecycle.push(...phases);
+      results.memory[size] = memory;
+      results.connections[size] = connections;
+    }
+    for (const { taskMs, samples } of opts.latency) results.latency.push(...(await bench.latency(taskMs, samples)));
+  } finally {
+    await bench.close();
+  }
+  results.durationMs = Date.now() - started.getTime();
+  const report = renderReport(results);
+  const stamp = started.toISOString().replace(/[:.]/g, "-");
+  const file = path.join(RESULTS_DIR, `bench-${stamp}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(path.join(RESULTS_DIR, `bench-${stamp}.md`), report);
+  process.stdout.write(report);
+  process.stdout.write(`\nFigures: ${path.relative(process.cwd(), file)} (table: same name, .md); run took ${(results.durationMs / 1000).toFixed(0)} s\n`);
+  // Figures of a run where operations failed do not measure the same work: say so in the exit code.
+  if ([...results.lifecycle, ...results.latency].some((p) => p.failures > 0)) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
