@@ -30,6 +30,13 @@ export function formatReport(result: SoakResult, command: string): string {
   const subtenants = options.subtenants;
   out.push(`veeam-em fault soak: ${subtenants} subtenants, ${options.accounts} accounts, ${options.formats.join(" + ")}, ${options.concurrency} steps at once per stack, fault seed ${options.seed}`);
   out.push(`command: ${command}`);
+  const f = options.faults;
+  const rate = (v: number | undefined) => `${Math.round((v ?? 0) * 100)} %`;
+  out.push(
+    `faults per request: reset ${rate(f.resetRate)}, 5xx ${rate(f.serverErrorRate)}, 429 ${rate(f.throttleRate)}, session drop ${rate(f.sessionDropRate)}, lost answer ${rate(f.lostResponseRate)}; ` +
+      `per task: fail ${rate(f.taskFailureRate)}, hang ${rate(f.taskHangRate)}; run n of a phase uses seed ${options.seed} + 100 × phase index + n`,
+  );
+  out.push(`provider: taskTimeoutSeconds ${options.taskTimeoutSeconds}, requestTimeoutSeconds ${options.requestTimeoutSeconds}; step deadline ${options.stepDeadlineMs / 1000} s; EM task duration ${options.taskDurationMs} ms`);
   out.push("");
   out.push(
     table(

@@ -331,6 +331,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
   }
 
+  const reported = new Set<string>();
   for (const p of phases) {
     if (!p.converged) {
       const last = steps.filter((s) => s.phase === p.phase && s.run === p.runs && s.error).map((s) => `${s.stack}/${s.key}`);
@@ -340,7 +341,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       failures.push(`${p.phase}: hang: ${s.stack}/${s.key} (run ${s.run}) gave no answer within ${options.stepDeadlineMs / 1000} s (from ${s.at} ms; the emulator log of that window is in the JSON report)`);
     }
     for (const [what, items] of Object.entries({ duplicate: p.findings.duplicates, orphan: p.findings.orphans, "state entry whose object is gone": p.findings.ghosts, "EM differs from the declaration": p.findings.mismatches, "dropped on refresh": p.drops, "stale after refresh": p.staleAfterRefresh })) {
-      for (const item of items) failures.push(`${p.phase}: ${what}: ${item}`);
+      // A finding that stays from phase to phase (an orphan left by create) is listed once, where it was first seen.
+      for (const item of items) {
+        if (reported.has(`${what}: ${item}`)) continue;
+        reported.add(`${what}: ${item}`);
+        failures.push(`${p.phase}: ${what}: ${item}`);
+      }
     }
   }
   for (const leak of scanner.leaks) failures.push(`secret leaked: the ${leak.which} appears in the ${leak.where}`);
