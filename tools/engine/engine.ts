@@ -71,10 +71,19 @@ export class Engine {
   readonly rpcs: RpcRecord[] = [];
 
   constructor(
-    readonly plugin: DynamicProviderPlugin,
+    private currentPlugin: DynamicProviderPlugin,
     readonly project = "project",
     readonly stack = "stack",
   ) {}
+
+  get plugin(): DynamicProviderPlugin {
+    return this.currentPlugin;
+  }
+
+  /** Every `pulumi up` starts a new plugin process and works on the state the last one left: swap the plugin. */
+  usePlugin(plugin: DynamicProviderPlugin): void {
+    this.currentPlugin = plugin;
+  }
 
   urn(type: string, name: string): string {
     return `urn:pulumi:${this.stack}::${this.project}::${type}::${name}`;

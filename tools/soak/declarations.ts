@@ -154,12 +154,15 @@ export function updatedStacks(stacks: StackDecl[]): StackDecl[] {
   return stacks.map((stack) => ({
     ...stack,
     resources: stack.resources.map((d, i): Decl => {
+      // i only spreads the disabled subtenants.
       if (d.kind === "Subtenant") {
         return { ...d, description: `${d.description}, updated`, quotaMb: Math.min(d.tenant.maxQuotaMb, d.quotaMb + 1024), password: randomSecret("Sub"), enabled: i % 3 !== 0 };
       }
+      // One more role, always another than the first: every account changes.
+      const next = ROLE_NAMES[(ROLE_NAMES.indexOf(d.roles[0]) + 1) % (ROLE_NAMES.length - 1)];
       return {
         ...d,
-        roles: [...d.roles, ROLE_NAMES[(i + 2) % (ROLE_NAMES.length - 1)]].filter((r, j, all) => all.indexOf(r) === j),
+        roles: [d.roles[0], next],
         scope: d.allowRestoreAllVms ? [] : [...d.scope, `${d.scope[0]}-b`],
       };
     }),

@@ -81,10 +81,26 @@ export function formatReport(result: SoakResult, command: string): string {
       out.push(`  ${name}`);
       for (const s of steps.filter((x) => `${x.stack}/${x.key}` === name)) {
         out.push(`    ${s.phase} ${s.run}: ${s.error ? `ERROR [${s.error.kind}${s.error.recordedWithId ? ", id recorded" : ""}] ${oneLine(redact(s.error.message))}` : s.op}`);
+        if (s.error?.kind.startsWith("hang")) out.push(...hangTrace(result, name, s).map((l) => `      ${l}`));
       }
     }
   }
   return out.join("\n");
+}
+
+/**
+ * The emulator's log lines that name the resource (its name appears in query filters) while its step hung: shows
+ * what the provider kept doing, e.g. polling for an object that EM never made.
+ */
+function hangTrace(result: SoakResult, resource: string, step: StepRecord): string[] {
+  const token = /soak-[a-z]+-\d{3}/.exec(result.names[resource] ?? "")?.[0];
+  if (!token) return [];
+  const lines = result.emulatorLog.filter((line) => {
+    const at = Number(line.slice(0, line.indexOf(" ")));
+    return at >= step.at && at <= step.at + step.ms && line.includes(token);
+  });
+  const shown = lines.length > 6 ? [...lines.slice(0, 3), `… ${lines.length - 6} more …`, ...lines.slice(-3)] : lines;
+  return [`EM requests naming ${token} during the hang (ms since start, request, answer): ${lines.length}`, ...shown.map((l) => oneLine(l, 220))];
 }
 
 /** The report as JSON, secrets replaced by their labels. */

@@ -109,6 +109,8 @@ export interface SoakResult {
   failures: string[];
   /** The emulator's log, one line per request, each prefixed with ms since the soak started. */
   emulatorLog: string[];
+  /** "stack/key" → the object's name in EM, to find a resource's requests in the emulator log. */
+  names: Record<string, string>;
   ms: number;
   scanner: SecretScanner;
 }
@@ -351,5 +353,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   }
   for (const leak of scanner.leaks) failures.push(`secret leaked: the ${leak.which} appears in the ${leak.where}`);
 
-  return { options, phases, steps, injected, requests: em.requests.length - requestsBefore, leaks: scanner.leaks, failures, emulatorLog: emLog, ms: Date.now() - started, scanner };
+  const names = Object.fromEntries(created.flatMap((stack) => stack.resources.map((d) => [`${stack.name}/${d.key}`, d.kind === "Subtenant" ? d.name : d.accountName])));
+  return { options, phases, steps, injected, requests: em.requests.length - requestsBefore, leaks: scanner.leaks, failures, emulatorLog: emLog, names, ms: Date.now() - started, scanner };
 }
