@@ -232,6 +232,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const t0 = Date.now();
     const result: PhaseResult = { phase: name, runs: 0, converged: false, steps: 0, errors: 0, hangs: 0, ms: 0, findings: { duplicates: [], orphans: [], ghosts: [], mismatches: [] }, drops: [], staleAfterRefresh: [] };
     for (let run = 1; run <= options.maxRuns && !result.converged; run++) {
+      if (Date.now() - started > options.budgetMs) {
+        failures.push(`time budget of ${options.budgetMs / 1000} s used up before ${name} run ${run}`);
+        break;
+      }
       result.runs = run;
       em.faults.update({ ...options.faults, seed: options.seed + PHASES.indexOf(name) * 100 + run });
       const records = (
