@@ -32,7 +32,7 @@ export function errorKind(err: unknown): string {
  * one for every run, so figures compare.
  */
 export function givesAdvice(message: string): boolean {
-  return /\b(run|re-?run|retry|try again|set|check|verify|use|increase|wait|declare|choose|query|make sure|look|remove|delete it|adopt)\b/i.test(message);
+  return /\b(run|re-?run|retry|try again|set|check|verify|use|increase|raise|wait|declare|choose|make sure|remove|adopt)\b/i.test(message);
 }
 
 export interface Leak {
