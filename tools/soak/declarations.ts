@@ -154,11 +154,11 @@ export function updatedStacks(stacks: StackDecl[]): StackDecl[] {
   return stacks.map((stack) => ({
     ...stack,
     resources: stack.resources.map((d, i): Decl => {
-      // i only spreads the disabled subtenants.
       if (d.kind === "Subtenant") {
+        // Every third subtenant is disabled; the rest keep enabled: true.
         return { ...d, description: `${d.description}, updated`, quotaMb: Math.min(d.tenant.maxQuotaMb, d.quotaMb + 1024), password: randomSecret("Sub"), enabled: i % 3 !== 0 };
       }
-      // One more role, always another than the first: every account changes.
+      // One more role, always another than the first, so every account changes (Portal Administrator stays unused).
       const next = ROLE_NAMES[(ROLE_NAMES.indexOf(d.roles[0]) + 1) % (ROLE_NAMES.length - 1)];
       return {
         ...d,
