@@ -4,7 +4,7 @@
  * urn → {id, inputs, outputs, secretKeys} and a log of every RPC it made.
  */
 import { maskSecrets, unwrapSecrets, wrapSecrets } from "./secrets";
-import type { DiffReply, DynamicProviderPlugin } from "./plugin";
+import { PluginCallError, type DiffReply, type DynamicProviderPlugin } from "./plugin";
 
 type Props = Record<string, unknown>;
 
@@ -21,6 +21,11 @@ export interface ResourceState {
   outputs: Props;
   /** Keys whose values are secret in both inputs and outputs. */
   secretKeys: string[];
+  /**
+   * The reasons of a create or update that failed part-way (ErrorResourceInitFailed): the engine keeps the object
+   * and, when there are reasons, the next `up` updates it whatever Diff says.
+   */
+  initErrors?: string[];
 }
 
 export type Rpc = "Check" | "Diff" | "Create" | "Read" | "Update" | "Delete";
@@ -53,6 +58,11 @@ export class CheckFailedError extends Error {
   }
 }
 
+/** The partial-failure detail of a failed create or update, when it names the object. */
+function initFailure(err: unknown) {
+  return err instanceof PluginCallError && err.initFailure && err.initFailure.id !== "" ? err.initFailure : undefined;
+}
+
 const clone = <T>(value: T): T => structuredClone(value);
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -61,10 +71,19 @@ export class Engine {
   readonly rpcs: RpcRecord[] = [];
 
   constructor(
-    readonly plugin: DynamicProviderPlugin,
+    private currentPlugin: DynamicProviderPlugin,
     readonly project = "project",
     readonly stack = "stack",
   ) {}
+
+  get plugin(): DynamicProviderPlugin {
+    return this.currentPlugin;
+  }
+
+  /** Every `pulumi up` starts a new plugin process and works on the state the last one left: swap the plugin. */
+  usePlugin(plugin: DynamicProviderPlugin): void {
+    this.currentPlugin = plugin;
+  }
 
   urn(type: string, name: string): string {
     return `urn:pulumi:${this.stack}::${this.project}::${type}::${name}`;
@@ -116,8 +135,10 @@ export class Engine {
 
     this.log("Diff", urn);
     const diff = await this.plugin.diff(old.id, urn, old.outputs, checkedInputs, old.inputs);
-    // DIFF_UNKNOWN: the engine compares old and new inputs itself, __provider included.
-    const changed = diff.changes === "some" || (diff.changes === "unknown" && !same(old.inputs, checkedInputs));
+    // DIFF_UNKNOWN: the engine compares old and new inputs itself, __provider included. A resource whose last
+    // step failed part-way with reasons is updated whatever Diff says (step_generator: hasInitErrors).
+    const hasInitErrors = (old.initErrors ?? []).length > 0;
+    const changed = hasInitErrors || diff.changes === "some" || (diff.changes === "unknown" && !same(old.inputs, checkedInputs));
     if (!changed) {
       // Nothing to do; the new inputs (and their secretness) are recorded.
       const kept: ResourceState = { ...old, inputs: checkedInputs, secretKeys: [...new Set([...old.secretKeys, ...secretKeys])] };
@@ -126,8 +147,17 @@ export class Engine {
     }
     if (diff.replaces.length === 0) {
       this.log("Update", urn);
-      const updated = await this.plugin.update(old.id, urn, old.outputs, checkedInputs, old.inputs);
-      const next: ResourceState = { ...old, inputs: checkedInputs, outputs: updated.properties, secretKeys };
+      let updated: { properties: Props };
+      try {
+        updated = await this.plugin.update(old.id, urn, old.outputs, checkedInputs, old.inputs);
+      } catch (err) {
+        // A partial failure: the engine records what the provider reports (step.go, UpdateStep.Apply).
+        const failed = initFailure(err);
+        if (failed) this.state.set(urn, { ...old, inputs: checkedInputs, outputs: failed.properties, secretKeys, initErrors: failed.reasons });
+        throw err;
+      }
+      const { initErrors: _, ...rest } = old;
+      const next: ResourceState = { ...rest, inputs: checkedInputs, outputs: updated.properties, secretKeys };
       this.state.set(urn, next);
       return { op: "update", state: clone(next), diff };
     }
@@ -208,7 +238,16 @@ export class Engine {
   }
 
   private async create(urn: string, type: string, name: string, inputs: Props, secretKeys: string[]): Promise<ResourceState> {
-    const created = await this.createInProvider(urn, inputs);
+    let created: { id: string; properties: Props };
+    try {
+      created = await this.createInProvider(urn, inputs);
+    } catch (err) {
+      // The object exists but its create did not finish: the engine records it (step.go, CreateStep.Apply), so
+      // the next `up` diffs against it instead of creating another.
+      const failed = initFailure(err);
+      if (failed) this.state.set(urn, { urn, type, name, id: failed.id, inputs, outputs: failed.properties, secretKeys, initErrors: failed.reasons });
+      throw err;
+    }
     const s: ResourceState = { urn, type, name, id: created.id, inputs, outputs: created.properties, secretKeys };
     this.state.set(urn, s);
     return s;

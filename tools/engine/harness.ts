@@ -37,10 +37,18 @@ export function stackConfig(c: StackConfig): { config: Record<string, string>; s
   return { config, secretConfigKeys: ["veeam-em:password"] };
 }
 
-export async function startHarness(c: StackConfig, options: { project?: string; stack?: string; cwd?: string } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  project?: string;
+  stack?: string;
+  cwd?: string;
+  /** Deadline of each RPC; a step still running then fails with DEADLINE_EXCEEDED. Default 30 s. */
+  callTimeoutMs?: number;
+}
+
+export async function startHarness(c: StackConfig, options: HarnessOptions = {}): Promise<Harness> {
   const project = options.project ?? "veeam-em-test";
   const { config, secretConfigKeys } = stackConfig(c);
-  const plugin = await DynamicProviderPlugin.start({ cwd: options.cwd ?? PACKAGE_ROOT, project, config, secretConfigKeys, callTimeoutMs: 30_000 });
+  const plugin = await DynamicProviderPlugin.start({ cwd: options.cwd ?? PACKAGE_ROOT, project, config, secretConfigKeys, callTimeoutMs: options.callTimeoutMs ?? 30_000 });
   let configured: Harness["configured"];
   try {
     // The engine sends the whole stack config, secrets still marked; the plugin unwraps them.

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type { ResourceProviderClient as ClientType } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { spawnPluginProcess, type PluginProcess, type PluginProcessOptions } from "./plugin-process";
 
@@ -39,16 +40,40 @@ export interface ReadReply {
   inputs?: Props;
 }
 
-/** A failed RPC: the gRPC status code and the message the provider threw. */
+/**
+ * What the SDK's plugin sends when a create or update threw an error carrying `id` and `properties`: the object
+ * exists but did not finish (ErrorResourceInitFailed, packed into the `grpc-status-details-bin` trailer).
+ */
+export interface InitFailure {
+  id: string;
+  properties: Props;
+  reasons: string[];
+}
+
+/** A failed RPC: the gRPC status code, the message the provider threw and, for a partial failure, what was made. */
 export class PluginCallError extends Error {
   constructor(
     readonly rpc: string,
     readonly code: number,
     message: string,
+    readonly initFailure?: InitFailure,
   ) {
     super(message);
     this.name = "PluginCallError";
   }
+}
+
+/** The ErrorResourceInitFailed detail of a failed call, if the plugin sent one. */
+function initFailureOf(err: grpcTypes.ServiceError): InitFailure | undefined {
+  const raw = err.metadata?.get("grpc-status-details-bin")[0];
+  if (raw === undefined) return undefined;
+  const status = statusproto.Status.deserializeBinary(typeof raw === "string" ? Buffer.from(raw, "base64") : new Uint8Array(raw));
+  for (const detail of status.getDetailsList()) {
+    if (!detail.getTypeUrl().endsWith("pulumirpc.ErrorResourceInitFailed")) continue;
+    const failed = provproto.ErrorResourceInitFailed.deserializeBinary(detail.getValue_asU8());
+    return { id: failed.getId(), properties: fromStruct(failed.getProperties()), reasons: failed.getReasonsList() };
+  }
+  return undefined;
 }
 
 export interface CallTiming {
@@ -97,7 +122,7 @@ export class DynamicProviderPlugin {
     return new Promise<Res>((resolve, reject) => {
       method(request, new grpc.Metadata(), { deadline: Date.now() + this.callTimeoutMs }, (err: grpcTypes.ServiceError | null, response: Res) => {
         this.timings.push({ rpc, ms: performance.now() - started });
-        if (err) reject(new PluginCallError(rpc, err.code, err.details || err.message));
+        if (err) reject(new PluginCallError(rpc, err.code, err.details || err.message, initFailureOf(err)));
         else resolve(response);
       });
     });

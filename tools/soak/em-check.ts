@@ -1,0 +1,137 @@
+/**
+ * The checker: EM's true state, read straight from the emulator's store (no HTTP, so no faults), against what the
+ * stacks declare and what their state holds. Every finding names the stack, the resource and the EM id.
+ */
+import type { Account, EmState, Subtenant } from "../../emulator/model";
+import type { ResourceState } from "../engine/engine";
+import { isSoakName, type AccountDecl, type Decl, type StackDecl, type SubtenantDecl } from "./declarations";
+
+export interface StackView {
+  decl: StackDecl;
+  /** The stack's state: one entry per resource the engine holds. */
+  state: ResourceState[];
+}
+
+export interface Findings {
+  /** Two or more objects in EM for one declared name. */
+  duplicates: string[];
+  /** Objects in EM with the soak's prefix that no stack's state holds. */
+  orphans: string[];
+  /** State entries whose object is not in EM. */
+  ghosts: string[];
+  /** Declared resources that no state holds, or whose object differs from the declaration. */
+  mismatches: string[];
+}
+
+type SoakObject = { kind: "Subtenant"; em: Subtenant } | { kind: "EnterpriseAccount"; em: Account };
+
+const lower = (s: string) => s.toLowerCase();
+const keyOfState = (s: ResourceState) => s.name;
+
+function soakObjects(em: EmState): SoakObject[] {
+  return [
+    ...em.subtenants.filter((s) => isSoakName(s.name)).map((em): SoakObject => ({ kind: "Subtenant", em })),
+    ...em.accounts.filter((a) => isSoakName(a.name)).map((em): SoakObject => ({ kind: "EnterpriseAccount", em })),
+  ];
+}
+
+const identity = (o: SoakObject) => (o.kind === "Subtenant" ? `subtenant ${o.em.tenantId}/${lower(o.em.name)}` : `account ${lower(o.em.name)}`);
+const describe = (o: SoakObject) => (o.kind === "Subtenant" ? `subtenant '${o.em.name}' (${o.em.id}) of tenant ${o.em.tenantId}` : `${o.em.type} account '${o.em.name}' (${o.em.id})`);
+
+function subtenantDiffs(d: SubtenantDecl, em: Subtenant): string[] {
+  const out: string[] = [];
+  const field = (name: string, actual: unknown, declared: unknown) => {
+    if (actual !== declared) out.push(`${name}: EM ${JSON.stringify(actual)}, declared ${JSON.stringify(declared)}`);
+  };
+  if (lower(em.name) !== lower(d.name)) field("name", em.name, d.name);
+  field("tenantId", em.tenantId, d.tenant.id);
+  field("description", em.description, d.description);
+  field("enabled", em.enabled, d.enabled);
+  field("quotaMb", em.quota.quotaMb, d.quotaMb);
+  field("unlimitedQuota", em.quota.unlimited, false);
+  field("tenantResourceId", em.quota.tenantResourceId, d.tenant.resourceId);
+  // The value is never printed.
+  if (em.password !== d.password) out.push("password: EM holds another password than declared");
+  return out;
+}
+
+function accountDiffs(d: AccountDecl, em: Account, state: EmState): string[] {
+  const out: string[] = [];
+  const field = (name: string, actual: unknown, declared: unknown) => {
+    if (JSON.stringify(actual) !== JSON.stringify(declared)) out.push(`${name}: EM ${JSON.stringify(actual)}, declared ${JSON.stringify(declared)}`);
+  };
+  field("accountType", em.type, d.accountType);
+  if (lower(em.name) !== lower(d.accountName)) field("accountName", em.name, d.accountName);
+  const roleName = (id: string) => state.roles.find((r) => r.id === id)?.name ?? id;
+  field("roles", em.roleIds.map(roleName).map(lower).sort(), d.roles.map(lower).sort());
+  field("allowRestoreAllVms", em.allowRestoreAllVms, d.allowRestoreAllVms);
+  field("scope", em.scope.map((s) => lower(s.objectName)).sort(), d.scope.map(lower).sort());
+  return out;
+}
+
+function findById(em: EmState, d: Decl, id: string): SoakObject | undefined {
+  if (d.kind === "Subtenant") {
+    const s = em.subtenants.find((x) => x.id === id);
+    return s && { kind: "Subtenant", em: s };
+  }
+  const a = em.accounts.find((x) => x.id === id);
+  return a && { kind: "EnterpriseAccount", em: a };
+}
+
+/** Duplicates, orphans and ghosts over all stacks; with `declared`, also each resource against its declaration. */
+export function checkEm(em: EmState, stacks: StackView[], options: { compareDeclarations: boolean }): Findings {
+  const findings: Findings = { duplicates: [], orphans: [], ghosts: [], mismatches: [] };
+  const objects = soakObjects(em);
+
+  const byIdentity = new Map<string, SoakObject[]>();
+  for (const o of objects) byIdentity.set(identity(o), [...(byIdentity.get(identity(o)) ?? []), o]);
+  for (const [, same] of byIdentity) if (same.length > 1) findings.duplicates.push(`${same.length} objects for one name: ${same.map(describe).join("; ")}`);
+
+  const held = new Map<string, string>();
+  for (const stack of stacks) for (const s of stack.state) held.set(s.id, `${stack.decl.name}/${keyOfState(s)}`);
+  const declaredAs = new Map<string, string>();
+  for (const stack of stacks) for (const d of stack.decl.resources) declaredAs.set(lower(d.kind === "Subtenant" ? d.name : d.accountName), `${stack.decl.name}/${d.key}`);
+  for (const o of objects) {
+    if (!held.has(o.em.id)) findings.orphans.push(`${describe(o)} is in EM but in no stack's state (declared as ${declaredAs.get(lower(o.em.name)) ?? "nothing"})`);
+  }
+
+  const emIds = new Set(objects.map((o) => o.em.id));
+  for (const stack of stacks) {
+    for (const s of stack.state) if (!emIds.has(s.id)) findings.ghosts.push(`${stack.decl.name}/${s.name} holds id ${s.id}, which EM does not have`);
+  }
+
+  if (!options.compareDeclarations) return findings;
+  for (const stack of stacks) {
+    for (const d of stack.decl.resources) {
+      const where = `${stack.decl.name}/${d.key}`;
+      const s = stack.state.find((x) => x.name === d.key);
+      if (!s) {
+        findings.mismatches.push(`${where}: declared but in no state`);
+        continue;
+      }
+      const o = findById(em, d, s.id);
+      if (!o) continue; // a ghost, counted above
+      const diffs = o.kind === "Subtenant" ? subtenantDiffs(d as SubtenantDecl, o.em) : accountDiffs(d as AccountDecl, o.em, em);
+      if (diffs.length > 0) findings.mismatches.push(`${where} (${s.id}): ${diffs.join("; ")}`);
+    }
+  }
+  return findings;
+}
+
+/** After a refresh: each subtenant's outputs show what EM holds (drift made out of band is visible). */
+export function refreshedOutputsDiffer(em: EmState, stack: StackView): string[] {
+  const out: string[] = [];
+  for (const s of stack.state) {
+    const sub = em.subtenants.find((x) => x.id === s.id);
+    if (sub) {
+      for (const [key, actual] of [["description", sub.description], ["quotaMb", sub.quota.quotaMb], ["enabled", sub.enabled]] as const) {
+        if (s.outputs[key] !== actual) out.push(`${stack.decl.name}/${s.name} (${s.id}): after refresh ${key} is ${JSON.stringify(s.outputs[key])} in state, ${JSON.stringify(actual)} in EM`);
+      }
+    }
+    const acct = em.accounts.find((x) => x.id === s.id);
+    if (acct && s.outputs.allowRestoreAllVms !== acct.allowRestoreAllVms) {
+      out.push(`${stack.decl.name}/${s.name} (${s.id}): after refresh allowRestoreAllVms is ${JSON.stringify(s.outputs.allowRestoreAllVms)} in state, ${acct.allowRestoreAllVms} in EM`);
+    }
+  }
+  return out;
+}
