@@ -38,6 +38,8 @@ if (newest.ms <= built) {
   const result = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.json")], { stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);
   // tsc leaves its build info alone when the output would not change; the stamp must still be as new as the sources.
-  const at = new Date(Math.max(Date.now(), newest.ms));
+  // A millisecond's margin: file times are stored in nanoseconds and pass through floating-point seconds, so a stamp
+  // set to exactly the source's time can read back a fraction earlier.
+  const at = (Math.max(Date.now(), Math.ceil(newest.ms)) + 1) / 1000;
   utimesSync(stamp, at, at);
 }

@@ -92,7 +92,7 @@ export interface StackDecl {
 /** A recognisable random secret: easy to find in any text, never the same twice. */
 export const randomSecret = (label: string) => `SoakSecret${label}-${randomBytes(9).toString("hex")}`;
 
-const ROLE_NAMES = ["Portal User", "Restore Operator", "VM Restore Operator", "Exchange Restore Operator", "SQL Restore Operator", "Oracle Restore Operator", "Portal Administrator"];
+const ROLE_NAMES = ["Portal User", "File Restore Operator", "VM Restore Operator", "Exchange Restore Operator", "SQL Restore Operator", "Oracle Restore Operator", "Portal Administrator"];
 const ACCOUNT_TYPES = ["User", "Group", "ExternalUser", "ExternalGroup"] as const;
 const pad = (i: number) => String(i).padStart(3, "0");
 
