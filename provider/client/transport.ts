@@ -5,10 +5,10 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
-import { type AnswerShape, checkAnswer, isErrorDocument, contentType, decodeBody, type DecodedBody, encodeBody, type Element, parseErrorBody } from "./codec";
+import { type AnswerShape, checkAnswer, EM_NAMESPACE, isErrorDocument, contentType, decodeBody, type DecodedBody, encodeBody, type Element, parseErrorBody } from "./codec";
 import { EmApiError, type EmErrorKind, Redactor } from "./errors";
 import { POLICIES, type PolicyName, withRetry } from "./retry";
-import { isLoopback, type ResolvedSettings, redactUrl } from "./settings";
+import { isLoopback, type ResolvedSettings } from "./settings";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -70,6 +70,16 @@ function excerpt(text: string): string {
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(head)?.[1];
   const plain = (title ?? head.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
   return plain.length > 200 ? plain.slice(0, 200) + "…" : plain;
+}
+
+/** Where a redirect points, without user info, query or fragment (a login page's query may carry anything). */
+function redirectTarget(location: string, base: URL): string {
+  try {
+    const u = new URL(location, base);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return "(an unreadable Location)";
+  }
 }
 
 export interface TransportHooks {
@@ -183,7 +193,10 @@ export class Transport {
     }
     if (req.answer) {
       const problem = checkAnswer(body, req.answer, this.settings.format);
-      if (problem) throw this.answerError(req, path, res.status, this.redactor.apply(problem));
+      if (problem) {
+        const foreign = body.format === "xml" && body.namespace !== EM_NAMESPACE && body.root !== "Error";
+        throw this.answerError(req, path, res.status, this.redactor.apply(problem + (foreign ? ` (starts with: ${excerpt(text)})` : "")));
+      }
     }
     return { status: res.status, headers: resHeaders, body };
   }
@@ -206,8 +219,9 @@ export class Transport {
     try {
       const decoded = text.trim() ? decodeBody(text) : undefined;
       if (decoded) {
-        emMessage = parseErrorBody(decoded.body).message;
         fromEm = isErrorDocument(decoded);
+        // Not EM's Error document (a proxy's page that happens to be well-formed): say what it shows.
+        emMessage = fromEm ? parseErrorBody(decoded.body).message : excerpt(text);
       }
     } catch {
       emMessage = text.trim() ? excerpt(text) : undefined;
@@ -217,7 +231,7 @@ export class Transport {
     let kind: EmErrorKind = "http";
     let hint: string | undefined;
     if (status >= 300 && status < 400) {
-      const location = headers.location ? ` to ${redactUrl(this.redactor.apply(headers.location))}` : "";
+      const location = headers.location ? ` to ${this.redactor.apply(redirectTarget(headers.location, this.base))}` : "";
       hint = `EM's REST API does not redirect; a redirect${location} usually comes from a proxy or single sign-on gateway in front of EM (its login page). Point the URL straight at EM's REST API (https://<em-host>:9398/api/) or let the proxy pass /api/ through`;
     } else if (req.logon && status === 401) {
       kind = "auth";
