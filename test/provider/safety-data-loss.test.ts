@@ -134,7 +134,8 @@ describe("safety: never delete or take what the stack did not create (issue 9, d
     // The lost POST's task fails (the name is taken by then), and meanwhile someone else's subtenant of that name appears.
     em.faults.update({ lostResponseRate: 1, onlyMethods: ["POST"], taskFailureRate: 1 });
     const pending = settle(run.provider.create(subtenant("contested", { description: "ours" })));
-    await new Promise((r) => setTimeout(r, 20));
+    // Once the POST has reached EM (its answer is lost), the other subtenant appears.
+    for (let i = 0; i < 400 && !em.requests.some((r) => r.method === "POST" && /\/subtenants$/.test(r.url)); i++) await new Promise((r) => setTimeout(r, 5));
     em.store.state.subtenants.push({ id: "0a6bd3f3-0c54-4c8c-8a55-7c4e3e1b0b11", tenantId: ABC, name: "contested", description: "theirs", password: "x", enabled: true, quota: { unlimited: false, displayName: "q", tenantResourceId: ABC_RESOURCE, quotaMb: 2048, usedQuotaMb: 0, quotaId: "q1" } });
     const outcome = await pending;
     em.faults.reset();
