@@ -30,7 +30,7 @@ import {
   ANSWERS,
   type AnswerShape,
 } from "./codec";
-import { EmApiError, isNotFound, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskTimeoutError, outcomeUnknown, Redactor } from "./errors";
+import { EmApiError, isNotFound, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, Redactor } from "./errors";
 import { dispatchThenVerify, pollUntil } from "./retry";
 import { Query, QueryRunner, where } from "./query";
 import { SessionManager } from "./session";
@@ -407,7 +407,13 @@ export class EmClient {
     const res = await this.#session.request({ ...req, answer: ANSWERS.Task });
     const task = this.shape(req.method, req.path ?? "", () => parseTask(res.body?.body));
     this.#onProgress?.(`EM accepted ${operation} as ${task.taskId}; waiting for it`);
-    return this.#tasks.wait(task, res.generation, operation);
+    try {
+      return await this.#tasks.wait(task, res.generation, operation);
+    } catch (err) {
+      // EM took the request; a poll that keeps failing (after its retries) leaves the outcome unknown, not failed.
+      if (err instanceof EmApiError) throw new EmTaskLostError(operation, task.href || task.taskId, `polling it failed (${err.message})`, { cause: err });
+      throw err;
+    }
   }
 
   /** The body of a GET; undefined only when EM itself answered 404 with its Error document. */

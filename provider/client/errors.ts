@@ -117,10 +117,15 @@ export class EmTaskLostError extends Error {
   constructor(
     readonly operation: string,
     readonly taskUrl: string,
+    /** Why, when not the session renewal (e.g. the polls kept failing). */
+    reason?: string,
+    options?: { cause?: unknown },
   ) {
     super(
-      `EM task ${operation} (${taskUrl}) can no longer be read: the logon session that started it expired and was renewed, ` +
-        "and EM shows tasks only to their own session. The outcome is unknown; query the object to verify it.",
+      `EM task ${operation} (${taskUrl}) can no longer be read: ` +
+        (reason ?? "the logon session that started it expired and was renewed, and EM shows tasks only to their own session") +
+        ". The outcome is unknown; query the object to verify it.",
+      options,
     );
     this.name = "EmTaskLostError";
   }

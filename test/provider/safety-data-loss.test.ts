@@ -233,6 +233,26 @@ describe("safety: an object that exists but whose create cannot finish is record
   });
 });
 
+describe("safety: a create whose task polls keep failing (issue 9, defect 3)", () => {
+  let em: Emulator;
+  let proxy: Awaited<ReturnType<typeof proxyTo>>;
+  afterEach(async () => {
+    await proxy.stop();
+    await em.stop();
+  });
+
+  it("EM took the create, every poll of its task answers 500: the subtenant is found by name and the create ends with its id", async () => {
+    const setup = await emulatorFor("json", { taskDurationMs: 50 });
+    em = setup.em;
+    proxy = await proxyTo(em.url);
+    const env = { ...setup.env, VEEAM_EM_URL: proxy.url, VEEAM_EM_RETRY_BUDGET_SECONDS: "0.3" };
+    proxy.set((req) => (req.method === "GET" && /\/tasks\//.test(req.url ?? "") ? { status: 500, body: "<html><title>Internal error</title></html>" } : undefined));
+    const provider = new SubtenantProvider({ env, pool: new ClientPool(() => undefined) });
+    const result = await provider.create(subtenant("polls-fail", { description: "mine" }));
+    expect(subtenantsNamed(em, "polls-fail").map((s) => s.id)).to.deep.equal([result.id]);
+  });
+});
+
 describe("safety: a change whose task can no longer be read is verified by reading EM (issue 9, defect 6)", () => {
   let em: Emulator;
   afterEach(() => em.stop());
