@@ -46,7 +46,7 @@ export abstract class ProviderBase {
 
 /**
  * EM lets a tenant (or vCD organization) session only list its cloud failover plans, replicas and replica points
- * and start or undo a failover plan (EM REST reference, "Logging On as Cloud Connect Tenant" (seed 000) and
+ * and start or undo a failover plan (EM REST reference: seed 000 "Tenant Logon Session", and
  * cloud_connect_tenant_credentials); subtenants and accounts need an administrator.
  */
 export const ADMIN_ONLY = (setting: string) =>
