@@ -29,6 +29,8 @@ import {
   obj,
   ANSWERS,
   type AnswerShape,
+  items,
+  type Task,
 } from "./codec";
 import { EmApiError, isNotFound, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, Redactor } from "./errors";
 import { dispatchThenVerify, pollUntil } from "./retry";
@@ -85,6 +87,8 @@ export class EmClient {
   readonly #tasks: TaskWaiter;
   readonly #query: QueryRunner;
   readonly #onProgress?: (msg: string) => void;
+  /** Tasks this client started and was told about (202); any other task of its session may be a lost answer's. */
+  readonly #knownTasks = new Set<string>();
 
   constructor(settings: ConnectionSettings, hooks: EmClientHooks = {}) {
     this.#settings = resolveSettings(settings);
@@ -195,22 +199,36 @@ export class EmClient {
       if (differs) throw new EmOutcomeUnknownError("subtenant", spec.name, `its create answer was lost, and a subtenant of that name (id ${found.id}) then appeared whose ${differs} differ from the request, so it may be someone else's`);
       return found;
     };
-    try {
-      const { outcome, value } = await dispatchThenVerify(async () => {
+    const generation = (await this.#session.ensure()).generation;
+    for (let attempt = 0; ; attempt++) {
+      try {
         await this.createSubtenant(tenantId, spec);
-        return undefined;
-      }, verify, this.#tasks.poll);
-      if (outcome === "verified" && value) return value;
-    } catch (err) {
-      if (err instanceof EmTaskFailedError && NAME_TAKEN.test(err.emMessage)) throw new EmNameTakenError("subtenant", spec.name, err.emMessage);
-      if (err instanceof EmTaskTimeoutError) {
-        // The deadline has passed: one last look, then the task may still finish later.
+        break;
+      } catch (err) {
+        if (err instanceof EmTaskFailedError && NAME_TAKEN.test(err.emMessage)) throw new EmNameTakenError("subtenant", spec.name, err.emMessage);
+        if (err instanceof EmTaskTimeoutError) {
+          // The deadline has passed: one last look, then the task may still finish later.
+          const found = await verify();
+          if (found) return found;
+          throw new EmOutcomeUnknownError("subtenant", spec.name, `${err.message}`, { cause: err });
+        }
+        if (!outcomeUnknown(err)) throw err;
+        // The POST's answer was lost: the session's task list tells whether EM took it (EM lists a session's tasks).
+        const strangers = err instanceof EmTaskLostError ? undefined : await this.strangerTasks("AddCloudSubtenant", generation);
+        if (strangers === undefined) {
+          const found = await pollUntil(verify, this.#tasks.poll);
+          if (found) return found;
+          throw new EmOutcomeUnknownError("subtenant", spec.name, `${(err as Error).message}; no such subtenant appeared within the task deadline (${this.#settings.taskTimeoutMs} ms)`, { cause: err });
+        }
+        const refused = strangers.find((t) => t.success === false && NAME_TAKEN.test(t.message ?? ""));
+        if (refused && !strangers.some((t) => t.success === true)) throw new EmNameTakenError("subtenant", spec.name, refused.message ?? "");
         const found = await verify();
         if (found) return found;
-        throw new EmOutcomeUnknownError("subtenant", spec.name, `${err.message}`, { cause: err });
+        // Every task that could be this create's has finished and no subtenant of that name exists: nothing was
+        // created, so the POST is safe to send again (once).
+        if (attempt >= 1) throw new EmOutcomeUnknownError("subtenant", spec.name, `${(err as Error).message}; EM did not create it`, { cause: err });
+        this.#onProgress?.(`The answer to creating subtenant '${spec.name}' was lost and EM did not create it; sending it again`);
       }
-      if (outcomeUnknown(err)) throw new EmOutcomeUnknownError("subtenant", spec.name, `${(err as Error).message}; no such subtenant appeared within the task deadline (${this.#settings.taskTimeoutMs} ms)`, { cause: err });
-      throw err;
     }
     // EM reported success: the new subtenant's id comes from a lookup by name (the task does not carry it).
     const created = await pollUntil(() => this.findSubtenantByName(tenantId, spec.name), { ...this.#tasks.poll, timeoutMs: Math.min(this.#tasks.poll.timeoutMs, this.#settings.requestTimeoutMs) });
@@ -403,9 +421,30 @@ export class EmClient {
 
   // ---- helpers ----
 
+  /**
+   * After a lost answer to a request that starts a task: EM's GET /tasks lists the session's tasks. Tasks of this
+   * operation that this client was never told about may be the lost request's; waits (until the task deadline)
+   * until none of them runs, and returns them (none at all: EM did not take the request). Undefined when the session
+   * changed (its tasks are out of view) or they did not finish in time.
+   */
+  private async strangerTasks(operation: string, generation: number): Promise<Task[] | undefined> {
+    const look = async (): Promise<Task[] | "unknown"> => {
+      const res = await this.#session.request({ method: "GET", path: "/tasks", expect: [200], answer: ANSWERS.Tasks });
+      if (res.generation !== generation) return "unknown";
+      const tasks = this.shape("GET", "/tasks", () => items(res.body?.body, "Task", "Tasks", "TaskList").map((n) => parseTask(n)));
+      return tasks.filter((t) => t.operation === operation && !this.#knownTasks.has(t.taskId));
+    };
+    const settled = await pollUntil(async () => {
+      const tasks = await look();
+      return tasks === "unknown" || tasks.every((t) => t.state === "Finished") ? tasks : undefined;
+    }, this.#tasks.poll);
+    return settled === undefined || settled === "unknown" ? undefined : settled;
+  }
+
   private async runTask(req: TransportRequest, operation: string): Promise<TaskOutcome> {
     const res = await this.#session.request({ ...req, answer: ANSWERS.Task });
     const task = this.shape(req.method, req.path ?? "", () => parseTask(res.body?.body));
+    this.#knownTasks.add(task.taskId);
     this.#onProgress?.(`EM accepted ${operation} as ${task.taskId}; waiting for it`);
     try {
       return await this.#tasks.wait(task, res.generation, operation);

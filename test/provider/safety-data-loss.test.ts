@@ -128,6 +128,19 @@ describe("safety: never delete or take what the stack did not create (issue 9, d
     expect((result.outs as SubtenantOutputs).description).to.equal("mine");
   });
 
+  it("a create whose connection broke before EM took it: EM's task list shows no such task, so it is sent again at once", async () => {
+    const pool = new ClientPool((m) => /sending it again/.test(m) && em.faults.reset());
+    const provider = new SubtenantProvider({ env, pool });
+    await pool.get(connectionSettings(undefined, env)).logon();
+    em.faults.update({ resetRate: 1, onlyMethods: ["POST"] });
+    const started = Date.now();
+    const result = await provider.create(subtenant("reset-once"));
+    expect(Date.now() - started).to.be.lessThan(3000, "no wait for the 600 s task deadline");
+    expect(subtenantsNamed(em, "reset-once").map((s) => s.id)).to.deep.equal([result.id]);
+    expect(em.requests.filter((r) => r.method === "POST" && /\/subtenants$/.test(r.url)).map((r) => r.status)).to.deep.equal(["reset", 202]);
+    expect(em.requests.some((r) => r.method === "GET" && r.url === "/api/tasks")).to.equal(true, "the session's task list was consulted");
+  });
+
   it("a lost create answer, and a subtenant of that name that differs from the request: reported as ambiguous, nothing touched", async () => {
     const run = stack(env);
     await run.logon();
