@@ -34,7 +34,7 @@ export interface RetryPolicy {
 /** Network failures that happen before a request leaves: nothing reached EM. */
 const NOTHING_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 /** Failures where the answer never (fully) arrived; harmless to repeat when the request is idempotent. */
-const TRANSIENT_CODES = new Set(["ECONNRESET", "ETIMEDOUT", "ECONNABORTED", "EPIPE", "ECONNREFUSED", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ERR_SOCKET_CONNECTION_TIMEOUT", "ESOCKETTIMEDOUT", "EM_DEADLINE", "EM_TRUNCATED"]);
+const TRANSIENT_CODES = new Set(["ECONNRESET", "ETIMEDOUT", "ECONNABORTED", "EPIPE", "ECONNREFUSED", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ERR_SOCKET_CONNECTION_TIMEOUT", "ESOCKETTIMEDOUT", "EM_DEADLINE"]);
 
 export const POLICIES = {
   idempotent: {
@@ -47,7 +47,7 @@ export const POLICIES = {
     name: "notTaken",
     retryable: (err: EmApiError) => (err.kind === "network" && NOTHING_SENT.has(err.code ?? "")) || (err.kind === "http" && (err.status === 429 || err.status === 503)),
   },
-  once: { name: "once", retryable: () => false },
+  once: { name: "once", retryable: (_err: EmApiError) => false },
 } satisfies Record<string, RetryPolicy>;
 
 export type PolicyName = keyof typeof POLICIES;
