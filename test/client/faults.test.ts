@@ -69,6 +69,16 @@ describe("client: retries, TLS and error messages (emulator)", () => {
     expect([...seen].sort()).to.deep.equal(["500", "503"]);
   });
 
+  it("repeats a logon EM answered 500 or 503 (repeating a logon at worst leaves a session for EM to expire)", async () => {
+    em = await emulator({ faults: { retryAfterSeconds: 0, serverErrorRate: 1, onlyMethods: ["POST"] } });
+    const client = clientFor(em, { retry: { retries: 3, minDelayMs: 1, maxDelayMs: 2 } }, { onProgress: (m) => /retrying/.test(m) && em.faults.update({ serverErrorRate: 0 }) });
+    await client.logon();
+    const statuses = em.requests.filter((r) => r.url.startsWith("/api/sessionMngr")).map((r) => r.status);
+    expect(statuses).to.have.length(2);
+    expect([500, 503]).to.include(statuses[0]);
+    expect(statuses[1]).to.equal(201);
+  });
+
   it("never repeats a POST that may have reached EM (reset, lost answer)", async () => {
     em = await emulator({ faults: { retryAfterSeconds: 0 } });
     const client = clientFor(em);
