@@ -152,6 +152,14 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
 }
 
 /**
+ * The outputs recorded for an account that exists but whose create could not finish: what is known without
+ * asking EM again. Roles are left empty, so the next update compares and sets them.
+ */
+function recordedOutputs(inputs: EnterpriseAccountInputs, account: EnterpriseAccount, declared: string[]): Record<string, unknown> {
+  return { ...inputs, declaredArgs: declared, accountName: account.name, accountType: inputs.accountType, allowRestoreAllVms: account.allowRestoreAllVms, accountId: account.id, accountUid: account.uid, roles: [], roleUids: [], roleNames: [] };
+}
+
+/**
  * Makes EM's roles, restore scope and AllowRestoreAllVms match the declaration. Roles are added before any is
  * removed (EM refuses to remove an account's last role); scope items are added before the switch to a
  * restricted scope, and removed after.
@@ -171,14 +179,6 @@ async function converge(client: EmClient, id: string, inputs: EnterpriseAccountI
 
   const keys = new Set(declared.map(scopeKey));
   for (const s of scopes) if (!keys.has(s.name.toLowerCase())) await client.removeAccountScope(id, s.id);
-}
-
-/**
- * The outputs recorded for an account that exists but whose create could not finish: what is known without
- * asking EM again. Roles are left empty, so the next update compares and sets them.
- */
-function recordedOutputs(inputs: EnterpriseAccountInputs, account: EnterpriseAccount, declared: string[]): Record<string, unknown> {
-  return { ...inputs, declaredArgs: declared, accountName: account.name, accountType: inputs.accountType, allowRestoreAllVms: account.allowRestoreAllVms, accountId: account.id, accountUid: account.uid, roles: [], roleUids: [], roleNames: [] };
 }
 
 /** The inputs as EM now has them, for `pulumi refresh`; roles keep the form (name or UID) they were declared in. */
