@@ -27,8 +27,13 @@ import {
   parseTask,
   ShapeError,
   obj,
+  ANSWERS,
+  type AnswerShape,
+  items,
+  type Task,
 } from "./codec";
-import { EmApiError, Redactor } from "./errors";
+import { EmApiError, isNotFound, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, Redactor } from "./errors";
+import { dispatchThenVerify, pollUntil } from "./retry";
 import { Query, QueryRunner, where } from "./query";
 import { SessionManager } from "./session";
 import { type ConnectionSettings, type ResolvedSettings, resolveSettings } from "./settings";
@@ -44,11 +49,32 @@ export interface EmClientHooks {
 
 const CLOUD_TENANT = { singular: "CloudTenant", plural: "CloudTenants" };
 const CLOUD_SUBTENANT = { singular: "CloudSubtenant", plural: "CloudSubtenants" };
-const ROLE_URN = "urn:veeam:EnterpriseRole:";
+/** The prefix of every EM role UID (`urn:veeam:EnterpriseRole:<GUID>`). */
+export const ROLE_URN = "urn:veeam:EnterpriseRole:";
 
+/** EM's object ids are GUIDs (or, for a few objects, names of letters, digits and - _ .); never a path step. */
 function seg(id: string): string {
-  if (typeof id !== "string" || id === "") throw new TypeError("an EM object id must be a non-empty string");
+  if (typeof id !== "string" || id === "" || id === "." || id === ".." || !/^[A-Za-z0-9_.-]+$/.test(id)) {
+    throw new TypeError(`an EM object id must be a GUID such as 28ddf9b9-12fa-431a-a34c-a327f05c3920, got ${JSON.stringify(id)}`);
+  }
   return encodeURIComponent(id);
+}
+
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** EM's subtenant-name clash (task message); EM compares names without case. */
+const NAME_TAKEN = /already (has|have|contains) a subtenant|already exists|name is (already )?(taken|in use)/i;
+
+/** Where a subtenant differs from what a create or edit asked for ("" when it does not). */
+export function subtenantDiffers(s: CloudSubtenant, want: { description?: string; enabled?: boolean; unlimited?: boolean; tenantResourceId?: string; quotaMb?: number; quotaName?: string }): string {
+  const d: string[] = [];
+  if (want.description !== undefined && s.description !== want.description) d.push("description");
+  if (want.enabled !== undefined && s.enabled !== want.enabled) d.push("enabled");
+  if (want.unlimited !== undefined && s.quota.unlimited !== want.unlimited) d.push("unlimited quota");
+  if (want.tenantResourceId !== undefined && s.quota.tenantResourceId.toLowerCase() !== want.tenantResourceId.toLowerCase()) d.push("quota resource");
+  if (want.quotaMb !== undefined && !want.unlimited && s.quota.quotaMb !== want.quotaMb) d.push("quota size");
+  if (want.quotaName !== undefined && s.quota.displayName !== want.quotaName) d.push("quota name");
+  return d.join(", ");
 }
 
 function roleUid(value: string): string {
@@ -62,6 +88,8 @@ export class EmClient {
   readonly #tasks: TaskWaiter;
   readonly #query: QueryRunner;
   readonly #onProgress?: (msg: string) => void;
+  /** Tasks this client started and was told about (202); any other task of its session may be a lost answer's. */
+  readonly #knownTasks = new Set<string>();
 
   constructor(settings: ConnectionSettings, hooks: EmClientHooks = {}) {
     this.#settings = resolveSettings(settings);
@@ -127,7 +155,7 @@ export class EmClient {
 
   async getTenant(id: string): Promise<CloudTenant | undefined> {
     const path = `/cloud/tenants/${seg(id)}`;
-    const body = await this.getOrUndefined(path, { format: "Entity" });
+    const body = await this.getOrUndefined(path, ANSWERS.CloudTenant, { format: "Entity" });
     return body === undefined ? undefined : this.shape("GET", path, () => parseCloudTenant(this.node(body)));
   }
 
@@ -145,24 +173,115 @@ export class EmClient {
 
   async getSubtenant(tenantId: string, subtenantId: string): Promise<CloudSubtenant | undefined> {
     const path = `/cloud/tenants/${seg(tenantId)}/subtenants/${seg(subtenantId)}`;
-    const body = await this.getOrUndefined(path);
+    const body = await this.getOrUndefined(path, ANSWERS.CloudSubtenant);
     return body === undefined ? undefined : this.shape("GET", path, () => parseCloudSubtenant(this.node(body), tenantId));
+  }
+
+  /** The subtenant of that name (EM compares names without case), or undefined. */
+  async findSubtenantByName(tenantId: string, name: string): Promise<CloudSubtenant | undefined> {
+    const matches = await this.listSubtenants({ tenantId, name });
+    return matches.find((s) => s.name === name && s.tenantId.toLowerCase() === tenantId.toLowerCase()) ?? matches.find((s) => s.name.toLowerCase() === name.toLowerCase() && s.tenantId.toLowerCase() === tenantId.toLowerCase());
+  }
+
+  /**
+   * Creates a subtenant and returns it as EM has it. Never deletes or changes anything:
+   * - EM's task says the name is taken → EmNameTakenError (the object is someone else's);
+   * - the answer or the task was lost, or the task ran past its deadline → the subtenant is looked for by name
+   *   until the task deadline; one that matches the request is this create's, one that differs (or none) is an
+   *   EmOutcomeUnknownError.
+   * The caller must have checked that no subtenant of that name existed before.
+   */
+  async addSubtenant(tenantId: string, spec: CloudSubtenantCreateSpec): Promise<CloudSubtenant> {
+    const want = { description: spec.description, enabled: spec.enabled, unlimited: spec.unlimitedQuota, tenantResourceId: spec.tenantResourceId, quotaMb: spec.quotaMb, quotaName: spec.quotaName };
+    const verify = async () => {
+      const found = await this.findSubtenantByName(tenantId, spec.name);
+      if (!found) return undefined;
+      const differs = subtenantDiffers(found, want);
+      if (differs) throw new EmOutcomeUnknownError("subtenant", spec.name, `its create answer was lost, and a subtenant of that name (id ${found.id}) then appeared whose ${differs} differ from the request, so it may be someone else's`);
+      return found;
+    };
+    const generation = (await this.#session.ensure()).generation;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.createSubtenant(tenantId, spec);
+        break;
+      } catch (err) {
+        if (err instanceof EmTaskFailedError && NAME_TAKEN.test(err.emMessage)) throw new EmNameTakenError("subtenant", spec.name, err.emMessage);
+        if (err instanceof EmTaskTimeoutError) {
+          // The deadline has passed: one last look, then the task may still finish later.
+          const found = await verify();
+          if (found) return found;
+          throw new EmOutcomeUnknownError("subtenant", spec.name, `${err.message}`, { cause: err });
+        }
+        if (!outcomeUnknown(err)) throw err;
+        // The POST's answer was lost: the session's task list tells whether EM took it (EM lists a session's tasks).
+        const strangers = err instanceof EmTaskLostError ? undefined : await this.strangerTasks("AddCloudSubtenant", generation);
+        if (strangers === undefined) {
+          const found = await pollUntil(verify, this.#tasks.poll);
+          if (found) return found;
+          throw new EmOutcomeUnknownError("subtenant", spec.name, `${(err as Error).message}; no such subtenant appeared within the task deadline (${this.#settings.taskTimeoutMs} ms)`, { cause: err });
+        }
+        const refused = strangers.find((t) => t.success === false && NAME_TAKEN.test(t.message ?? ""));
+        if (refused && !strangers.some((t) => t.success === true)) throw new EmNameTakenError("subtenant", spec.name, refused.message ?? "");
+        const found = await verify();
+        if (found) return found;
+        // Every task that could be this create's has finished and no subtenant of that name exists: nothing was
+        // created, so the POST is safe to send again (once).
+        if (attempt >= 1) throw new EmOutcomeUnknownError("subtenant", spec.name, `${(err as Error).message}; EM did not create it`, { cause: err });
+        this.#onProgress?.(`The answer to creating subtenant '${spec.name}' was lost and EM did not create it; sending it again`);
+      }
+    }
+    // EM reported success: the new subtenant's id comes from a lookup by name (the task does not carry it).
+    const created = await pollUntil(() => this.findSubtenantByName(tenantId, spec.name), { ...this.#tasks.poll, timeoutMs: Math.min(this.#tasks.poll.timeoutMs, this.#settings.requestTimeoutMs) });
+    if (!created) throw new EmOutcomeUnknownError("subtenant", spec.name, "EM reported the create task as successful, but no subtenant of that name can be found");
+    return created;
   }
 
   async createSubtenant(tenantId: string, spec: CloudSubtenantCreateSpec): Promise<TaskOutcome> {
     return this.runTask({ method: "POST", path: `/cloud/tenants/${seg(tenantId)}/subtenants`, body: cloudSubtenantCreateSpec(spec), expect: [202] }, "AddCloudSubtenant");
   }
 
+  /**
+   * Edits a subtenant (PUT of the CloudSubtenant with its Href, Type and Id, as EM's example does). When the
+   * outcome is unknown (the answer or the task was lost), the subtenant is read back: if it shows what was asked
+   * (and no password change was asked, which EM never shows), the edit is done; otherwise it is sent once more
+   * (an edit of the whole object is safe to repeat).
+   */
   async editSubtenant(tenantId: string, subtenantId: string, spec: CloudSubtenantEditSpec): Promise<TaskOutcome> {
-    return this.runTask({ method: "PUT", path: `/cloud/tenants/${seg(tenantId)}/subtenants/${seg(subtenantId)}`, body: cloudSubtenantEditSpec(spec), expect: [202] }, "EditCloudSubtenant");
+    const path = `/cloud/tenants/${seg(tenantId)}/subtenants/${seg(subtenantId)}`;
+    const href = spec.href ?? this.#transport.resolveUrl({ path }).toString();
+    const send = () => this.runTask({ method: "PUT", path, body: cloudSubtenantEditSpec({ ...spec, href, id: spec.id ?? subtenantId }), expect: [202] }, "EditCloudSubtenant");
+    const q = spec.repositoryQuota;
+    const want = { description: spec.description, enabled: spec.enabled, unlimited: q?.unlimited, tenantResourceId: q?.tenantResourceId, quotaMb: q?.quotaMb, quotaName: q?.displayName };
+    const verify = async (): Promise<TaskOutcome | undefined> => {
+      const now = await this.getSubtenant(tenantId, subtenantId);
+      if (!now) throw new EmApiError({ kind: "http", method: "PUT", path, status: 404, fromEm: true, emMessage: "the subtenant no longer exists" });
+      if (spec.password || subtenantDiffers(now, want)) return send();
+      return { taskId: "", operation: "EditCloudSubtenant", message: "verified by reading the subtenant after its task was lost" };
+    };
+    return (await dispatchThenVerify(send, verify, { ...this.#tasks.poll, timeoutMs: 0 })).value;
   }
 
-  /** Deletes a subtenant; one EM no longer has (404) counts as deleted. */
+  /**
+   * Deletes a subtenant; one EM no longer has (404) counts as deleted. When the outcome is unknown, the subtenant
+   * is looked for until the task deadline: gone means deleted.
+   */
   async deleteSubtenant(tenantId: string, subtenantId: string): Promise<TaskOutcome> {
+    const gone: TaskOutcome = { taskId: "", operation: "DeleteCloudSubtenant", message: "The subtenant does not exist (already deleted)" };
+    const send = async () => {
+      try {
+        return await this.runTask({ method: "DELETE", path: `/cloud/tenants/${seg(tenantId)}/subtenants/${seg(subtenantId)}`, expect: [202] }, "DeleteCloudSubtenant");
+      } catch (err) {
+        if (isNotFound(err)) return gone;
+        throw err;
+      }
+    };
+    const verify = async () => ((await this.getSubtenant(tenantId, subtenantId)) === undefined ? gone : undefined);
     try {
-      return await this.runTask({ method: "DELETE", path: `/cloud/tenants/${seg(tenantId)}/subtenants/${seg(subtenantId)}`, expect: [202] }, "DeleteCloudSubtenant");
+      return (await dispatchThenVerify(send, verify, this.#tasks.poll)).value;
     } catch (err) {
-      if (err instanceof EmApiError && err.status === 404) return { taskId: "", operation: "DeleteCloudSubtenant", message: "The subtenant does not exist (already deleted)" };
+      // Still there after the task deadline: the delete was not applied; DELETE is safe to send again.
+      if (outcomeUnknown(err)) return send();
       throw err;
     }
   }
@@ -170,7 +289,7 @@ export class EmClient {
   // ---- accounts ----
 
   async listAccounts(): Promise<EntityRef[]> {
-    const res = await this.#session.request({ method: "GET", path: "/security/accounts", expect: [200] });
+    const res = await this.#session.request({ method: "GET", path: "/security/accounts", expect: [200], answer: ANSWERS.EntityReferences });
     return this.shape("GET", "/security/accounts", () => parseEntityReferences(res.body?.body));
   }
 
@@ -183,12 +302,59 @@ export class EmClient {
 
   async getAccount(id: string): Promise<EnterpriseAccount | undefined> {
     const path = `/security/accounts/${seg(id)}`;
-    const body = await this.getOrUndefined(path, { format: "Entity" });
+    const body = await this.getOrUndefined(path, ANSWERS.EnterpriseAccount, { format: "Entity" });
     return body === undefined ? undefined : this.shape("GET", path, () => parseEnterpriseAccount(this.node(body)));
   }
 
   async createAccount(spec: EnterpriseAccountCreateSpec): Promise<void> {
     await this.#session.request({ method: "POST", path: "/security/accounts", body: enterpriseAccountCreateSpec({ ...spec, roles: spec.roles.map(roleUid) }), expect: [201, 204] });
+  }
+
+  /**
+   * Creates an account and returns it as EM has it (its id from the answer's Location, else by name). EM refusing
+   * the name (it exists) is an EmNameTakenError; a lost answer is settled by looking for the account by name within
+   * the request timeout (EM creates accounts before it answers): one of the declared type is this create's.
+   */
+  async addAccount(spec: EnterpriseAccountCreateSpec): Promise<EnterpriseAccount> {
+    const verify = async () => {
+      const found = await this.findAccountByName(spec.accountName);
+      if (found && found.accountType.toLowerCase() !== spec.accountType.toLowerCase()) {
+        throw new EmOutcomeUnknownError("account", spec.accountName, `its create answer was lost, and an account of that name (id ${found.id}) of type ${found.accountType} then appeared, so it may be someone else's`);
+      }
+      return found;
+    };
+    const send = async () => {
+      const res = await this.#session.request({ method: "POST", path: "/security/accounts", body: enterpriseAccountCreateSpec({ ...spec, roles: spec.roles.map(roleUid) }), expect: [201, 204] });
+      const id = /\/security\/accounts\/([0-9a-f-]{36})/i.exec(res.headers.location ?? "")?.[1];
+      return id ? await this.getAccount(id) : undefined;
+    };
+    let created: EnterpriseAccount | undefined;
+    try {
+      created = (await dispatchThenVerify(send, verify, { ...this.#tasks.poll, timeoutMs: this.#settings.requestTimeoutMs })).value;
+    } catch (err) {
+      if (err instanceof EmApiError && (err.status === 400 || err.status === 409) && NAME_TAKEN.test(err.emMessage ?? "")) throw new EmNameTakenError("account", spec.accountName, err.emMessage ?? "");
+      if (outcomeUnknown(err)) throw new EmOutcomeUnknownError("account", spec.accountName, `${(err as Error).message}; no such account appeared within ${this.#settings.requestTimeoutMs} ms`, { cause: err });
+      throw err;
+    }
+    created ??= await this.findAccountByName(spec.accountName);
+    if (!created) throw new EmOutcomeUnknownError("account", spec.accountName, "EM answered the create as successful, but no account of that name can be found");
+    return created;
+  }
+
+  /** Sets AllowRestoreAllVms (EM can only toggle it): reads first, and after a lost toggle answer reads again. */
+  async setAllowRestoreAllVms(id: string, wanted: boolean): Promise<void> {
+    const current = await this.getAccount(id);
+    if (!current) throw new EmApiError({ kind: "http", method: "GET", path: `/security/accounts/${seg(id)}`, status: 404, fromEm: true, emMessage: "the account no longer exists" });
+    if (current.allowRestoreAllVms === wanted) return;
+    try {
+      await this.toggleAllowRestoreAllVms(id);
+    } catch (err) {
+      if (!outcomeUnknown(err)) throw err;
+      const after = await this.getAccount(id);
+      if (after?.allowRestoreAllVms === wanted) return;
+      // EM applies the toggle before it answers: unchanged means it was not applied.
+      await this.toggleAllowRestoreAllVms(id);
+    }
   }
 
   /** Deletes an account; one EM no longer has (404) counts as deleted. */
@@ -203,13 +369,26 @@ export class EmClient {
 
   async listAccountRoles(id: string): Promise<AccountRole[]> {
     const path = `/security/accounts/${seg(id)}/roles`;
-    const res = await this.#session.request({ method: "GET", path, expect: [200] });
+    const res = await this.#session.request({ method: "GET", path, expect: [200], answer: ANSWERS.EnterpriseAccountInRoles });
     return this.shape("GET", path, () => parseAccountRoles(res.body?.body));
   }
 
   /** Adds a role by UID (urn:veeam:EnterpriseRole:<guid>; a bare GUID is accepted too). */
   async addAccountRole(id: string, roleUidOrId: string): Promise<void> {
-    await this.#session.request({ method: "POST", path: `/security/accounts/${seg(id)}/roles`, body: enterpriseAccountInRoleCreateSpec({ enterpriseRoleUid: roleUid(roleUidOrId) }), expect: [201, 204] });
+    const uid = roleUid(roleUidOrId);
+    const guid = uid.replace(/^urn:veeam:EnterpriseRole:/i, "").toLowerCase();
+    const send = async () => {
+      await this.#session.request({ method: "POST", path: `/security/accounts/${seg(id)}/roles`, body: enterpriseAccountInRoleCreateSpec({ enterpriseRoleUid: uid }), expect: [201, 204] });
+      return true;
+    };
+    // After a lost answer the role list tells whether EM added it (EM adds it before answering).
+    const verify = async () => ((await this.listAccountRoles(id)).some((r) => r.roleId.toLowerCase() === guid) ? true : undefined);
+    try {
+      await dispatchThenVerify(send, verify, { ...this.#tasks.poll, timeoutMs: 0 });
+    } catch (err) {
+      if (outcomeUnknown(err)) await send();
+      else throw err;
+    }
   }
 
   async removeAccountRole(id: string, roleId: string): Promise<void> {
@@ -218,7 +397,7 @@ export class EmClient {
 
   async listAccountScopes(id: string): Promise<AccountScope[]> {
     const path = `/security/accounts/${seg(id)}/scopes`;
-    const res = await this.#session.request({ method: "GET", path, expect: [200] });
+    const res = await this.#session.request({ method: "GET", path, expect: [200], answer: ANSWERS.EnterpriseAccountHierarchyScopes });
     return this.shape("GET", path, () => parseAccountScopes(res.body?.body));
   }
 
@@ -237,25 +416,53 @@ export class EmClient {
   }
 
   async listRoles(): Promise<EnterpriseRole[]> {
-    const res = await this.#session.request({ method: "GET", path: "/security/roles", expect: [200] });
+    const res = await this.#session.request({ method: "GET", path: "/security/roles", expect: [200], answer: ANSWERS.EntityReferences });
     return this.shape("GET", "/security/roles", () => parseRoles(res.body?.body));
   }
 
   // ---- helpers ----
 
-  private async runTask(req: TransportRequest, operation: string): Promise<TaskOutcome> {
-    const res = await this.#session.request(req);
-    const task = this.shape(req.method, req.path ?? "", () => parseTask(res.body?.body));
-    this.#onProgress?.(`EM accepted ${operation} as ${task.taskId}; waiting for it`);
-    return this.#tasks.wait(task, res.generation, operation);
+  /**
+   * After a lost answer to a request that starts a task: EM's GET /tasks lists the session's tasks. Tasks of this
+   * operation that this client was never told about may be the lost request's; waits (until the task deadline)
+   * until none of them runs, and returns them (none at all: EM did not take the request). Undefined when the session
+   * changed (its tasks are out of view) or they did not finish in time.
+   */
+  private async strangerTasks(operation: string, generation: number): Promise<Task[] | undefined> {
+    const look = async (): Promise<Task[] | "unknown"> => {
+      const res = await this.#session.request({ method: "GET", path: "/tasks", expect: [200], answer: ANSWERS.Tasks });
+      if (res.generation !== generation) return "unknown";
+      const tasks = this.shape("GET", "/tasks", () => items(res.body?.body, "Task", "Tasks", "TaskList").map((n) => parseTask(n)));
+      return tasks.filter((t) => t.operation === operation && !this.#knownTasks.has(t.taskId));
+    };
+    const settled = await pollUntil(async () => {
+      const tasks = await look();
+      return tasks === "unknown" || tasks.every((t) => t.state === "Finished") ? tasks : undefined;
+    }, this.#tasks.poll);
+    return settled === undefined || settled === "unknown" ? undefined : settled;
   }
 
-  private async getOrUndefined(path: string, query?: Record<string, string>): Promise<unknown> {
+  private async runTask(req: TransportRequest, operation: string): Promise<TaskOutcome> {
+    const res = await this.#session.request({ ...req, answer: ANSWERS.Task });
+    const task = this.shape(req.method, req.path ?? "", () => parseTask(res.body?.body));
+    this.#knownTasks.add(task.taskId);
+    this.#onProgress?.(`EM accepted ${operation} as ${task.taskId}; waiting for it`);
     try {
-      const res = await this.#session.request({ method: "GET", path, query, expect: [200] });
+      return await this.#tasks.wait(task, res.generation, operation);
+    } catch (err) {
+      // EM took the request; a poll that keeps failing (after its retries) leaves the outcome unknown, not failed.
+      if (err instanceof EmApiError) throw new EmTaskLostError(operation, task.href || task.taskId, `polling it failed (${err.message})`, { cause: err });
+      throw err;
+    }
+  }
+
+  /** The body of a GET; undefined only when EM itself answered 404 with its Error document. */
+  private async getOrUndefined(path: string, answer: AnswerShape, query?: Record<string, string>): Promise<unknown> {
+    try {
+      const res = await this.#session.request({ method: "GET", path, query, expect: [200], answer });
       return res.body?.body;
     } catch (err) {
-      if (err instanceof EmApiError && err.status === 404) return undefined;
+      if (isNotFound(err)) return undefined;
       throw err;
     }
   }
@@ -264,7 +471,7 @@ export class EmClient {
     try {
       await this.#session.request({ method: "DELETE", path, expect: [204, 200] });
     } catch (err) {
-      if (!(err instanceof EmApiError) || err.status !== 404) throw err;
+      if (!isNotFound(err)) throw err;
     }
   }
 

@@ -30,6 +30,10 @@ export interface EmApiErrorDetails {
   code?: string;
   /** EM's Retry-After (429/503), in milliseconds. */
   retryAfterMs?: number;
+  /** The answer's body was EM's own Error document (not a proxy's page): a 404 then means EM lacks the object. */
+  fromEm?: boolean;
+  /** The underlying failure, reduced to redacted plain fields (never a transport error, whose config holds headers). */
+  cause?: { name: string; code?: string; message: string };
 }
 
 export class EmApiError extends Error {
@@ -41,6 +45,7 @@ export class EmApiError extends Error {
   readonly hint?: string;
   readonly code?: string;
   readonly retryAfterMs?: number;
+  readonly fromEm: boolean;
 
   constructor(details: EmApiErrorDetails, message?: string) {
     super(message ?? EmApiError.describe(details));
@@ -53,6 +58,8 @@ export class EmApiError extends Error {
     this.hint = details.hint;
     this.code = details.code;
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+    if (details.cause !== undefined) this.cause = details.cause;
+    this.fromEm = details.fromEm ?? false;
   }
 
   static describe(d: EmApiErrorDetails): string {
@@ -64,7 +71,7 @@ export class EmApiError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, kind: this.kind, method: this.method, path: this.path, status: this.status, emMessage: this.emMessage, hint: this.hint, code: this.code };
+    return { name: this.name, message: this.message, kind: this.kind, method: this.method, path: this.path, status: this.status, emMessage: this.emMessage, hint: this.hint, code: this.code, cause: this.cause };
   }
 }
 
@@ -110,10 +117,15 @@ export class EmTaskLostError extends Error {
   constructor(
     readonly operation: string,
     readonly taskUrl: string,
+    /** Why, when not the session renewal (e.g. the polls kept failing). */
+    reason?: string,
+    options?: { cause?: unknown },
   ) {
     super(
-      `EM task ${operation} (${taskUrl}) can no longer be read: the logon session that started it expired and was renewed, ` +
-        "and EM shows tasks only to their own session. The outcome is unknown; query the object to verify it.",
+      `EM task ${operation} (${taskUrl}) can no longer be read: ` +
+        (reason ?? "the logon session that started it expired and was renewed, and EM shows tasks only to their own session") +
+        ". The outcome is unknown; query the object to verify it.",
+      options,
     );
     this.name = "EmTaskLostError";
   }
@@ -128,7 +140,56 @@ export class EmTaskLostError extends Error {
  */
 export function outcomeUnknown(err: unknown): boolean {
   if (err instanceof EmTaskLostError) return true;
-  return err instanceof EmApiError && err.kind === "network" && !NOTHING_SENT.has(err.code ?? "");
+  if (!(err instanceof EmApiError)) return false;
+  // A gateway that gave up waiting for EM may have forwarded the request.
+  if (err.kind === "http") return err.status === 502 || err.status === 504;
+  return err.kind === "network" && !NOTHING_SENT.has(err.code ?? "");
+}
+
+/**
+ * A create EM refused because the name is taken: the object of that name belongs to someone else (another stack,
+ * another run, a person). Nothing was changed.
+ */
+export class EmNameTakenError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly objectName: string,
+    readonly emMessage: string,
+  ) {
+    super(
+      `EM refused to create ${kind} '${objectName}': ${emMessage}. Another object of that name (EM compares names without case) ` +
+        `exists and was left untouched. Choose another name, or set adopt: true if this stack should take that object over.`,
+    );
+    this.name = "EmNameTakenError";
+  }
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, kind: this.kind, objectName: this.objectName, emMessage: this.emMessage };
+  }
+}
+
+/**
+ * A create whose answer (or task) was lost, where looking at EM afterwards did not settle whether this request
+ * made the object: it never appeared within the wait, or an object of that name appeared that differs from the
+ * request. EM was left as it is.
+ */
+export class EmOutcomeUnknownError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly objectName: string,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`The outcome of creating ${kind} '${objectName}' is unknown: ${detail}. EM was left as it is.`, options);
+    this.name = "EmOutcomeUnknownError";
+  }
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, kind: this.kind, objectName: this.objectName };
+  }
+}
+
+/** EM itself said the object does not exist: a 404 with EM's Error document (a proxy's 404 page does not count). */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof EmApiError && err.status === 404 && err.fromEm;
 }
 
 /** Network failures that happen before a request leaves: EM cannot have applied it. */

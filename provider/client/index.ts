@@ -1,9 +1,10 @@
-export { EmClient, type EmClientHooks } from "./client";
-export { type ConnectionSettings, type Credentials, type RetrySettings, type WireFormat, EmSettingsError, resolveSettings, normalizeBaseUrl } from "./settings";
-export { EmApiError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, type EmErrorKind } from "./errors";
+export { EmClient, type EmClientHooks, GUID, ROLE_URN, subtenantDiffers } from "./client";
+export { type ConnectionSettings, type Credentials, type RetrySettings, type WireFormat, EmSettingsError, resolveSettings, normalizeBaseUrl, redactUrl, isLoopback, MAX_REQUEST_TIMEOUT_MS, MAX_TASK_TIMEOUT_MS } from "./settings";
+export { EmApiError, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, isNotFound, outcomeUnknown, type EmErrorKind } from "./errors";
+export { POLICIES, pollUntil, dispatchThenVerify, withRetry, type RetryPolicy, type PolicyName, type PollOptions } from "./retry";
 export { Query, QueryRunner, where, quoteValue, Filter, Raw, type FilterValue, type QueryFormat } from "./query";
 export { type TaskOutcome, type PollTiming } from "./tasks";
-export { isRetryable, type Method, type TransportRequest } from "./transport";
+export { isRetryable, policyOf, MAX_ANSWER_BYTES, type Method, type TransportRequest } from "./transport";
 export type {
   AccountRole,
   AccountScope,

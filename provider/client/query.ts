@@ -3,7 +3,7 @@
  * collected. Filter syntax (EM): Field==Value with == != < > <= >=; ";" is AND, "," is OR, parentheses group.
  * String values are double-quoted, with a double quote inside doubled; backslashes are literal.
  */
-import { type Node, parseQueryResult, ShapeError, type EntityRef } from "./codec";
+import { ANSWERS, type Node, parseQueryResult, ShapeError, type EntityRef } from "./codec";
 import { EmApiError } from "./errors";
 import type { SessionManager } from "./session";
 
@@ -153,7 +153,7 @@ export class QueryRunner {
 
   /** One page. */
   async page(query: Query, entity?: { singular: string; plural: string }) {
-    const res = await this.session.request({ method: "GET", path: "/query", query: query.toParams(), expect: [200] });
+    const res = await this.session.request({ method: "GET", path: "/query", query: query.toParams(), expect: [200], answer: ANSWERS.QueryResult });
     try {
       return parseQueryResult(res.body?.body, entity);
     } catch (err) {

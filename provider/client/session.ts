@@ -2,7 +2,7 @@
  * The session seam: one logon shared by every request (concurrent first calls share one in-flight logon), the
  * token sent as X-RestSvcSessionId, one renewal and one repeat when EM answers 401, and logout on close().
  */
-import { loginSpec, parseLogonSession, ShapeError } from "./codec";
+import { ANSWERS, loginSpec, parseLogonSession, ShapeError } from "./codec";
 import { EmApiError } from "./errors";
 import type { ResolvedSettings } from "./settings";
 import type { Transport, TransportRequest, TransportResponse } from "./transport";
@@ -71,6 +71,7 @@ export class SessionManager {
       path: "/sessionMngr/",
       query: { v: this.settings.apiVersion },
       expect: [201],
+      answer: ANSWERS.LogonSession,
       logon: true,
     };
     if (c.kind === "admin") {
@@ -85,7 +86,7 @@ export class SessionManager {
     const token = res.headers[SESSION_HEADER.toLowerCase()];
     const path = "/sessionMngr/";
     if (!token) {
-      throw new EmApiError({ kind: "parse", method: "POST", path, status: res.status, emMessage: `the logon answer has no ${SESSION_HEADER} header`, hint: "Check that the URL points at Veeam Backup Enterprise Manager's REST API" });
+      throw new EmApiError({ kind: "parse", method: "POST", path, status: res.status, emMessage: `the logon answer (201) has no ${SESSION_HEADER} header`, hint: `Check that the URL points straight at Veeam Backup Enterprise Manager's REST API: a proxy in between must pass the ${SESSION_HEADER} response header (and request header) through unchanged` });
     }
     let body;
     try {

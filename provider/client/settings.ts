@@ -17,6 +17,8 @@ export interface RetrySettings {
   maxDelayMs?: number;
   /** Largest Retry-After the client honours; a longer one is cut to this. Default 30000 ms. */
   maxRetryAfterMs?: number;
+  /** Total time all attempts of one request may take, waits included. Default twice the request timeout. */
+  budgetMs?: number;
 }
 
 export interface ConnectionSettings {
@@ -31,9 +33,11 @@ export interface ConnectionSettings {
   caCertPath?: string;
   /** Accept any TLS certificate. Off by default; a warning is emitted once when on. */
   insecureSkipTlsVerify?: boolean;
-  /** Time limit of one HTTP request. Default 60000. */
+  /** Plain http:// to a host other than loopback sends the credentials unencrypted: refused unless true (warns). */
+  allowInsecureHttp?: boolean;
+  /** Deadline of one HTTP request, from sending to the last byte of the answer. Default 60000. */
   requestTimeoutMs?: number;
-  /** Time limit of waiting for one EM task. Default 600000. */
+  /** Time limit of waiting for one EM task, and for an object after a lost create answer. Default 600000. */
   taskTimeoutMs?: number;
   retry?: RetrySettings;
 }
@@ -48,6 +52,7 @@ export interface ResolvedSettings {
   ca?: Buffer;
   caCertPath?: string;
   insecureSkipTlsVerify: boolean;
+  allowInsecureHttp: boolean;
   requestTimeoutMs: number;
   taskTimeoutMs: number;
   retry: Required<RetrySettings>;
@@ -62,7 +67,23 @@ export class EmSettingsError extends Error {
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 export const DEFAULT_TASK_TIMEOUT_MS = 600_000;
-export const DEFAULT_RETRY: Required<RetrySettings> = { retries: 4, minDelayMs: 250, maxDelayMs: 5000, maxRetryAfterMs: 30_000 };
+export const DEFAULT_RETRY: Omit<Required<RetrySettings>, "budgetMs"> = { retries: 4, minDelayMs: 250, maxDelayMs: 5000, maxRetryAfterMs: 30_000 };
+/** Upper bounds: Node's timers cannot wait longer than 2^31-1 ms, and a longer wait is a mistake anyway. */
+export const MAX_REQUEST_TIMEOUT_MS = 3_600_000;
+export const MAX_TASK_TIMEOUT_MS = 86_400_000;
+export const MAX_RETRY_BUDGET_MS = 86_400_000;
+
+/** A URL with any user:password@ part masked, for messages. */
+export function redactUrl(text: string): string {
+  return text.replace(/(\/\/)[^/@\s]*@/g, "$1***@").replace(/^([^:/\s]+:)?[^/@\s]*:[^/@\s]*@/, "***@");
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
+
+/** Whether a host name is this machine's loopback interface. */
+export function isLoopback(hostname: string): boolean {
+  return LOOPBACK.test(hostname);
+}
 
 function fail(field: string, problem: string, allowed: string): never {
   throw new EmSettingsError(`Invalid EM connection setting '${field}': ${problem}. ${allowed}`);
@@ -79,10 +100,10 @@ function requireSecret(field: string, value: unknown): string {
   return value;
 }
 
-function positiveInt(field: string, value: unknown, fallback: number, allowZero = false): number {
+function positiveInt(field: string, value: unknown, fallback: number, allowZero = false, max = MAX_TASK_TIMEOUT_MS): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || (!allowZero && value === 0)) {
-    fail(field, `got ${JSON.stringify(value)}`, `A whole number of milliseconds ${allowZero ? "of 0 or more" : "greater than 0"} is required.`);
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || (!allowZero && value === 0) || value > max) {
+    fail(field, `got ${JSON.stringify(value)}`, `A whole number of milliseconds ${allowZero ? "from 0" : "from 1"} to ${max} is required.`);
   }
   return value;
 }
@@ -94,7 +115,7 @@ export function normalizeBaseUrl(raw: unknown): string {
   try {
     url = new URL(text);
   } catch {
-    fail("url", `'${text}' is not an absolute URL`, "Use e.g. https://em.example.com:9398/api/.");
+    fail("url", `'${redactUrl(text)}' is not an absolute URL`, "Use e.g. https://em.example.com:9398/api/.");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") fail("url", `the scheme '${url.protocol.replace(/:$/, "")}' is not supported`, "Use https:// (EM listens on port 9398) or http://.");
   if (url.username || url.password) fail("url", "it contains user credentials", "Put credentials in 'credentials', not in the URL.");
@@ -135,6 +156,12 @@ export function resolveSettings(settings: ConnectionSettings): ResolvedSettings 
   if (format !== "xml" && format !== "json") fail("format", `got ${JSON.stringify(format)}`, "Allowed: \"xml\", \"json\".");
   const insecure = settings.insecureSkipTlsVerify ?? false;
   if (typeof insecure !== "boolean") fail("insecureSkipTlsVerify", `got ${JSON.stringify(insecure)}`, "Allowed: true or false.");
+  const allowInsecureHttp = settings.allowInsecureHttp ?? false;
+  if (typeof allowInsecureHttp !== "boolean") fail("allowInsecureHttp", `got ${JSON.stringify(allowInsecureHttp)}`, "Allowed: true or false.");
+  const host = new URL(baseUrl).hostname;
+  if (baseUrl.startsWith("http:") && !isLoopback(host) && !allowInsecureHttp) {
+    fail("url", `plain http:// to '${host}' would send the EM credentials unencrypted`, "Use https:// (EM listens on port 9398), or set allowInsecureHttp: true if the network path is trusted.");
+  }
   let ca: Buffer | undefined;
   if (settings.caCertPath !== undefined) {
     const caPath = requireText("caCertPath", settings.caCertPath);
@@ -156,6 +183,8 @@ export function resolveSettings(settings: ConnectionSettings): ResolvedSettings 
     maxRetryAfterMs: positiveInt("retry.maxRetryAfterMs", retryRaw.maxRetryAfterMs, DEFAULT_RETRY.maxRetryAfterMs, true),
   };
   if (retry.maxDelayMs < retry.minDelayMs) fail("retry.maxDelayMs", `it (${retry.maxDelayMs}) is less than retry.minDelayMs (${retry.minDelayMs})`, "Make maxDelayMs at least minDelayMs.");
+  const requestTimeoutMs = positiveInt("requestTimeoutMs", settings.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, false, MAX_REQUEST_TIMEOUT_MS);
+  const budgetMs = positiveInt("retry.budgetMs", retryRaw.budgetMs, 2 * requestTimeoutMs, false, MAX_RETRY_BUDGET_MS);
   return {
     baseUrl,
     credentials,
@@ -164,8 +193,9 @@ export function resolveSettings(settings: ConnectionSettings): ResolvedSettings 
     ca,
     caCertPath: settings.caCertPath,
     insecureSkipTlsVerify: insecure,
-    requestTimeoutMs: positiveInt("requestTimeoutMs", settings.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS),
+    allowInsecureHttp,
+    requestTimeoutMs,
     taskTimeoutMs: positiveInt("taskTimeoutMs", settings.taskTimeoutMs, DEFAULT_TASK_TIMEOUT_MS),
-    retry,
+    retry: { ...retry, budgetMs },
   };
 }

@@ -3,7 +3,8 @@
  * less often. Running and OperationFinished both mean "keep polling" (OperationFinished: the backup server is
  * done, EM has not collected the result yet).
  */
-import { parseTask, ShapeError, type Task } from "./codec";
+import { ANSWERS, parseTask, ShapeError, type Task } from "./codec";
+import { type PollOptions, pollUntil } from "./retry";
 import { EmApiError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError } from "./errors";
 import type { SessionManager } from "./session";
 
@@ -41,6 +42,11 @@ export class TaskWaiter {
     private readonly onProgress?: (msg: string) => void,
   ) {}
 
+  /** Poll options of the task deadline, for any wait that follows it (e.g. for an object after a lost answer). */
+  get poll(): PollOptions {
+    return { timeoutMs: this.timeoutMs, initialDelayMs: this.timing.initialDelayMs, factor: this.timing.factor, maxDelayMs: this.timing.maxDelayMs, clock: this.timing };
+  }
+
   /**
    * Waits for `task` (as returned with the 202) to finish. `generation` is the session generation the task was
    * started under: if the session is renewed meanwhile and the task answers 404, the task is lost.
@@ -49,21 +55,16 @@ export class TaskWaiter {
     const operation = task.operation || fallbackOperation;
     const taskUrl = task.href;
     const started = this.timing.now();
-    let delay = this.timing.initialDelayMs;
-    let current = task;
-    let lastState = current.state;
-    while (current.state !== "Finished") {
-      const waited = this.timing.now() - started;
-      if (waited >= this.timeoutMs) throw new EmTaskTimeoutError(operation, waited, taskUrl, lastState);
-      await this.timing.sleep(Math.min(delay, Math.max(0, this.timeoutMs - waited)));
-      delay = Math.min(delay * this.timing.factor, this.timing.maxDelayMs);
+    let lastState = task.state;
+    const finished = task.state === "Finished" ? task : await pollUntil(async () => {
       let res;
       try {
-        res = await this.session.request({ method: "GET", ...(taskUrl ? { href: taskUrl } : { path: `/tasks/${encodeURIComponent(task.taskId)}` }), expect: [200] });
+        res = await this.session.request({ method: "GET", ...(taskUrl ? { href: taskUrl } : { path: `/tasks/${encodeURIComponent(task.taskId)}` }), expect: [200], answer: ANSWERS.Task });
       } catch (err) {
         if (err instanceof EmApiError && err.status === 404 && this.session.generation !== generation) throw new EmTaskLostError(operation, taskUrl);
         throw err;
       }
+      let current: Task;
       try {
         current = parseTask(res.body?.body);
       } catch (err) {
@@ -72,8 +73,10 @@ export class TaskWaiter {
       }
       if (current.state !== lastState) this.onProgress?.(`EM task ${current.taskId} (${operation}): ${current.state}`);
       lastState = current.state;
-    }
-    if (current.success === false) throw new EmTaskFailedError(operation, current.message ?? "", taskUrl);
-    return { taskId: current.taskId, operation, message: current.message ?? "" };
+      return current.state === "Finished" ? current : undefined;
+    }, { ...this.poll, delayFirst: true });
+    if (!finished) throw new EmTaskTimeoutError(operation, this.timing.now() - started, taskUrl, lastState);
+    if (finished.success === false) throw new EmTaskFailedError(operation, finished.message ?? "", taskUrl);
+    return { taskId: finished.taskId, operation, message: finished.message ?? "" };
   }
 }

@@ -5,10 +5,10 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
-import pRetry, { AbortError } from "p-retry";
-import { contentType, decodeBody, type DecodedBody, encodeBody, type Element, parseErrorBody } from "./codec";
+import { type AnswerShape, checkAnswer, EM_NAMESPACE, isErrorDocument, contentType, decodeBody, type DecodedBody, encodeBody, type Element, parseErrorBody } from "./codec";
 import { EmApiError, type EmErrorKind, Redactor } from "./errors";
-import type { ResolvedSettings } from "./settings";
+import { POLICIES, type PolicyName, withRetry } from "./retry";
+import { isLoopback, type ResolvedSettings } from "./settings";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -22,11 +22,15 @@ export interface TransportRequest {
   body?: Element;
   /** Statuses that count as success. */
   expect: number[];
+  /** What a successful answer's body must be (root element and namespace in XML, shape in JSON). */
+  answer?: AnswerShape;
   headers?: Record<string, string>;
-  /** Marks the logon request, for hints. */
+  /** Marks the logon request, for hints and the retry policy. */
   logon?: boolean;
   /** One attempt only, within this many milliseconds (a logout must not hold a process up). */
   singleAttemptTimeoutMs?: number;
+  /** Retry policy; by default GET, DELETE and the logon are idempotent, POST and PUT are repeated only when not taken. */
+  policy?: PolicyName;
 }
 
 export interface TransportResponse {
@@ -36,24 +40,20 @@ export interface TransportResponse {
   body?: DecodedBody;
 }
 
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
-/** Codes of failures where the request may never have been answered, and a repeat is harmless when safe. */
-const TRANSIENT_CODES = new Set(["ECONNRESET", "ETIMEDOUT", "ECONNABORTED", "EPIPE", "ECONNREFUSED", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ERR_SOCKET_CONNECTION_TIMEOUT", "ESOCKETTIMEDOUT"]);
+/** The largest answer read; EM's pages are far smaller (a page of 100 subtenants is about 100 KB). */
+export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME_MISMATCH/;
 
-function isSafe(method: Method): boolean {
-  return method === "GET" || method === "DELETE";
+/** The retry policy of a request. */
+export function policyOf(req: Pick<TransportRequest, "method" | "logon" | "singleAttemptTimeoutMs" | "policy">): PolicyName {
+  if (req.policy) return req.policy;
+  if (req.singleAttemptTimeoutMs !== undefined) return "once";
+  return req.method === "GET" || req.method === "DELETE" || req.logon ? "idempotent" : "notTaken";
 }
 
-/**
- * Whether a failed attempt may be repeated. POST/PUT only when the connection was refused (nothing was sent),
- * except the logon: repeating it at worst leaves an extra session for EM to expire.
- */
+/** Whether a failed attempt may be repeated under the request's policy. */
 export function isRetryable(method: Method, err: EmApiError, logon = false): boolean {
-  if (err.kind === "network" && err.code === "ECONNREFUSED") return true;
-  if (!isSafe(method) && !logon) return false;
-  if (err.kind === "network") return err.code !== undefined && TRANSIENT_CODES.has(err.code);
-  return err.kind === "http" && err.status !== undefined && RETRYABLE_STATUS.has(err.status);
+  return POLICIES[policyOf({ method, logon })].retryable(err);
 }
 
 function retryAfterMs(value: string | undefined): number | undefined {
@@ -66,9 +66,20 @@ function retryAfterMs(value: string | undefined): number | undefined {
 
 /** A short, tag-free excerpt of a non-EM body (an HTML page from a proxy, plain text). */
 function excerpt(text: string): string {
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
-  const plain = (title ?? text.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
+  const head = text.slice(0, 4096);
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(head)?.[1];
+  const plain = (title ?? head.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
   return plain.length > 200 ? plain.slice(0, 200) + "…" : plain;
+}
+
+/** Where a redirect points, without user info, query or fragment (a login page's query may carry anything). */
+function redirectTarget(location: string, base: URL): string {
+  try {
+    const u = new URL(location, base);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return "(an unreadable Location)";
+  }
 }
 
 export interface TransportHooks {
@@ -91,15 +102,17 @@ export class Transport {
       hooks.onWarning?.(`TLS certificate verification is OFF for ${this.base.origin} (insecureSkipTlsVerify): anyone on the network path can impersonate EM. Use caCertPath instead outside tests.`);
     }
     // No keep-alive: a reused socket that EM closed meanwhile would fail a POST that must not be repeated.
+    if (this.base.protocol === "http:" && settings.allowInsecureHttp && !isLoopback(this.base.hostname)) {
+      hooks.onWarning?.(`plain http:// to ${this.base.host} (allowInsecureHttp): the EM credentials and session travel unencrypted. Use https:// outside a trusted network.`);
+    }
     this.http = axios.create({
-      timeout: settings.requestTimeoutMs,
       maxRedirects: 0,
       validateStatus: () => true,
       responseType: "text",
       transformResponse: [(data: unknown) => data],
       httpAgent: new http.Agent({ keepAlive: false }),
       httpsAgent: new https.Agent({ keepAlive: false, ca: settings.ca, rejectUnauthorized: !settings.insecureSkipTlsVerify }),
-      maxContentLength: 64 * 1024 * 1024,
+      maxContentLength: MAX_ANSWER_BYTES,
     });
   }
 
@@ -134,38 +147,17 @@ export class Transport {
     return this.redactor.apply(url.pathname + url.search);
   }
 
-  /** One request, retried (p-retry, exponential backoff with jitter, Retry-After) when safe to repeat. */
+  /** One request, retried under its policy (see retry.ts) within the retry budget. */
   async request(req: TransportRequest): Promise<TransportResponse> {
-    const r = this.settings.retry;
-    return pRetry(
-      async () => {
-        try {
-          return await this.send(req);
-        } catch (err) {
-          if (err instanceof EmApiError && isRetryable(req.method, err, req.logon)) throw err;
-          throw new AbortError(err as Error);
-        }
-      },
-      {
-        retries: req.singleAttemptTimeoutMs !== undefined ? 0 : r.retries,
-        factor: 2,
-        minTimeout: r.minDelayMs,
-        maxTimeout: r.maxDelayMs,
-        randomize: true,
-        onFailedAttempt: async ({ error, retriesLeft, retryDelay }) => {
-          if (retriesLeft <= 0) return;
-          const e = error as EmApiError;
-          const wanted = Math.min(e.retryAfterMs ?? 0, r.maxRetryAfterMs);
-          this.hooks.onRetry?.(`${e.method} ${e.path}: ${e.status ?? e.code ?? e.kind}; retrying (${retriesLeft} left)`);
-          // p-retry then waits retryDelay; top it up to EM's Retry-After.
-          if (wanted > retryDelay) await new Promise((resolve) => setTimeout(resolve, wanted - retryDelay));
-        },
-      },
+    const policy = POLICIES[policyOf(req)];
+    const timing = { ...this.settings.retry, retries: policy === POLICIES.once ? 0 : this.settings.retry.retries };
+    return withRetry(policy, timing, (remainingMs) => this.send(req, Math.min(req.singleAttemptTimeoutMs ?? this.settings.requestTimeoutMs, remainingMs)), (e, left) =>
+      this.hooks.onRetry?.(`${e.method} ${e.path}: ${e.status ?? e.code ?? e.kind}; retrying (${left} left)`),
     );
   }
 
-  /** One attempt. */
-  async send(req: TransportRequest): Promise<TransportResponse> {
+  /** One attempt, which must be answered in full within `deadlineMs` (the request timeout by default). */
+  async send(req: TransportRequest, deadlineMs = this.settings.requestTimeoutMs): Promise<TransportResponse> {
     const url = this.resolveUrl(req);
     const path = this.display(url);
     const headers: Record<string, string> = { Accept: contentType(this.settings.format), "User-Agent": "pulumi-veeam-em", ...req.headers };
@@ -175,34 +167,62 @@ export class Transport {
       headers["Content-Type"] = `${contentType(this.settings.format)}; charset=utf-8`;
     }
     let res: AxiosResponse<string>;
+    // A deadline for the whole exchange: axios' own timeout restarts with every byte a slow answer trickles in.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), deadlineMs);
     try {
-      res = await this.http.request<string>({ method: req.method, url: url.toString(), headers, data, timeout: req.singleAttemptTimeoutMs });
+      res = await this.http.request<string>({ method: req.method, url: url.toString(), headers, data, signal: abort.signal });
     } catch (err) {
-      throw this.networkError(req, path, url, err);
+      throw this.networkError(req, path, url, err, abort.signal.aborted ? deadlineMs : undefined);
+    } finally {
+      clearTimeout(timer);
     }
     const text = typeof res.data === "string" ? res.data : "";
     const resHeaders: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(res.headers ?? {})) resHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v === undefined || v === null ? undefined : String(v);
     if (!req.expect.includes(res.status)) throw this.statusError(req, path, res.status, text, resHeaders);
-    if (text.trim() === "") return { status: res.status, headers: resHeaders };
-    try {
-      return { status: res.status, headers: resHeaders, body: decodeBody(text) };
-    } catch (err) {
-      throw new EmApiError({
-        kind: "parse",
-        method: req.method,
-        path,
-        status: res.status,
-        emMessage: `the answer is not EM XML or JSON: ${(err as Error).message}${text.trim() ? ` (starts with: ${this.redactor.apply(excerpt(text))})` : ""}`,
-        hint: `Check that the URL points at EM's REST API (${this.base.origin}${this.base.pathname}); a proxy or another web server may have answered`,
-      });
+    if (text.trim() === "") {
+      if (req.answer) throw this.answerError(req, path, res.status, `the answer is empty, where EM sends ${req.answer.describe}`);
+      return { status: res.status, headers: resHeaders };
     }
+    let body: DecodedBody;
+    try {
+      body = decodeBody(text);
+    } catch (err) {
+      throw this.answerError(req, path, res.status, `the answer is not EM XML or JSON: ${(err as Error).message}${text.trim() ? ` (starts with: ${this.redactor.apply(excerpt(text))})` : ""}`);
+    }
+    if (req.answer) {
+      const problem = checkAnswer(body, req.answer, this.settings.format);
+      if (problem) {
+        const foreign = body.format === "xml" && body.namespace !== EM_NAMESPACE && body.root !== "Error";
+        throw this.answerError(req, path, res.status, this.redactor.apply(problem + (foreign ? ` (starts with: ${excerpt(text)})` : "")));
+      }
+    }
+    return { status: res.status, headers: resHeaders, body };
+  }
+
+  /** A 2xx answer that is not the document asked for: never read as "no objects". */
+  private answerError(req: TransportRequest, path: string, status: number, emMessage: string): EmApiError {
+    return new EmApiError({
+      kind: "parse",
+      method: req.method,
+      path,
+      status,
+      emMessage,
+      hint: `Check that the URL points at EM's REST API (${this.base.origin}${this.base.pathname}); a proxy or another web server may have answered`,
+    });
   }
 
   private statusError(req: TransportRequest, path: string, status: number, text: string, headers: Record<string, string | undefined>): EmApiError {
     let emMessage: string | undefined;
+    let fromEm = false;
     try {
-      emMessage = text.trim() ? parseErrorBody(decodeBody(text).body).message : undefined;
+      const decoded = text.trim() ? decodeBody(text) : undefined;
+      if (decoded) {
+        fromEm = isErrorDocument(decoded);
+        // Not EM's Error document (a proxy's page that happens to be well-formed): say what it shows.
+        emMessage = fromEm ? parseErrorBody(decoded.body).message : excerpt(text);
+      }
     } catch {
       emMessage = text.trim() ? excerpt(text) : undefined;
     }
@@ -210,7 +230,10 @@ export class Transport {
     emMessage = this.redactor.apply(emMessage);
     let kind: EmErrorKind = "http";
     let hint: string | undefined;
-    if (req.logon && status === 401) {
+    if (status >= 300 && status < 400) {
+      const location = headers.location ? ` to ${this.redactor.apply(redirectTarget(headers.location, this.base))}` : "";
+      hint = `EM's REST API does not redirect; a redirect${location} usually comes from a proxy or single sign-on gateway in front of EM (its login page). Point the URL straight at EM's REST API (https://<em-host>:9398/api/) or let the proxy pass /api/ through`;
+    } else if (req.logon && status === 401) {
       kind = "auth";
       hint = "EM refused the logon: check the user name and password (admins need an EM role such as Portal Administrator; tenants log on with their tenant credentials)";
     } else if (status === 404 && (req.logon || path.replace(/\?.*$/, "") === this.base.pathname)) {
@@ -221,18 +244,29 @@ export class Transport {
       hint = "The account EM logged on lacks the rights for this request (it needs an EM role such as Portal Administrator)";
     } else if (status === 429 || status === 503) {
       hint = "EM is busy; try again later";
+    } else if (status === 502 || status === 504) {
+      hint = "A gateway between here and EM did not get an answer from EM; check that EM's REST API service is running";
     }
-    return new EmApiError({ kind, method: req.method, path, status, emMessage, hint, retryAfterMs: status === 429 || status === 503 ? retryAfterMs(headers["retry-after"]) : undefined });
+    return new EmApiError({ kind, method: req.method, path, status, emMessage, hint, fromEm, retryAfterMs: status === 429 || status === 503 ? retryAfterMs(headers["retry-after"]) : undefined });
   }
 
-  private networkError(req: TransportRequest, path: string, url: URL, err: unknown): EmApiError {
+  private networkError(req: TransportRequest, path: string, url: URL, err: unknown, deadlineMs?: number): EmApiError {
     const e = err as { code?: string; message?: string; cause?: { code?: string } };
-    const code = e.code ?? e.cause?.code;
-    const description = this.redactor.apply(String(e.message ?? "request failed"));
+    let code = e.code ?? e.cause?.code;
+    let description = this.redactor.apply(String(e.message ?? "request failed"));
     const where = `${url.protocol}//${url.host}`;
     let kind: EmErrorKind = "network";
     let hint: string;
-    if (code && TLS_CODES.test(code)) {
+    if (deadlineMs !== undefined) {
+      code = "EM_DEADLINE";
+      description = `no complete answer within ${deadlineMs} ms`;
+      hint = `EM at ${where} did not answer in full within ${deadlineMs} ms (an answer that stalls or trickles in counts too): check EM's load and the network, or raise requestTimeoutSeconds`;
+    } else if (/maxContentLength/i.test(String(e.message))) {
+      kind = "parse";
+      code = "EM_TOO_LARGE";
+      description = `the answer is larger than ${MAX_ANSWER_BYTES} bytes`;
+      hint = `EM's answers are far smaller; check that the URL points at EM's REST API (${this.base.origin}${this.base.pathname})`;
+    } else if (code && TLS_CODES.test(code)) {
       kind = "tls";
       hint =
         code === "ERR_TLS_CERT_ALTNAME_INVALID"
@@ -247,11 +281,12 @@ export class Transport {
     } else if (code === "ECONNABORTED" || code === "ETIMEDOUT" || code === "ERR_SOCKET_CONNECTION_TIMEOUT") {
       hint = `EM at ${where} did not answer within ${this.settings.requestTimeoutMs} ms: check the URL, port 9398 and firewalls, or raise the request timeout`;
     } else {
-      hint = `The connection to EM at ${where} failed; check the URL (port 9398 by default) and the network`;
+      code ??= "ECONNRESET";
+      hint = `The connection to EM at ${where} broke before the answer was complete; check the URL (port 9398 by default) and the network`;
     }
-    if (!isSafe(req.method) && !req.logon && code !== "ECONNREFUSED" && kind === "network") {
-      hint += `. The ${req.method} may have reached EM, so it was not repeated: check the object's state before retrying`;
+    if (policyOf(req) !== "idempotent" && code !== "ECONNREFUSED" && kind === "network") {
+      hint += `. The ${req.method} may have reached EM, so it was not repeated`;
     }
-    return new EmApiError({ kind, method: req.method, path, emMessage: description, hint, code });
+    return new EmApiError({ kind, method: req.method, path, emMessage: description, hint, code, cause: { name: "TransportError", code: e.code ?? e.cause?.code, message: this.redactor.apply(String(e.message ?? "")) } });
   }
 }

@@ -5,7 +5,7 @@
  * from, and the caller prints the `pulumi config set` commands. Reads only: nothing here writes to EM.
  */
 import { accountNameProblem } from "../resources/account/inputs";
-import type { AccountRole, AccountScope, CloudSubtenant, CloudTenant, EmClient, EnterpriseAccount, EnterpriseRole } from "../client";
+import { ROLE_URN, type AccountRole, type AccountScope, type CloudSubtenant, type CloudTenant, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../client";
 import { defaultPasswordPath, passwordCommand } from "../onboarding/config-path";
 import { ACCOUNT_TYPES, ALL, MIN_QUOTA_MB, SUBTENANT_NAME_MAX, UNLIMITED } from "../onboarding/format";
 import { byName, nameFilter } from "./names";
@@ -46,7 +46,6 @@ export interface ExportResult {
   counts: { tenants: number; subtenants: number; accounts: number };
 }
 
-const ROLE_URN = "urn:veeam:EnterpriseRole:";
 const BUILTIN = /^BUILTIN\\/i;
 
 export async function exportOnboarding(client: EmClient, options: ExportOptions = {}): Promise<ExportResult> {

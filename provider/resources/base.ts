@@ -1,13 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { EmClient } from "../client";
-import { ClientPool, connectionSettings, type ConfigSource } from "./connection";
+import { ClientPool, CONFIG_NAMESPACE, ConnectionConfigError, connectionSettings, type ConfigSource } from "./connection";
 
 /** Shared by every provider in a process unless a test hands in its own: one logon per run. */
 export const sharedClientPool = new ClientPool();
 
 export interface ProviderOptions {
-  /** How long to look for an object whose create answer was lost before giving up; 2 minutes by default. */
-  lostAnswerWaitMs?: number;
   /** Where clients come from; the process-wide pool by default. */
   pool?: ClientPool;
   /** Environment for the fallbacks of the connection settings; process.env by default. */
@@ -19,12 +17,10 @@ export abstract class ProviderBase {
   private config?: ConfigSource;
   protected readonly pool: ClientPool;
   private readonly env: NodeJS.ProcessEnv;
-  protected readonly lostAnswerWaitMs: number;
 
   constructor(options: ProviderOptions = {}) {
     this.pool = options.pool ?? sharedClientPool;
     this.env = options.env ?? process.env;
-    this.lostAnswerWaitMs = options.lostAnswerWaitMs ?? 120_000;
   }
 
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -36,31 +32,61 @@ export abstract class ProviderBase {
     this.config = config;
   }
 
-  /** The client for the configured connection; settings are read when first needed, so preview needs none. */
+  /**
+   * The client for the configured connection; settings are read when first needed, so preview needs none.
+   * Only an EM administrator can manage subtenants and accounts: tenant and vCD organization logons are refused
+   * here, before any request.
+   */
   protected client(): EmClient {
-    return this.pool.get(connectionSettings(this.config, this.env));
+    const settings = connectionSettings(this.config, this.env);
+    if (settings.credentials.kind !== "admin") throw new ConnectionConfigError(ADMIN_ONLY(settings.credentials.kind === "tenant" ? "tenantName" : "vcdOrganization"));
+    return this.pool.get(settings);
+  }
+}
+
+/**
+ * EM lets a tenant (or vCD organization) session only list its cloud failover plans, replicas and replica points
+ * and start or undo a failover plan (EM REST reference: seed 000 "Tenant Logon Session", and
+ * cloud_connect_tenant_credentials); subtenants and accounts need an administrator.
+ */
+export const ADMIN_ONLY = (setting: string) =>
+  `veeam-em: ${setting} is set, so the provider would log on as a Cloud Connect tenant (or vCD organization), ` +
+  "but EM lets tenant sessions only start and undo cloud failover plans: they cannot read or change subtenants or EM accounts. " +
+  `Remove ${CONFIG_NAMESPACE}:tenantName and ${CONFIG_NAMESPACE}:vcdOrganization and log on with an EM administrator account ` +
+  `(a user with EM's Portal Administrator role, via HTTP Basic: ${CONFIG_NAMESPACE}:username and ${CONFIG_NAMESPACE}:password).`;
+
+/**
+ * An object this resource made exists in EM, but the step could not finish (a later request failed). The SDK's
+ * dynamic-provider plugin turns an error with `id` and `properties` into ErrorResourceInitFailed: the engine
+ * records the object with these outputs, and the next `pulumi up` calls `update`, which converges it.
+ */
+export class CreatedButFailedError extends Error {
+  readonly reasons: string[];
+  constructor(
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    what: string,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`${what} exists in EM (id ${id}) but could not be finished: ${reason}. It is recorded in the stack; run 'pulumi up' again to finish it.`, { cause });
+    this.name = "CreatedButFailedError";
+    this.reasons = [reason];
+  }
+}
+
+/** Runs the steps after an object exists; a failure becomes a CreatedButFailedError carrying the object. */
+export async function finishCreated<T>(id: string, properties: () => Record<string, unknown>, what: string, steps: () => Promise<T>): Promise<T> {
+  try {
+    return await steps();
+  } catch (err) {
+    throw new CreatedButFailedError(id, plain(properties()), what, err);
   }
 }
 
 /** Outputs must be plain JSON for the engine: no undefined values anywhere. */
 export function plain<T extends object>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
-}
-
-export const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
-/**
- * Looks for something until it appears or the time is up, soon at first and then less often. Used after a lost
- * answer: EM may still be running the task that creates the object.
- */
-export async function eventually<T>(find: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
-    const found = await find().catch(() => undefined);
-    if (found !== undefined) return found;
-    if (Date.now() + delay > deadline) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
 }
 
 /** The declared arguments among `inputs`: what a refresh may hand back as inputs (the engine keeps no others). */

@@ -20,7 +20,12 @@ const ENV_FALLBACK: Record<string, string> = {
   format: "VEEAM_EM_FORMAT",
   taskTimeoutSeconds: "VEEAM_EM_TASK_TIMEOUT_SECONDS",
   requestTimeoutSeconds: "VEEAM_EM_REQUEST_TIMEOUT_SECONDS",
+  retryBudgetSeconds: "VEEAM_EM_RETRY_BUDGET_SECONDS",
+  allowInsecureHttp: "VEEAM_EM_ALLOW_INSECURE_HTTP",
 };
+
+/** Largest values of the time settings, in seconds (Node's timers stop at 2^31-1 ms, about 24.8 days). */
+const MAX_SECONDS: Record<string, number> = { requestTimeoutSeconds: 3600, taskTimeoutSeconds: 86_400, retryBudgetSeconds: 86_400 };
 
 export class ConnectionConfigError extends Error {
   constructor(message: string) {
@@ -59,8 +64,12 @@ function booleanSetting(value: string | undefined, key: string): boolean | undef
 function secondsSetting(value: string | undefined, key: string): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
-  if (!(value.trim() !== "" && Number.isFinite(seconds) && seconds > 0)) throw new ConnectionConfigError(`veeam-em: ${key} must be a number of seconds greater than 0, got '${value}'`);
-  return seconds;
+  const max = MAX_SECONDS[key];
+  if (!(value.trim() !== "" && Number.isFinite(seconds) && seconds > 0 && seconds <= max)) {
+    throw new ConnectionConfigError(`veeam-em: ${key} must be a number of seconds greater than 0 and at most ${max}, got '${value}'`);
+  }
+  // Whole milliseconds: the client counts in them.
+  return Math.max(1, Math.round(seconds * 1000)) / 1000;
 }
 
 /**
@@ -73,6 +82,11 @@ export function connectionSettings(config: ConfigSource | undefined, env: NodeJS
   const password = requireSetting(read, "password", "the password EM logs on with");
   const tenantName = read("tenantName");
   const organization = read("vcdOrganization");
+  if (tenantName !== undefined && organization !== undefined) {
+    throw new ConnectionConfigError(
+      `veeam-em: tenantName and vcdOrganization are both set, but a logon is either as a standalone cloud tenant (tenantName) or as a vCD organization user (vcdOrganization and username); unset one of them`,
+    );
+  }
   let credentials: Credentials;
   if (tenantName !== undefined) credentials = { kind: "tenant", tenantName, password };
   else if (organization !== undefined) credentials = { kind: "vcd", organization, login: requireSetting(read, "username", "the vCD organization user"), password };
@@ -82,6 +96,8 @@ export function connectionSettings(config: ConfigSource | undefined, env: NodeJS
   if (format !== undefined && format !== "xml" && format !== "json") throw new ConnectionConfigError(`veeam-em: format must be xml or json, got '${format}'`);
   const taskTimeoutSeconds = secondsSetting(read("taskTimeoutSeconds"), "taskTimeoutSeconds");
   const requestTimeoutSeconds = secondsSetting(read("requestTimeoutSeconds"), "requestTimeoutSeconds");
+  const retryBudgetSeconds = secondsSetting(read("retryBudgetSeconds"), "retryBudgetSeconds");
+  const allowInsecureHttp = booleanSetting(read("allowInsecureHttp"), "allowInsecureHttp");
   return {
     url,
     credentials,
@@ -89,8 +105,10 @@ export function connectionSettings(config: ConfigSource | undefined, env: NodeJS
     format,
     caCertPath: read("caCertPath"),
     insecureSkipTlsVerify: booleanSetting(read("insecureSkipTlsVerify"), "insecureSkipTlsVerify"),
-    taskTimeoutMs: taskTimeoutSeconds === undefined ? undefined : taskTimeoutSeconds * 1000,
-    requestTimeoutMs: requestTimeoutSeconds === undefined ? undefined : requestTimeoutSeconds * 1000,
+    ...(allowInsecureHttp !== undefined ? { allowInsecureHttp } : {}),
+    taskTimeoutMs: taskTimeoutSeconds === undefined ? undefined : Math.round(taskTimeoutSeconds * 1000),
+    requestTimeoutMs: requestTimeoutSeconds === undefined ? undefined : Math.round(requestTimeoutSeconds * 1000),
+    ...(retryBudgetSeconds !== undefined ? { retry: { budgetMs: Math.round(retryBudgetSeconds * 1000) } } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ describe("connection settings from stack config and environment", () => {
     const settings = connectionSettings(config({ "veeam-em:url": "https://em:9398/api/", "veeam-em:username": "admin", "veeam-em:password": "cfg", "veeam-em:format": "json", "veeam-em:taskTimeoutSeconds": "90" }), { VEEAM_EM_PASSWORD: "env", VEEAM_EM_CA_CERT: "/etc/ca.pem" });
     expect(settings).to.deep.include({ url: "https://em:9398/api/", format: "json", taskTimeoutMs: 90000, caCertPath: "/etc/ca.pem" });
     expect(connectionSettings(undefined, { VEEAM_EM_URL: "u", VEEAM_EM_USERNAME: "a", VEEAM_EM_PASSWORD: "p", VEEAM_EM_REQUEST_TIMEOUT_SECONDS: "2.5" }).requestTimeoutMs).to.equal(2500);
-    expect(() => connectionSettings(undefined, { VEEAM_EM_URL: "u", VEEAM_EM_USERNAME: "a", VEEAM_EM_PASSWORD: "p", VEEAM_EM_REQUEST_TIMEOUT_SECONDS: "soon" })).to.throw(/requestTimeoutSeconds must be a number of seconds greater than 0, got 'soon'/);
+    expect(() => connectionSettings(undefined, { VEEAM_EM_URL: "u", VEEAM_EM_USERNAME: "a", VEEAM_EM_PASSWORD: "p", VEEAM_EM_REQUEST_TIMEOUT_SECONDS: "soon" })).to.throw(/requestTimeoutSeconds must be a number of seconds greater than 0 and at most 3600, got 'soon'/);
     expect(settings.credentials).to.deep.equal({ kind: "admin", username: "admin", password: "cfg" });
   });
 

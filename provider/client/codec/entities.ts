@@ -320,12 +320,16 @@ export function parseQueryResult(body: unknown, entity?: { singular: string; plu
   return { refs, entities, paging: parsePagingInfo(n.PagingInfo) };
 }
 
-/** EM's Error body (undocumented): attributes or child elements Message/StatusCode, or JSON properties. */
+/**
+ * EM's Error body: Message and StatusCode as attributes or child elements, or JSON properties; real EM's JSON
+ * also carries FirstChanceExceptionMessage, StackTrace and Status, often null
+ * (`{"FirstChanceExceptionMessage":null,"Message":"…","StackTrace":null,"Status":null,"StatusCode":400}`).
+ */
 export function parseErrorBody(body: unknown): EmErrorBody {
   const n = obj(body);
   if (!n) return typeof body === "string" && body.trim() ? { message: body.trim() } : {};
   const out: EmErrorBody = {};
-  const message = str(n.Message) ?? str(n.message) ?? str(n._text);
+  const message = str(n.Message) ?? str(n.message) ?? str(n.FirstChanceExceptionMessage) ?? str(n._text);
   if (message) out.message = message;
   const code = num(n.StatusCode) ?? num(n.statusCode);
   if (code !== undefined) out.statusCode = code;

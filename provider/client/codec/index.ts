@@ -6,6 +6,7 @@ import { parseXml } from "./xml";
 export * from "./element";
 export * from "./entities";
 export * from "./specs";
+export * from "./answers";
 export { escapeXmlText, parseXml, writeXml, LIST_ITEMS } from "./xml";
 export { writeJson } from "./json";
 export { items, str, bool, num, obj, links, findLink, type Node, type Link } from "./read";
@@ -24,6 +25,8 @@ export interface DecodedBody {
   format: WireFormat;
   /** The XML root element's name (JSON has none). */
   root?: string;
+  /** The XML root element's namespace. */
+  namespace?: string;
   body: unknown;
 }
 
@@ -35,8 +38,8 @@ export function decodeBody(text: string): DecodedBody {
   const t = text.replace(/^\uFEFF/, "").trim();
   if (t === "") throw new Error("the body is empty");
   if (t.startsWith("<")) {
-    const { root, body } = parseXml(t);
-    return { format: "xml", root, body };
+    const { root, namespace, body } = parseXml(t);
+    return { format: "xml", root, namespace, body };
   }
   if (t.startsWith("{") || t.startsWith("[")) {
     try {

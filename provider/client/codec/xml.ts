@@ -106,7 +106,18 @@ function normalize(node: unknown): Plain {
 
 export interface ParsedXml {
   root: string;
+  /** The root element's namespace ("" when it has none). */
+  namespace: string;
   body: Plain;
+}
+
+/** The namespace of the root element: its own xmlns, or the xmlns:<prefix> of its prefix. */
+function rootNamespace(text: string): string {
+  const tag = /<([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)((?:\s+[^\s=>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*\/?>/.exec(text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/gi, ""));
+  if (!tag) return "";
+  const prefix = tag[1].includes(":") ? tag[1].split(":")[0] : "";
+  const attr = new RegExp(`\\sxmlns${prefix ? ":" + prefix : ""}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(tag[2]);
+  return attr ? (attr[1] ?? attr[2]) : "";
 }
 
 /** Parses an XML document; throws Error with a short reason when it is not well-formed. */
@@ -117,5 +128,5 @@ export function parseXml(text: string): ParsedXml {
   const roots = Object.keys(doc).filter((k) => !k.startsWith("?") && !k.startsWith(ATTR_PREFIX) && k !== "#text");
   if (roots.length !== 1) throw new Error("the XML document has no single root element");
   const rootValue = doc[roots[0]];
-  return { root: roots[0], body: normalize(Array.isArray(rootValue) ? rootValue[0] : rootValue) };
+  return { root: roots[0], namespace: rootNamespace(text), body: normalize(Array.isArray(rootValue) ? rootValue[0] : rootValue) };
 }

@@ -3,7 +3,7 @@
  * (types, name formats, which settings cannot be edited) and Microsoft's rules for Windows account and domain
  * names; see docs/em-name-rules.md.
  */
-import type { AccountScope, EnterpriseAccount, EnterpriseRole } from "../../client";
+import { ROLE_URN, type AccountScope, type EnterpriseAccount, type EnterpriseRole } from "../../client";
 import type { ResourceFields } from "../fields";
 import { commonNameProblem, forbiddenIn, listCharacters, nameKey, sameName } from "../names";
 
@@ -63,7 +63,7 @@ export interface SqlSettings {
   denyInPlaceRestore: boolean;
 }
 
-export const ROLE_URN = "urn:veeam:EnterpriseRole:";
+export { ROLE_URN };
 /** A role's GUID from its UID, its id or a declared entry, in the form names compare in. */
 export const roleGuid = (value: string) => nameKey(value.replace(/^urn:veeam:EnterpriseRole:/i, ""));
 /** Scope items compare by object name: EM reports each by its object's name, not by its reference. */

@@ -1,9 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { outcomeUnknown, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
-import { declaredArgs, eventually, pick, ProviderBase } from "../base";
+import { EmNameTakenError, EmOutcomeUnknownError, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
+import { declaredArgs, finishCreated, pick, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
 import { IMPORT_UNSUPPORTED } from "../messages";
-import { sameName } from "../names";
+import { nameKey, sameName } from "../names";
 import { ACCOUNT_FIELDS, ROLE_URN, roleGuid, scopeKey } from "./fields";
 import type { EnterpriseAccountInputs, EnterpriseAccountOutputs } from "./inputs";
 import { ACCOUNT_ARGS, checkAccountInputs } from "./inputs";
@@ -43,14 +43,12 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
   async create(inputs: EnterpriseAccountInputs): Promise<pulumi.dynamic.CreateResult<EnterpriseAccountOutputs>> {
     const client = this.client();
     const roles = resolveRoles(inputs.roles, await client.listRoles());
+    const declared = declaredArgs(inputs, ACCOUNT_ARGS);
     const existing = await client.findAccountByName(inputs.accountName);
-    let account: EnterpriseAccount;
-    if (existing) {
-      account = await this.adopt(client, existing, inputs, roles);
-    } else {
-      account = await this.add(client, inputs, roles);
-    }
-    return { id: account.id, outs: await this.outputs(client, inputs, account, declaredArgs(inputs, ACCOUNT_ARGS)) };
+    const account = existing ? await this.adopt(client, existing, inputs, roles) : await this.add(client, inputs, roles);
+    // The account exists: a failure from here on records it, and the next 'pulumi up' converges it.
+    const outs = await finishCreated(account.id, () => recordedOutputs(inputs, account, declared), `EM account '${account.name}'`, () => this.outputs(client, inputs, account, declared));
+    return { id: account.id, outs };
   }
 
   async read(id: string, props?: EnterpriseAccountOutputs): Promise<pulumi.dynamic.ReadResult<EnterpriseAccountOutputs>> {
@@ -80,9 +78,10 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
     await this.client().deleteAccount(id);
   }
 
+  /** Creates the account; nothing is deleted or changed when this fails (see EmClient.addAccount). */
   private async add(client: EmClient, inputs: EnterpriseAccountInputs, roles: EnterpriseRole[]): Promise<EnterpriseAccount> {
     try {
-      await client.createAccount({
+      return await client.addAccount({
         accountType: inputs.accountType,
         accountName: inputs.accountName,
         roles: roles.map((r) => r.uid),
@@ -92,27 +91,27 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
         sqlSettings: inputs.sqlSettings,
       });
     } catch (err) {
-      const created = outcomeUnknown(err) ? await eventually(() => client.findAccountByName(inputs.accountName), this.lostAnswerWaitMs) : undefined;
-      if (created) return created;
-      throw new Error(`Creating EM account '${inputs.accountName}' failed: ${(err as Error).message}`);
+      let advice = "";
+      if (err instanceof EmNameTakenError) advice = " It was created by someone else meanwhile; it was left untouched.";
+      else if (err instanceof EmOutcomeUnknownError) advice = " If it shows up in EM, check it, then set adopt: true on this account to take it over.";
+      throw new Error(`Creating EM account '${inputs.accountName}' failed: ${(err as Error).message}${advice}`, { cause: err });
     }
-    const created = await client.findAccountByName(inputs.accountName);
-    if (!created) throw new Error(`EM reported account '${inputs.accountName}' as created, but it cannot be found`);
-    return created;
   }
 
   private async adopt(client: EmClient, existing: EnterpriseAccount, inputs: EnterpriseAccountInputs, roles: EnterpriseRole[]): Promise<EnterpriseAccount> {
     if (!inputs.adopt) {
       throw new Error(
-        `EM already has an account named '${existing.name}' (id ${existing.id}). Set adopt: true to manage it with this stack ` +
+        `EM already has an account named '${existing.name}' (id ${existing.id}). It was left untouched. Set adopt: true to manage it with this stack ` +
           `(dynamic providers cannot use 'pulumi import'), or remove it from EM first.`,
       );
     }
     if (existing.accountType !== inputs.accountType) {
       throw new Error(`Cannot adopt EM account '${existing.name}': it is a ${existing.accountType} account, but the stack declares ${inputs.accountType}`);
     }
-    await converge(client, existing.id, inputs, roles);
-    return (await client.getAccount(existing.id)) ?? existing;
+    return finishCreated(existing.id, () => recordedOutputs(inputs, existing, declaredArgs(inputs, ACCOUNT_ARGS)), `Adopted EM account '${existing.name}'`, async () => {
+      await converge(client, existing.id, inputs, roles);
+      return (await client.getAccount(existing.id)) ?? existing;
+    });
   }
 
   /** The outputs from what EM holds; `held` is the account's role list when the caller has just read it. */
@@ -123,26 +122,33 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
 }
 
 /**
+ * The outputs recorded for an account that exists but whose create could not finish: what is known without
+ * asking EM again. Roles are left empty, so the next update compares and sets them.
+ */
+function recordedOutputs(inputs: EnterpriseAccountInputs, account: EnterpriseAccount, declared: string[]): Record<string, unknown> {
+  return { ...inputs, declaredArgs: declared, accountName: account.name, accountType: inputs.accountType, allowRestoreAllVms: account.allowRestoreAllVms, accountId: account.id, accountUid: account.uid, roles: [], roleUids: [], roleNames: [] };
+}
+
+/**
  * Makes EM's roles, restore scope and AllowRestoreAllVms match the declaration. Roles are added before any is
  * removed (EM refuses to remove an account's last role); scope items are added before the switch to a
  * restricted scope, and removed after.
  */
 async function converge(client: EmClient, id: string, inputs: EnterpriseAccountInputs, roles: EnterpriseRole[]): Promise<void> {
   const held = await client.listAccountRoles(id);
-  const wanted = new Set(roles.map((r) => r.id.toLowerCase()));
-  for (const role of roles) if (!held.some((h) => h.roleId.toLowerCase() === role.id.toLowerCase())) await client.addAccountRole(id, role.uid);
-  for (const h of held) if (!wanted.has(h.roleId.toLowerCase())) await client.removeAccountRole(id, h.roleId);
+  const wanted = new Set(roles.map((r) => nameKey(r.id)));
+  for (const role of roles) if (!held.some((h) => sameName(h.roleId, role.id))) await client.addAccountRole(id, role.uid);
+  for (const h of held) if (!wanted.has(nameKey(h.roleId))) await client.removeAccountRole(id, h.roleId);
 
   const scopes = await client.listAccountScopes(id);
   const declared = inputs.hierarchyScopeObjects ?? [];
-  const missing = declared.filter((item) => !scopes.some((s) => s.name.toLowerCase() === scopeKey(item)));
+  const missing = declared.filter((item) => !scopes.some((s) => nameKey(s.name) === scopeKey(item)));
   if (missing.length > 0) await client.addAccountScopes(id, missing);
 
-  const account = await client.getAccount(id);
-  if (account && account.allowRestoreAllVms !== inputs.allowRestoreAllVms) await client.toggleAllowRestoreAllVms(id);
+  await client.setAllowRestoreAllVms(id, inputs.allowRestoreAllVms);
 
   const keys = new Set(declared.map(scopeKey));
-  for (const s of scopes) if (!keys.has(s.name.toLowerCase())) await client.removeAccountScope(id, s.id);
+  for (const s of scopes) if (!keys.has(nameKey(s.name))) await client.removeAccountScope(id, s.id);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmTaskFailedError, EmTaskTimeoutError, outcomeUnknown, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
-import { declaredArgs, eventually, ProviderBase } from "../base";
+import { EmNameTakenError, EmOutcomeUnknownError, GUID, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
+import { declaredArgs, finishCreated, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
 import { IMPORT_UNSUPPORTED } from "../messages";
 import { sameName } from "../names";
@@ -41,14 +41,10 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
   async create(inputs: SubtenantInputs): Promise<pulumi.dynamic.CreateResult<SubtenantOutputs>> {
     const client = this.client();
     const tenant = await resolveTenant(client, inputs);
-    const existing = await findByName(client, tenant.id, inputs.name);
-    let subtenant: CloudSubtenant;
-    if (existing) {
-      subtenant = await this.adopt(client, tenant, existing, inputs);
-    } else {
-      subtenant = await this.add(client, tenant, inputs);
-    }
-    return { id: subtenant.id, outs: outputsOf(inputs, tenant, subtenant, declaredArgs(inputs, SUBTENANT_ARGS)) };
+    const declared = declaredArgs(inputs, SUBTENANT_ARGS);
+    const existing = await client.findSubtenantByName(tenant.id, inputs.name);
+    const subtenant = existing ? await this.adopt(client, tenant, existing, inputs) : await this.add(client, tenant, inputs);
+    return { id: subtenant.id, outs: outputsOf(inputs, tenant, subtenant, declared) };
   }
 
   async read(id: string, props?: SubtenantOutputs): Promise<pulumi.dynamic.ReadResult<SubtenantOutputs>> {
@@ -75,10 +71,13 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
     await this.client().deleteSubtenant(props.tenantId, id);
   }
 
-  /** POST and wait; if EM's answer is lost, whether it worked is decided by looking for the subtenant. */
+  /**
+   * Creates the subtenant. The client never deletes or changes anything when this fails: a name EM says is taken
+   * belongs to someone else, and a lost answer that looking at EM cannot settle is reported as unknown.
+   */
   private async add(client: EmClient, tenant: CloudTenant, inputs: SubtenantInputs): Promise<CloudSubtenant> {
     try {
-      await client.createSubtenant(tenant.id, {
+      return await client.addSubtenant(tenant.id, {
         name: inputs.name,
         description: inputs.description,
         password: inputs.password,
@@ -89,35 +88,18 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
         unlimitedQuota: inputs.unlimitedQuota,
       });
     } catch (err) {
-      const find = () => findByName(client, tenant.id, inputs.name);
-      if (outcomeUnknown(err) || err instanceof EmTaskTimeoutError) {
-        // EM may have taken the request before the answer was lost (its task creates the subtenant soon), or its
-        // task may have finished just after the deadline.
-        const created = await eventually(find, err instanceof EmTaskTimeoutError ? 0 : this.lostAnswerWaitMs);
-        if (created) return created;
-        if (err instanceof EmTaskTimeoutError) {
-          throw new Error(
-            `Creating subtenant '${inputs.name}' of tenant '${tenant.name}' did not finish in time: ${err.message} ` +
-              `If EM completes it later, run 'pulumi up' again with adopt: true on this subtenant to take it over.`,
-          );
-        }
-      } else if (err instanceof EmTaskFailedError) {
-        // EM refused: make sure nothing half-made stays behind before reporting why.
-        const leftover = await find().catch(() => undefined);
-        if (leftover) await client.deleteSubtenant(tenant.id, leftover.id).catch(() => undefined);
-      }
-      throw new Error(`Creating subtenant '${inputs.name}' of tenant '${tenant.name}' failed: ${(err as Error).message}`);
+      let advice = "";
+      if (err instanceof EmNameTakenError) advice = " It was created by someone else meanwhile (another stack or run); it was left untouched.";
+      else if (err instanceof EmOutcomeUnknownError) advice = ` If EM completes it later, the next 'pulumi up' finds it and stops with 'already has a subtenant named': check it, then set adopt: true on this subtenant to take it over.`;
+      throw new Error(`Creating subtenant '${inputs.name}' of tenant '${tenant.name}' failed: ${(err as Error).message}${advice}`, { cause: err });
     }
-    const created = await findByName(client, tenant.id, inputs.name);
-    if (!created) throw new Error(`EM reported subtenant '${inputs.name}' of tenant '${tenant.name}' as created, but it cannot be found`);
-    return created;
   }
 
   /** Takes over a subtenant that already exists, after checking it is the one the stack describes. */
   private async adopt(client: EmClient, tenant: CloudTenant, existing: CloudSubtenant, inputs: SubtenantInputs): Promise<CloudSubtenant> {
     if (!inputs.adopt) {
       throw new Error(
-        `Tenant '${tenant.name}' already has a subtenant named '${existing.name}' (id ${existing.id}). ` +
+        `Tenant '${tenant.name}' already has a subtenant named '${existing.name}' (id ${existing.id}). It was left untouched. ` +
           `Set adopt: true to manage it with this stack (dynamic providers cannot use 'pulumi import'), or choose another name.`,
       );
     }
@@ -127,9 +109,13 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
           `but the stack declares ${inputs.tenantResourceId}. Declare the resource it uses, adopt it, then change it in a later update.`,
       );
     }
-    // Adoption makes EM match the declaration, the password included.
-    await client.editSubtenant(tenant.id, existing.id, editSpec(existing.id, existing.name, inputs, undefined, undefined));
-    return (await client.getSubtenant(tenant.id, existing.id)) ?? existing;
+    // From here the object is the stack's: a failure records it (without the password, so the next update sends it).
+    const recorded = () => ({ ...outputsOf(inputs, tenant, existing, declaredArgs(inputs, SUBTENANT_ARGS)), password: undefined, __provider: (inputs as { __provider?: unknown }).__provider });
+    return finishCreated(existing.id, recorded, `Adopted subtenant '${existing.name}' of tenant '${tenant.name}'`, async () => {
+      // Adoption makes EM match the declaration, the password included.
+      await client.editSubtenant(tenant.id, existing.id, editSpec(existing.id, existing.name, inputs, undefined, undefined));
+      return (await client.getSubtenant(tenant.id, existing.id)) ?? existing;
+    });
   }
 }
 
@@ -154,14 +140,13 @@ function editSpec(id: string, name: string, news: SubtenantInputs, oldPassword: 
 }
 
 async function resolveTenant(client: EmClient, inputs: SubtenantInputs): Promise<CloudTenant> {
+  // A tenant id is a path segment of every request: anything but a GUID could address another object.
+  if (inputs.tenantId !== undefined && !GUID.test(inputs.tenantId)) {
+    throw new Error(`tenantId '${inputs.tenantId}' is not a GUID: give the tenant's id as EM shows it (e.g. 28ddf9b9-12fa-431a-a34c-a327f05c3920), or its name as tenantName`);
+  }
   const tenant = inputs.tenantId !== undefined ? await client.getTenant(inputs.tenantId) : await client.findTenantByName(inputs.tenantName as string);
   if (tenant) return tenant;
   const names = (await client.listTenants()).map((t) => t.name);
   const wanted = inputs.tenantId !== undefined ? `with id ${inputs.tenantId}` : `named '${inputs.tenantName}'`;
   throw new Error(`EM has no cloud tenant ${wanted}; its tenants are: ${names.join(", ") || "(none)"}`);
-}
-
-async function findByName(client: EmClient, tenantId: string, name: string): Promise<CloudSubtenant | undefined> {
-  const matches = await client.listSubtenants({ tenantId, name });
-  return matches.find((s) => sameName(s.name, name) && sameName(s.tenantId, tenantId));
 }
