@@ -3,7 +3,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { Emulator } from "../../emulator/server";
 import { EnterpriseAccountProvider } from "../../provider/resources/account/provider";
 import type { EnterpriseAccountInputs, EnterpriseAccountOutputs } from "../../provider/resources/account/inputs";
-import { emulatorFor } from "./support";
+import { EM_RUNS, emulatorFor } from "./support";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const RESTORE_OPERATOR_UID = "urn:veeam:EnterpriseRole:f84a8b62-49b8-4d0c-b25b-92321b52bab6";
@@ -104,12 +104,12 @@ describe("EnterpriseAccountProvider", () => {
     }
   });
 
-  for (const format of ["xml", "json"] as const) {
-    describe(`against the emulator (${format.toUpperCase()})`, () => {
+  for (const { version, format, title } of EM_RUNS) {
+    describe(title, () => {
       let em: Emulator;
       let provider: EnterpriseAccountProvider;
       beforeEach(async () => {
-        const setup = await emulatorFor(format);
+        const setup = await emulatorFor(format, { emVersion: version });
         em = setup.em;
         provider = new EnterpriseAccountProvider({ env: setup.env, pool: setup.pool });
       });

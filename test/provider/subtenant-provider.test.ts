@@ -5,7 +5,8 @@ import type { Emulator } from "../../emulator/server";
 import { connectionSettings } from "../../provider/resources/connection";
 import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
 import type { SubtenantInputs, SubtenantOutputs } from "../../provider/resources/subtenant/inputs";
-import { ABC, ABC_RESOURCE, EM_PASSWORD, emulatorFor, writes } from "./support";
+import { ABC, EM_RUNS, ABC_RESOURCE, EM_PASSWORD, emulatorFor, writes } from "./support";
+import { emProfile } from "../../emulator/versions";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const declared = (overrides: Partial<SubtenantInputs> = {}): SubtenantInputs => ({
@@ -112,13 +113,13 @@ describe("SubtenantProvider", () => {
     });
   });
 
-  for (const format of ["xml", "json"] as const) {
-    describe(`against the emulator (${format.toUpperCase()})`, () => {
+  for (const { version, format, title } of EM_RUNS) {
+    describe(title, () => {
       let em: Emulator;
       let provider: SubtenantProvider;
       let logon: () => Promise<void>;
       beforeEach(async () => {
-        const setup = await emulatorFor(format);
+        const setup = await emulatorFor(format, { emVersion: version });
         em = setup.em;
         provider = new SubtenantProvider({ env: setup.env, pool: setup.pool });
         logon = () => setup.pool.get(connectionSettings(undefined, setup.env)).logon();
@@ -129,6 +130,12 @@ describe("SubtenantProvider", () => {
         const checked = (await provider.check({} as SubtenantInputs, declared(overrides))).inputs as SubtenantInputs;
         return { inputs: checked, result: await provider.create(checked) };
       }
+
+      it(`logs on with EM ${version}'s own API version (the apiVersion setting reaches the logon)`, async () => {
+        await created();
+        const logons = em.requests.filter((r) => r.method === "POST" && r.url.includes("/sessionMngr/"));
+        expect(logons.map((r) => r.url)).to.deep.equal([`/api/sessionMngr/?v=${emProfile(version).apiVersions.at(-1)}`]);
+      });
 
       it(`speaks ${format.toUpperCase()} on the wire`, async () => {
         await created();

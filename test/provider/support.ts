@@ -1,5 +1,6 @@
 import { ClientPool } from "../../provider/resources/connection";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/server";
+import { EM_VERSIONS, emProfile, type EmVersion } from "../../emulator/versions";
 
 export const ABC = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
 export const ABC_RESOURCE = "11c59670-23df-448c-a4b3-74c42669633e";
@@ -8,9 +9,16 @@ export const EM_PASSWORD = "em-admin-Secret-41";
 /** An emulator with a known admin password and the environment a provider needs to reach it. */
 export async function emulatorFor(format: "xml" | "json", options: EmulatorOptions = {}): Promise<{ em: Emulator; env: NodeJS.ProcessEnv; pool: ClientPool }> {
   const em = await startEmulator({ taskDurationMs: 10, adminPassword: EM_PASSWORD, ...options });
-  const env = { VEEAM_EM_URL: em.url, VEEAM_EM_USERNAME: "admin", VEEAM_EM_PASSWORD: EM_PASSWORD, VEEAM_EM_FORMAT: format };
+  const env: NodeJS.ProcessEnv = { VEEAM_EM_URL: em.url, VEEAM_EM_USERNAME: "admin", VEEAM_EM_PASSWORD: EM_PASSWORD, VEEAM_EM_FORMAT: format };
+  // Against an older EM, log on with that EM's own API version: the provider's apiVersion setting must reach the logon.
+  if (options.emVersion !== undefined) env.VEEAM_EM_API_VERSION = emProfile(options.emVersion).apiVersions.at(-1);
   return { em, env, pool: new ClientPool(() => undefined) };
 }
+
+/** Every EM version profile in both wire formats: the provider suite runs against each (issue 10.4). */
+export const EM_RUNS: ReadonlyArray<{ version: EmVersion; format: "xml" | "json"; title: string }> = EM_VERSIONS.flatMap((version) =>
+  (["xml", "json"] as const).map((format) => ({ version, format, title: `against the emulator as EM ${version} (${format.toUpperCase()})` })),
+);
 
 /** Mutating requests that reached EM (logons aside). */
 export const writes = (em: Emulator) => em.requests.filter((r) => r.method !== "GET" && !r.url.includes("sessionMngr"));
