@@ -33,7 +33,7 @@ const USAGE = `Usage: npm run demo [-- options]
 Applies the onboarding example (examples/onboarding) to a fresh EM emulator twice and shows what changed.
 
   --data FILE        apply this onboarding data file instead of examples/onboarding/tenants.json
-                     (format: examples/onboarding/data.ts; the emulator knows the tenants of its default seed,
+                     (format: README, "The onboarding data file"; the emulator knows the tenants of its default seed,
                      e.g. 'ABC Company')
   --keep-emulator    leave the emulator running afterwards and print how to reach it (stop it with Ctrl+C)
   --help             show this help

@@ -19,7 +19,9 @@ Connection (as the provider's veeam-em:* settings):
                               without echo. There is no password flag: command lines end up in shell
                               history and process lists.
   --ca-cert FILE              PEM file with the CA certificate(s) that signed EM's certificate (or VEEAM_EM_CA_CERT)
-  --insecure-skip-tls-verify  accept any TLS certificate (not recommended)
+  --insecure-skip-tls-verify  accept any TLS certificate (not recommended; or VEEAM_EM_INSECURE_SKIP_TLS_VERIFY=true)
+  --allow-insecure-http       allow plain http:// to a host other than this machine: the password then crosses
+                              the network unencrypted (or VEEAM_EM_ALLOW_INSECURE_HTTP=true)
   --format xml|json           wire format (default xml)
 
 What to export (patterns: * any characters, ? one character; names compare without case):
@@ -49,6 +51,7 @@ const OPTIONS = {
   username: { type: "string" },
   "ca-cert": { type: "string" },
   "insecure-skip-tls-verify": { type: "boolean" },
+  "allow-insecure-http": { type: "boolean" },
   format: { type: "string" },
   tenant: { type: "string", multiple: true },
   account: { type: "string", multiple: true },
@@ -87,6 +90,26 @@ function parseFlags(argv: string[]) {
   return values;
 }
 
+/** A boolean flag, or its environment variable when the flag is absent ("true" or "false"). */
+function flagOrEnv(flag: string, value: boolean | undefined, env: string): boolean {
+  if (value) return true;
+  const v = process.env[env]?.trim().toLowerCase();
+  if (v === undefined || v === "" || v === "false") return false;
+  if (v === "true") return true;
+  throw new UsageError(`${env} must be true or false, got '${process.env[env]}' (or give --${flag})`);
+}
+
+/** The client's hints name the provider's settings; say which flag of this command does the same. */
+const FLAG_FOR_SETTING: Array<[RegExp, string]> = [
+  [/allowInsecureHttp/, "--allow-insecure-http"],
+  [/insecureSkipTlsVerify/, "--insecure-skip-tls-verify"],
+  [/caCertPath/, "--ca-cert FILE"],
+];
+function withFlags(message: string): string {
+  const flags = FLAG_FOR_SETTING.filter(([setting]) => setting.test(message)).map(([, flag]) => flag);
+  return flags.length === 0 ? message : `${message}\n(for veeam-em export, those settings are the flags ${flags.join(", ")})`;
+}
+
 function required(flag: string, value: string | undefined, env: string): string {
   const v = value ?? process.env[env];
   if (v === undefined || v.trim() === "") throw new UsageError(`--${flag} is required (or set ${env})`);
@@ -117,7 +140,8 @@ async function connection(flags: Flags): Promise<ConnectionSettings> {
     url,
     credentials: { kind: "admin", username, password },
     ...(caCertPath !== undefined && { caCertPath }),
-    ...(flags["insecure-skip-tls-verify"] && { insecureSkipTlsVerify: true }),
+    ...(flagOrEnv("insecure-skip-tls-verify", flags["insecure-skip-tls-verify"], "VEEAM_EM_INSECURE_SKIP_TLS_VERIFY") && { insecureSkipTlsVerify: true }),
+    ...(flagOrEnv("allow-insecure-http", flags["allow-insecure-http"], "VEEAM_EM_ALLOW_INSECURE_HTTP") && { allowInsecureHttp: true }),
     ...(flags.format !== undefined && { format: flags.format as "xml" | "json" }),
   };
 }
@@ -162,7 +186,7 @@ export async function runExport(argv: string[]): Promise<number> {
   try {
     client = new EmClient(settings, { onWarning: (m) => process.stderr.write(`veeam-em export: warning: ${m}\n`), onProgress: progress });
   } catch (err) {
-    process.stderr.write(`veeam-em export: ${(err as Error).message}\n`);
+    process.stderr.write(`veeam-em export: ${withFlags((err as Error).message)}\n`);
     return 2;
   }
   try {
@@ -193,7 +217,7 @@ export async function runExport(argv: string[]): Promise<number> {
       process.stderr.write(`veeam-em export: ${err.message}\n`);
       return 2;
     }
-    process.stderr.write(`veeam-em export: reading EM at ${client.baseUrl} failed: ${(err as Error).message}\n`);
+    process.stderr.write(`veeam-em export: reading EM at ${client.baseUrl} failed: ${withFlags((err as Error).message)}\n`);
     return 1;
   } finally {
     await client.close().catch(() => undefined);

@@ -46,6 +46,9 @@ export interface ExportResult {
   counts: { tenants: number; subtenants: number; accounts: number };
 }
 
+/** "1 tenant", "4 tenants". */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 const BUILTIN = /^BUILTIN\\/i;
 
 export async function exportOnboarding(client: EmClient, options: ExportOptions = {}): Promise<ExportResult> {
@@ -117,7 +120,7 @@ export async function exportOnboarding(client: EmClient, options: ExportOptions 
     ...(accountEntries.length > 0 && { accounts: accountEntries }),
   };
   const counts = { tenants: tenantEntries.length, subtenants: subtenantCount, accounts: accountEntries.length };
-  progress(`exported ${counts.tenants} tenants, ${counts.subtenants} subtenants, ${counts.accounts} accounts`);
+  progress(`exported ${count(counts.tenants, "tenant")}, ${count(counts.subtenants, "subtenant")}, ${count(counts.accounts, "account")}`);
   return { data, passwords, notes, counts };
 }
 

@@ -178,6 +178,7 @@ describe("veeam-em export (the bin)", function () {
       ["a missing CA file", ["--url", "https://em:9398", "--username", "a", "--ca-cert", "/nonexistent/ca.pem"], {}, "--ca-cert: no file at /nonexistent/ca.pem"],
       ["an empty pattern", ["--url", "https://em:9398", "--username", "a", "--tenant", ""], {}, "--tenant needs a name pattern"],
       ["no password and no terminal", ["--url", "https://em:9398", "--username", "a"], {}, "no EM password: set VEEAM_EM_PASSWORD (stdin is not a terminal"],
+      ["a bad VEEAM_EM_ALLOW_INSECURE_HTTP", ["--url", "https://em:9398", "--username", "a"], { VEEAM_EM_PASSWORD: "x", VEEAM_EM_ALLOW_INSECURE_HTTP: "maybe" }, "VEEAM_EM_ALLOW_INSECURE_HTTP must be true or false, got 'maybe' (or give --allow-insecure-http)"],
     ];
     for (const [what, args, extraEnv, message] of cases) {
       it(what, async () => {
@@ -188,6 +189,13 @@ describe("veeam-em export (the bin)", function () {
         expect(run.stdout).to.equal("");
       });
     }
+  });
+
+  it("refuses plain http to another host before any request, naming its own flag --allow-insecure-http", async () => {
+    const run = await runCli(["export", "--url", "http://em.example.com:9398/api/", "--username", "admin", "--quiet"], { VEEAM_EM_PASSWORD: "Http-Pa55-Value" });
+    expect(run.code, run.stderr).to.equal(2);
+    expect(run.stderr).to.include("allowInsecureHttp").and.to.include("(for veeam-em export, those settings are the flags --allow-insecure-http)");
+    expect(run.stderr).not.to.include("Http-Pa55-Value");
   });
 
   it("reports a refused logon with exit code 1, without the password", async () => {
