@@ -143,6 +143,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`veeam-em-emulator: ${(err as Error).message}\n`);
+  const e = err as NodeJS.ErrnoException;
+  // The port is taken: say what to do, not only what happened.
+  const hint = e.code === "EADDRINUSE" ? "; another process listens there: stop it (--stop --pid-file FILE, if it was started with one) or give another --port (0 picks a free one)" : "";
+  process.stderr.write(`veeam-em-emulator: ${e.message}${hint}\n`);
   process.exit(2);
 });

@@ -23,7 +23,7 @@ export function claimPidFile(file: string): void {
   }
   const pid = Number(text.trim());
   if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && running(pid)) {
-    throw new Error(`an emulator (process ${pid}, from the pid file ${file}) is still running; stop it with: kill ${pid}`);
+    throw new Error(`an emulator (process ${pid}, from the pid file ${file}) is still running; stop it with: veeam-em-emulator --stop --pid-file ${file}`);
   }
 }
 

@@ -150,7 +150,7 @@ describe("emulator: command line and TLS", () => {
       const stderr: string[] = [];
       second.child.stderr.on("data", (d: Buffer) => stderr.push(d.toString()));
       expect(await second.exited).to.equal(2);
-      expect(stderr.join("")).to.contain(`an emulator (process ${cli.child.pid}, from the pid file ${pidFile}) is still running; stop it with: kill ${cli.child.pid}`);
+      expect(stderr.join("")).to.contain(`an emulator (process ${cli.child.pid}, from the pid file ${pidFile}) is still running; stop it with: veeam-em-emulator --stop --pid-file ${pidFile}`);
 
       const stop = startCli(["--stop", "--pid-file", pidFile], 1);
       expect((await stop.ready)[0]).to.equal(`stopped the emulator (process ${cli.child.pid})`);
