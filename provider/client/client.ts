@@ -32,7 +32,7 @@ import {
   items,
   type Task,
 } from "./codec";
-import { EmApiError, isNotFound, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, Redactor } from "./errors";
+import { EmApiError, EmCreatedUnreadError, isNotFound, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, Redactor } from "./errors";
 import { dispatchThenVerify, pollUntil } from "./retry";
 import { Query, QueryRunner, where } from "./query";
 import { SessionManager } from "./session";
@@ -49,6 +49,8 @@ export interface EmClientHooks {
 
 const CLOUD_TENANT = { singular: "CloudTenant", plural: "CloudTenants" };
 const CLOUD_SUBTENANT = { singular: "CloudSubtenant", plural: "CloudSubtenants" };
+/** How often a change that is safe to repeat is sent when each time its outcome is unknown and EM does not show it. */
+export const UNKNOWN_OUTCOME_SENDS = 3;
 /** The prefix of every EM role UID (`urn:veeam:EnterpriseRole:<GUID>`). */
 export const ROLE_URN = "urn:veeam:EnterpriseRole:";
 
@@ -243,9 +245,10 @@ export class EmClient {
 
   /**
    * Edits a subtenant (PUT of the CloudSubtenant with its Href, Type and Id, as EM's example does). When the
-   * outcome is unknown (the answer or the task was lost), the subtenant is read back: if it shows what was asked
-   * (and no password change was asked, which EM never shows), the edit is done; otherwise it is sent once more
-   * (an edit of the whole object is safe to repeat).
+   * outcome is unknown (the answer or the task was lost, e.g. EM forgot the session that started the task), the
+   * subtenant is read back: if it shows what was asked (and no password was sent, which EM never shows), the edit is
+   * done; otherwise it is sent again (an edit of the whole object is safe to repeat), at most UNKNOWN_OUTCOME_SENDS
+   * times in all.
    */
   async editSubtenant(tenantId: string, subtenantId: string, spec: CloudSubtenantEditSpec): Promise<TaskOutcome> {
     const path = `/cloud/tenants/${seg(tenantId)}/subtenants/${seg(subtenantId)}`;
@@ -253,18 +256,19 @@ export class EmClient {
     const send = () => this.runTask({ method: "PUT", path, body: cloudSubtenantEditSpec({ ...spec, href, id: spec.id ?? subtenantId }), expect: [202] }, "EditCloudSubtenant");
     const q = spec.repositoryQuota;
     const want = { description: spec.description, enabled: spec.enabled, unlimited: q?.unlimited, tenantResourceId: q?.tenantResourceId, quotaMb: q?.quotaMb, quotaName: q?.displayName };
-    const verify = async (): Promise<TaskOutcome | undefined> => {
+    const applied = async (): Promise<TaskOutcome | undefined> => {
       const now = await this.getSubtenant(tenantId, subtenantId);
-      if (!now) throw new EmApiError({ kind: "http", method: "PUT", path, status: 404, fromEm: true, emMessage: "the subtenant no longer exists" });
-      if (spec.password || subtenantDiffers(now, want)) return send();
+      if (!now) throw new EmApiError({ kind: "http", method: "PUT", path, status: 404, fromEm: true, emMessage: "the subtenant no longer exists", hint: "It was deleted outside this stack; run 'pulumi refresh' to drop it from the stack, then 'pulumi up' to create it again" });
+      if (spec.password || subtenantDiffers(now, want)) return undefined;
       return { taskId: "", operation: "EditCloudSubtenant", message: "verified by reading the subtenant after its task was lost" };
     };
-    return (await dispatchThenVerify(send, verify, { ...this.#tasks.poll, timeoutMs: 0 })).value;
+    return this.sendUntilApplied(send, applied);
   }
 
   /**
    * Deletes a subtenant; one EM no longer has (404) counts as deleted. When the outcome is unknown, the subtenant
-   * is looked for until the task deadline: gone means deleted.
+   * is looked for until the task deadline: gone means deleted; still there means the delete was not applied, and it
+   * is sent again (at most UNKNOWN_OUTCOME_SENDS times in all).
    */
   async deleteSubtenant(tenantId: string, subtenantId: string): Promise<TaskOutcome> {
     const gone: TaskOutcome = { taskId: "", operation: "DeleteCloudSubtenant", message: "The subtenant does not exist (already deleted)" };
@@ -276,13 +280,26 @@ export class EmClient {
         throw err;
       }
     };
-    const verify = async () => ((await this.getSubtenant(tenantId, subtenantId)) === undefined ? gone : undefined);
-    try {
-      return (await dispatchThenVerify(send, verify, this.#tasks.poll)).value;
-    } catch (err) {
-      // Still there after the task deadline: the delete was not applied; DELETE is safe to send again.
-      if (outcomeUnknown(err)) return send();
-      throw err;
+    const applied = async () => ((await pollUntil(async () => ((await this.getSubtenant(tenantId, subtenantId)) === undefined ? gone : undefined), this.#tasks.poll)) ?? undefined);
+    return this.sendUntilApplied(send, applied);
+  }
+
+  /**
+   * Sends a change that is safe to repeat (an edit of the whole object, a delete). When its outcome is unknown,
+   * `applied` looks at EM: the change is there (done), or it is not (sent again). Bounded: after
+   * UNKNOWN_OUTCOME_SENDS sends the last unknown outcome is reported.
+   */
+  private async sendUntilApplied<T>(send: () => Promise<T>, applied: () => Promise<T | undefined>): Promise<T> {
+    for (let sends = 1; ; sends++) {
+      try {
+        return await send();
+      } catch (err) {
+        if (!outcomeUnknown(err)) throw err;
+        const value = await applied();
+        if (value !== undefined) return value;
+        if (sends >= UNKNOWN_OUTCOME_SENDS) throw err;
+        this.#onProgress?.(`The outcome of a change was unknown and EM does not show it applied; sending it again (${(err as Error).message})`);
+      }
     }
   }
 
@@ -312,33 +329,43 @@ export class EmClient {
 
   /**
    * Creates an account and returns it as EM has it (its id from the answer's Location, else by name). EM refusing
-   * the name (it exists) is an EmNameTakenError; a lost answer is settled by looking for the account by name within
-   * the request timeout (EM creates accounts before it answers): one of the declared type is this create's.
+   * the name (it exists) is an EmNameTakenError. EM creates an account before it answers (201, no task), so a lost
+   * answer is settled by looking the account up by name at once: one of the declared type is this create's (the
+   * caller checked that none existed before); none means EM did not apply the POST, which is then sent once more;
+   * one of another type is someone else's (EmOutcomeUnknownError). When the id is known but reading the account
+   * back fails, an EmCreatedUnreadError carries the id.
    */
   async addAccount(spec: EnterpriseAccountCreateSpec): Promise<EnterpriseAccount> {
-    const verify = async () => {
+    const ours = async (): Promise<EnterpriseAccount | undefined> => {
       const found = await this.findAccountByName(spec.accountName);
       if (found && found.accountType.toLowerCase() !== spec.accountType.toLowerCase()) {
-        throw new EmOutcomeUnknownError("account", spec.accountName, `its create answer was lost, and an account of that name (id ${found.id}) of type ${found.accountType} then appeared, so it may be someone else's`);
+        throw new EmOutcomeUnknownError("account", spec.accountName, `its create answer was lost, and an account of that name (id ${found.id}) of type ${found.accountType} then appeared, so it may be someone else's; check it, then set adopt: true or choose another name`);
       }
       return found;
     };
-    const send = async () => {
-      const res = await this.#session.request({ method: "POST", path: "/security/accounts", body: enterpriseAccountCreateSpec({ ...spec, roles: spec.roles.map(roleUid) }), expect: [201, 204] });
-      const id = /\/security\/accounts\/([0-9a-f-]{36})/i.exec(res.headers.location ?? "")?.[1];
-      return id ? await this.getAccount(id) : undefined;
-    };
-    let created: EnterpriseAccount | undefined;
+    let id: string | undefined;
+    for (let sends = 1; ; sends++) {
+      try {
+        const res = await this.#session.request({ method: "POST", path: "/security/accounts", body: enterpriseAccountCreateSpec({ ...spec, roles: spec.roles.map(roleUid) }), expect: [201, 204] });
+        id = /\/security\/accounts\/([0-9a-f-]{36})/i.exec(res.headers.location ?? "")?.[1];
+        break;
+      } catch (err) {
+        if (err instanceof EmApiError && (err.status === 400 || err.status === 409) && NAME_TAKEN.test(err.emMessage ?? "")) throw new EmNameTakenError("account", spec.accountName, err.emMessage ?? "");
+        if (!outcomeUnknown(err)) throw err;
+        const found = await ours();
+        if (found) return found;
+        if (sends >= 2) throw new EmOutcomeUnknownError("account", spec.accountName, `${(err as Error).message}; it was sent twice and EM shows no such account. Run 'pulumi up' again`, { cause: err });
+        this.#onProgress?.(`The answer to creating account '${spec.accountName}' was lost and EM has no such account; sending it again`);
+      }
+    }
     try {
-      created = (await dispatchThenVerify(send, verify, { ...this.#tasks.poll, timeoutMs: this.#settings.requestTimeoutMs })).value;
+      const created = id ? await this.getAccount(id) : await this.findAccountByName(spec.accountName);
+      if (created) return created;
     } catch (err) {
-      if (err instanceof EmApiError && (err.status === 400 || err.status === 409) && NAME_TAKEN.test(err.emMessage ?? "")) throw new EmNameTakenError("account", spec.accountName, err.emMessage ?? "");
-      if (outcomeUnknown(err)) throw new EmOutcomeUnknownError("account", spec.accountName, `${(err as Error).message}; no such account appeared within ${this.#settings.requestTimeoutMs} ms`, { cause: err });
+      if (id) throw new EmCreatedUnreadError("account", spec.accountName, id, { cause: err });
       throw err;
     }
-    created ??= await this.findAccountByName(spec.accountName);
-    if (!created) throw new EmOutcomeUnknownError("account", spec.accountName, "EM answered the create as successful, but no account of that name can be found");
-    return created;
+    throw new EmOutcomeUnknownError("account", spec.accountName, "EM answered the create as successful, but no account of that name can be found; check EM, then run 'pulumi up' again");
   }
 
   /** Sets AllowRestoreAllVms (EM can only toggle it): reads first, and after a lost toggle answer reads again. */

@@ -82,7 +82,7 @@ export class EmTaskFailedError extends Error {
     readonly emMessage: string,
     readonly taskUrl: string,
   ) {
-    super(`EM task ${operation} failed: ${emMessage || "(EM gave no message)"} (task ${taskUrl})`);
+    super(`EM task ${operation} failed: ${emMessage || "(EM gave no message)"} (task ${taskUrl}). EM did not apply the change: check EM's message, fix its cause if it names one, then run 'pulumi up' again`);
     this.name = "EmTaskFailedError";
   }
   toJSON(): Record<string, unknown> {
@@ -184,6 +184,25 @@ export class EmOutcomeUnknownError extends Error {
   }
   toJSON(): Record<string, unknown> {
     return { name: this.name, message: this.message, kind: this.kind, objectName: this.objectName };
+  }
+}
+
+/**
+ * EM made the object (its id is known), but reading it back failed: the caller records the object by `id` so the
+ * next run finishes it, instead of leaving it in EM with no stack holding it.
+ */
+export class EmCreatedUnreadError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly objectName: string,
+    readonly id: string,
+    options: { cause: unknown },
+  ) {
+    super(`EM created ${kind} '${objectName}' (id ${id}), but reading it back failed: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`, options);
+    this.name = "EmCreatedUnreadError";
+  }
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, kind: this.kind, objectName: this.objectName, id: this.id };
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The session seam: one logon shared by every request (concurrent first calls share one in-flight logon), the
- * token sent as X-RestSvcSessionId, one renewal and one repeat when EM answers 401, and logout on close().
+ * token sent as X-RestSvcSessionId, renewal and repeat when EM answers 401 (bounded), and logout on close().
  */
 import { ANSWERS, loginSpec, parseLogonSession, ShapeError } from "./codec";
 import { EmApiError } from "./errors";
@@ -10,6 +10,12 @@ import type { Transport, TransportRequest, TransportResponse } from "./transport
 export const SESSION_HEADER = "X-RestSvcSessionId";
 /** A logout is a courtesy (EM expires idle sessions anyway): one short attempt, so a run can end promptly. */
 const LOGOUT_TIMEOUT_MS = 5000;
+/**
+ * Renewals one request may cause. A 401 means EM refused the request before doing anything, so any method may be
+ * repeated; several are allowed because with many requests in flight on one session, EM may forget the renewed
+ * session again (restart, idle expiry) before this request's repeat reaches it.
+ */
+export const MAX_SESSION_RENEWALS = 4;
 
 interface ActiveSession {
   token: string;
@@ -104,18 +110,24 @@ export class SessionManager {
     return session;
   }
 
-  /** A request made with the session; on 401 the session is renewed once and the request repeated once. */
+  /**
+   * A request made with the session. When EM answers 401 (it forgot the session), the session is renewed (one
+   * renewal shared by every caller that saw the same stale token) and the request repeated, at most
+   * MAX_SESSION_RENEWALS times and within the retry budget.
+   */
   async request(req: TransportRequest): Promise<SessionRequestResult> {
+    const started = Date.now();
     let session = await this.ensure();
-    try {
-      const res = await this.transport.request(this.withToken(req, session));
-      return { ...res, generation: session.generation };
-    } catch (err) {
-      if (!(err instanceof EmApiError) || err.status !== 401) throw err;
-      this.onProgress?.("EM rejected the logon session (expired?); logging on again");
-      session = await this.renew(session);
-      const res = await this.transport.request(this.withToken(req, session));
-      return { ...res, generation: session.generation };
+    for (let renewals = 0; ; renewals++) {
+      try {
+        const res = await this.transport.request(this.withToken(req, session));
+        return { ...res, generation: session.generation };
+      } catch (err) {
+        if (!(err instanceof EmApiError) || err.status !== 401 || err.kind === "auth") throw err;
+        if (renewals >= MAX_SESSION_RENEWALS || Date.now() - started >= this.settings.retry.budgetMs) throw sessionRefused(err, renewals);
+        this.onProgress?.("EM rejected the logon session (expired?); logging on again");
+        session = await this.renew(session);
+      }
     }
   }
 
@@ -135,4 +147,19 @@ export class SessionManager {
       if (!(err instanceof EmApiError) || (err.status !== 401 && err.status !== 404)) throw err;
     }
   }
+}
+
+/** The 401 that remained after the renewals, with what it means and what to do. */
+function sessionRefused(err: EmApiError, renewals: number): EmApiError {
+  return new EmApiError({
+    kind: err.kind,
+    method: err.method,
+    path: err.path,
+    status: err.status,
+    emMessage: err.emMessage,
+    fromEm: err.fromEm,
+    hint:
+      `EM refused the logon session again after ${renewals} new logon(s): it forgets sessions when it restarts or after idle time. ` +
+      "EM did not act on this request. Run 'pulumi up' again; if this keeps happening, check that EM's service is stable and that a proxy or load balancer in front of it keeps each client on one EM server",
+  });
 }

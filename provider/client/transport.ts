@@ -246,6 +246,8 @@ export class Transport {
       hint = "EM is busy; try again later";
     } else if (status === 502 || status === 504) {
       hint = "A gateway between here and EM did not get an answer from EM; check that EM's REST API service is running";
+    } else if (status >= 500) {
+      hint = "EM failed while handling the request (see its message); check EM's service and logs, then run 'pulumi up' again (it reads EM's state first)";
     }
     return new EmApiError({ kind, method: req.method, path, status, emMessage, hint, fromEm, retryAfterMs: status === 429 || status === 503 ? retryAfterMs(headers["retry-after"]) : undefined });
   }

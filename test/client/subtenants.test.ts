@@ -58,7 +58,7 @@ describe("client: subtenants, tasks and queries (emulator)", () => {
     const e = err as EmTaskFailedError;
     expect(e.operation).to.equal("AddCloudSubtenant");
     expect(e.emMessage).to.match(/fault injected/);
-    expect(e.message).to.match(/^EM task AddCloudSubtenant failed: .*fault injected.*\(task .*\/api\/tasks\/task-\d+\)$/);
+    expect(e.message).to.match(/^EM task AddCloudSubtenant failed: .*fault injected.*\(task .*\/api\/tasks\/task-\d+\)\. EM did not apply the change: check EM.s message, fix its cause if it names one, then run .pulumi up. again$/);
   });
 
   it("reports EM's own task failure message (quota under 1 GB)", async () => {

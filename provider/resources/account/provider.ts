@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmNameTakenError, EmOutcomeUnknownError, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
-import { declaredArgs, finishCreated, pick, ProviderBase } from "../base";
+import { EmCreatedUnreadError, EmNameTakenError, EmOutcomeUnknownError, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
+import { CreatedButFailedError, declaredArgs, finishCreated, pick, plain, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
 import { IMPORT_UNSUPPORTED } from "../messages";
 import { nameKey, sameName } from "../names";
@@ -91,6 +91,11 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
         sqlSettings: inputs.sqlSettings,
       });
     } catch (err) {
+      if (err instanceof EmCreatedUnreadError) {
+        // The account exists and is this create's: record it, so the next 'pulumi up' finishes it by its id.
+        const known: EnterpriseAccount = { id: err.id, uid: "", name: inputs.accountName, accountType: inputs.accountType, allowRestoreAllVms: inputs.allowRestoreAllVms };
+        throw new CreatedButFailedError(err.id, plain(recordedOutputs(inputs, known, declaredArgs(inputs, ACCOUNT_ARGS))), `EM account '${inputs.accountName}'`, err.cause ?? err);
+      }
       let advice = "";
       if (err instanceof EmNameTakenError) advice = " It was created by someone else meanwhile; it was left untouched.";
       else if (err instanceof EmOutcomeUnknownError) advice = " If it shows up in EM, check it, then set adopt: true on this account to take it over.";

@@ -2,8 +2,7 @@
  * The small fault soak: 10 subtenants and 6 accounts (all four types) in one XML stack, driven through the SDK's
  * plugin with about one EM answer in five faulted, through create, update, refresh and destroy, each converging
  * within 3 runs. It asserts the guarantees of issue 9 one by one, so a failure names the one that broke.
- * Named *.spec.ts, not *.test.ts: it is run by `npm run test:soak` until the provider fixes land (see README,
- * "Reliability"), then it joins `npm test`.
+ * Part of `npm test`; `npm run test:soak` runs it alone.
  */
 import { expect } from "chai";
 import { DEFAULT_SEED } from "../../tools/soak/cli";

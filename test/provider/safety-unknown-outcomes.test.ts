@@ -1,0 +1,123 @@
+/**
+ * Issue 9, defects 3 and 6 after the first wave: changes whose outcome is unknown more than once in a row are
+ * settled by looking at EM and sent again (bounded), and an account EM made is recorded even when reading it back
+ * fails. Driven as the engine drives the providers (no step retried).
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect } from "chai";
+import type { Emulator } from "../../emulator/server";
+import { UNKNOWN_OUTCOME_SENDS } from "../../provider/client/client";
+import { EnterpriseAccountProvider } from "../../provider/resources/account/provider";
+import type { EnterpriseAccountInputs, EnterpriseAccountOutputs } from "../../provider/resources/account/inputs";
+import { ClientPool, connectionSettings } from "../../provider/resources/connection";
+import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
+import type { SubtenantInputs, SubtenantOutputs } from "../../provider/resources/subtenant/inputs";
+import { ABC_RESOURCE, emulatorFor } from "./support";
+
+const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: Error) => ({ error }));
+
+/** A forwarding proxy in front of the emulator that answers chosen requests itself. */
+async function proxyTo(target: string) {
+  const upstream = new URL(target);
+  let hijack: ((req: http.IncomingMessage) => { status: number; body: string } | undefined) | undefined;
+  const server = http.createServer((req, res) => {
+    const own = hijack?.(req);
+    if (own) {
+      res.writeHead(own.status, { "Content-Type": "text/html" });
+      return res.end(own.body);
+    }
+    const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    out.on("error", () => res.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,
+    set: (fn: typeof hijack) => (hijack = fn),
+    stop: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe("safety: unknown outcomes settled by looking at EM (issue 9, defects 3 and 6)", () => {
+  let em: Emulator;
+  let env: NodeJS.ProcessEnv;
+  afterEach(() => em.stop());
+
+  it("a subtenant edit whose connection breaks twice in a row: EM is read each time, the edit is sent again and applied", async () => {
+    ({ em, env } = await emulatorFor("xml", { taskDurationMs: 30 }));
+    let resends = 0;
+    const pool = new ClientPool((m) => {
+      if (/sending it again/.test(m) && ++resends === UNKNOWN_OUTCOME_SENDS - 1) em.faults.reset();
+    });
+    const provider = new SubtenantProvider({ env, pool });
+    const inputs = { tenantName: "ABC Company", name: "edit-twice", password: "Subtenant-Pass-1", description: "before", enabled: true, tenantResourceId: ABC_RESOURCE, quotaMb: 2048, unlimitedQuota: false } as SubtenantInputs;
+    const created = await provider.create(inputs);
+    // Broken before EM took it: the outcome is unknown to the client, and EM shows the old description.
+    em.faults.update({ resetRate: 1, onlyMethods: ["PUT"] });
+    const result = await settle(provider.update(created.id as string, created.outs as SubtenantOutputs, { ...inputs, description: "after" }));
+    expect(result, JSON.stringify(result)).to.have.property("value");
+    expect(em.store.state.subtenants.find((s) => s.id === created.id)?.description).to.equal("after");
+    expect(em.requests.filter((r) => r.method === "PUT").map((r) => r.status)).to.deep.equal(["reset", "reset", 202]);
+  });
+
+  it("a subtenant edit that never gets through stops after a bounded number of sends, with the reason", async () => {
+    ({ em, env } = await emulatorFor("json", { taskDurationMs: 30 }));
+    const provider = new SubtenantProvider({ env, pool: new ClientPool(() => undefined) });
+    const inputs = { tenantName: "ABC Company", name: "edit-never", password: "Subtenant-Pass-1", description: "before", enabled: true, tenantResourceId: ABC_RESOURCE, quotaMb: 2048, unlimitedQuota: false } as SubtenantInputs;
+    const created = await provider.create(inputs);
+    em.faults.update({ resetRate: 1, onlyMethods: ["PUT"] });
+    const result = await settle(provider.update(created.id as string, created.outs as SubtenantOutputs, { ...inputs, description: "after" }));
+    expect((result as { error: Error }).error.message).to.match(/ECONNRESET.*check the URL/);
+    expect(em.requests.filter((r) => r.method === "PUT")).to.have.length(UNKNOWN_OUTCOME_SENDS);
+    expect(em.store.state.subtenants.find((s) => s.id === created.id)?.description).to.equal("before");
+  });
+
+  it("an account create whose connection broke: EM has no such account, so it is sent again at once, and the create ends with its id", async () => {
+    ({ em, env } = await emulatorFor("xml"));
+    const pool = new ClientPool((m) => /sending it again/.test(m) && em.faults.reset());
+    const provider = new EnterpriseAccountProvider({ env, pool });
+    await pool.get(connectionSettings(undefined, env)).logon();
+    em.faults.update({ resetRate: 1, onlyMethods: ["POST"] });
+    const started = Date.now();
+    const result = await provider.create({ accountType: "User", accountName: "TECH\\sent-twice", roles: ["Portal User"], allowRestoreAllVms: true } as EnterpriseAccountInputs);
+    expect(Date.now() - started).to.be.lessThan(3000, "no wait for the request timeout");
+    expect(em.store.state.accounts.filter((a) => a.name === "TECH\\sent-twice").map((a) => a.id)).to.deep.equal([result.id]);
+    expect(em.requests.filter((r) => r.method === "POST" && r.url === "/api/security/accounts").map((r) => r.status)).to.deep.equal(["reset", 201]);
+  });
+
+  it("an account EM created whose read-back keeps failing: an error with its id and properties, and the next up converges it", async () => {
+    const setup = await emulatorFor("xml");
+    em = setup.em;
+    const proxy = await proxyTo(em.url);
+    try {
+      const env = { ...setup.env, VEEAM_EM_URL: proxy.url, VEEAM_EM_REQUEST_TIMEOUT_SECONDS: "1", VEEAM_EM_RETRY_BUDGET_SECONDS: "1" };
+      const provider = new EnterpriseAccountProvider({ env, pool: new ClientPool(() => undefined) });
+      const inputs = { accountType: "User", accountName: "TECH\\unread", roles: ["Portal User"], allowRestoreAllVms: true, __provider: "serialized-provider" } as unknown as EnterpriseAccountInputs;
+      let created = false;
+      proxy.set((req) => {
+        if (req.method === "POST" && req.url === "/api/security/accounts") created = true;
+        return created && req.method === "GET" && /\/security\/accounts\/[0-9a-f-]{36}\?/.test(req.url ?? "") ? { status: 500, body: "<html><title>Internal error</title></html>" } : undefined;
+      });
+      const outcome = await settle(provider.create(inputs));
+      const err = (outcome as { error: Error & { id?: string; properties?: Record<string, unknown>; reasons?: string[] } }).error;
+      const inEm = em.store.state.accounts.find((a) => a.name === "TECH\\unread");
+      expect(inEm, "EM has the account").to.not.equal(undefined);
+      expect(err.id).to.equal(inEm?.id);
+      expect(err.properties).to.deep.include({ accountId: inEm?.id, accountName: "TECH\\unread", __provider: "serialized-provider" });
+      expect(err.reasons?.[0]).to.match(/HTTP 500/);
+      proxy.set(undefined);
+      const updated = (await provider.update(err.id as string, err.properties as unknown as EnterpriseAccountOutputs, inputs)).outs as EnterpriseAccountOutputs;
+      expect(updated.roleNames).to.deep.equal(["Portal User"]);
+      expect(em.store.state.accounts.filter((a) => a.name === "TECH\\unread")).to.have.length(1);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
