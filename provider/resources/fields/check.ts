@@ -81,7 +81,13 @@ class Check {
         return;
       case "object":
         if (typeof value !== "object" || Array.isArray(value)) this.fail(path, `${path} must be an object { ${argumentList(type.fields)} }, got ${show(value)}`);
-        else this.fields(value as Record<string, unknown>, type.fields, `${path}.`, path);
+        else {
+          const before = this.failures.length;
+          this.fields(value as Record<string, unknown>, type.fields, `${path}.`, path);
+          const complete = Object.values(value as Record<string, unknown>).every((member) => !isUnknown(member));
+          const problem = this.failures.length === before && complete ? field.rule?.(value as Record<string, unknown>, path) : undefined;
+          if (problem) this.fail(problem.property, problem.reason);
+        }
         return;
       case "list":
         return this.list(value, field, type.item, path);
