@@ -214,7 +214,7 @@ export function connectionProblem(connection: EmConnection, at = "connection"): 
   for (const key of ["requestTimeoutSeconds", "taskTimeoutSeconds", "retryBudgetSeconds"] as const) {
     const value = connection[key];
     if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value > 0 && value <= MAX_SECONDS[key])) {
-      return { member: key, reason: `${at}.${key} must be a number of seconds greater than 0 and at most ${MAX_SECONDS[key]}, got ${JSON.stringify(value)}` };
+      return { member: key, reason: `${at}.${key}: must be a number of seconds greater than 0 and at most ${MAX_SECONDS[key]}, got ${JSON.stringify(value)}` };
     }
   }
   try {
