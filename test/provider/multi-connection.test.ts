@@ -58,6 +58,16 @@ describe("several EMs: the connection argument", () => {
     ]);
   });
 
+  it("a wrong type of the connection or of its password is reported without the value", () => {
+    const asText = checkInputs(SUBTENANT_FIELDS, sub({ connection: JSON.stringify(conn()) })).failures;
+    expect(asText.map((f) => f.property)).to.deep.equal(["connection"]);
+    expect(asText[0].reason).to.match(/must be an object .* got string \(value not shown: it is secret\)/);
+    const numeric = checkInputs(SUBTENANT_FIELDS, sub({ connection: conn({ password: 27182818 }) })).failures;
+    expect(numeric.map((f) => f.property)).to.deep.equal(["connection.password"]);
+    expect(numeric[0].reason).to.not.include("27182818");
+    for (const f of [...asText, ...numeric]) expect(f.reason).to.not.include(PASSWORD);
+  });
+
   it("the same EM is the same normalized url; only another EM replaces, and then not delete-first", () => {
     expect(sameEm("https://EM2.example.com:9398/api", "https://em2.example.com:9398/api/")).to.equal(true);
     expect(sameEm("https://em2.example.com:9398/api/", "https://em3.example.com:9398/api/")).to.equal(false);
