@@ -179,6 +179,19 @@ describe("engine protocol: Subtenant passwordPolicy", function () {
     expect(inEm(existing.state.id).password).to.equal(SUBTENANT_PASSWORD);
   });
 
+  it("initial: an adoption whose edit failed is finished by the next up, the password included", async () => {
+    const other = new Engine(stack.harness.plugin, "veeam-em-test", "other");
+    const existing = await other.register(subtenantType(stack), "fin", subtenantArgs(stack, { password: secret(SUBTENANT_PASSWORD_2) }));
+    stack.em.faults.update({ taskFailureRate: 1, onlyMethods: ["PUT"] });
+    const failed = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy: "initial", adopt: true })).catch((e: unknown) => e);
+    stack.em.faults.reset();
+    expect(failed).to.be.instanceOf(Error);
+    expect(inEm(existing.state.id).password, "the failed edit set nothing").to.equal(SUBTENANT_PASSWORD_2);
+    const finished = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy: "initial", adopt: true }));
+    expect(finished.op).to.equal("update");
+    expect(inEm(existing.state.id).password).to.equal(SUBTENANT_PASSWORD);
+  });
+
   it("always (the default): a changed declared password is sent, overwriting the tenant's", async () => {
     const created = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack));
     expect(created.state.inputs.passwordPolicy).to.equal("always");

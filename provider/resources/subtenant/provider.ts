@@ -128,8 +128,8 @@ function editSpec(id: string, name: string, news: SubtenantInputs, oldPassword: 
     id,
     name,
     description: news.description,
-    // Under passwordPolicy "initial" an update never sends it (olds exist only in an update, not at adopt).
-    password: (olds && news.passwordPolicy === "initial") || news.password === oldPassword ? "" : news.password,
+    // passwordPolicy "initial": an update sends it only when EM never got it (an adoption recorded without it).
+    password: (oldPassword !== undefined && news.passwordPolicy === "initial") || news.password === oldPassword ? "" : news.password,
     enabled: news.enabled,
     repositoryQuota: {
       unlimited: news.unlimitedQuota,
