@@ -1,16 +1,20 @@
 /**
  * Look-ups for writing stacks by name instead of GUID. They run in the Pulumi program (not in the provider
- * plugin), with the same connection settings: stack config `veeam-em:*`, else the VEEAM_EM_* environment.
+ * plugin), with the same connection settings: stack config `veeam-em:*`, else the VEEAM_EM_* environment; or
+ * with `options.connection`, the same connection a resource of another EM declares.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudTenant, CloudTenantResource, ConnectionSettings, EmClient } from "./client";
-import { ClientPool, connectionSettings } from "./resources/connection";
+import { ClientPool, connectionProblem, connectionSettings, settingsOfConnection, type ConnectionArgs, type EmConnection } from "./resources/connection";
 import { log, poolLog } from "./resources/log";
 import { sameName } from "./resources/names";
 
 export interface LookupOptions {
-  /** Connect with these settings instead of the stack config and environment. */
-  connection?: ConnectionSettings;
+  /**
+   * The EM to ask instead of the stack config and environment: the `connection` a resource declares (url,
+   * username, password, ...; members may be Outputs, the password a secret), or the client's settings.
+   */
+  connection?: pulumi.Input<ConnectionArgs> | ConnectionSettings;
 }
 
 export type CloudTenantInfo = CloudTenant;
@@ -24,19 +28,32 @@ export interface RoleInfo {
 const pool = new ClientPool(poolLog(log));
 let logOutHookInstalled = false;
 
-function client(options: LookupOptions | undefined): EmClient {
+const isClientSettings = (c: unknown): c is ConnectionSettings => c !== null && typeof c === "object" && !pulumi.Output.isInstance(c) && "credentials" in c;
+
+/** The settings of a declared connection, its Outputs resolved (a secret password stays in memory only). */
+async function settingsOf(connection: LookupOptions["connection"]): Promise<ConnectionSettings> {
+  if (connection === undefined) return connectionSettings({ get: (key) => pulumi.runtime.getConfig(key) });
+  if (isClientSettings(connection)) return connection;
+  const plain = await new Promise<EmConnection>((resolve) => pulumi.output(connection).apply((c) => void resolve(c as EmConnection)));
+  const problem = connectionProblem(plain, "options.connection");
+  if (problem) throw new Error(`veeam-em look-up: ${problem.reason}`);
+  return settingsOfConnection(plain);
+}
+
+async function client(options: LookupOptions | undefined): Promise<EmClient> {
   // Log out once the program has nothing left to do, rather than leave sessions for EM to expire. Installed by
   // the first look-up, so a program that only imports the package keeps its process as it was.
   if (!logOutHookInstalled) {
     logOutHookInstalled = true;
     process.once("beforeExit", () => void pool.closeAll());
   }
-  return pool.get(options?.connection ?? connectionSettings({ get: (key) => pulumi.runtime.getConfig(key) }));
+  // One client per distinct connection: look-ups of different EMs share no session.
+  return pool.get(await settingsOf(options?.connection));
 }
 
 /** A cloud tenant by name (EM compares names without case), with its quota resources. */
 export async function getCloudTenant(args: { name: string }, options?: LookupOptions): Promise<CloudTenantInfo> {
-  const em = client(options);
+  const em = await client(options);
   const tenant = await em.findTenantByName(args.name);
   if (tenant) return tenant;
   const names = (await em.listTenants()).map((t) => t.name);
@@ -61,7 +78,7 @@ export async function getTenantQuota(args: { tenantName: string; displayName?: s
 
 /** An EM role by name (e.g. "Portal User"). */
 export async function getRole(args: { name: string }, options?: LookupOptions): Promise<RoleInfo> {
-  const roles = await client(options).listRoles();
+  const roles = await (await client(options)).listRoles();
   const role = roles.find((r) => sameName(r.name, args.name));
   if (role) return role;
   throw new Error(`getRole: EM has no role named '${args.name}'; its roles are: ${roles.map((r) => r.name).join(", ")}`);

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { getCloudTenant, getRole, getTenantQuota, type CloudTenantInfo, type LookupOptions, type RoleInfo, type TenantQuotaInfo } from "../lookups";
 import { EnterpriseAccount } from "../resources/account/resource";
+import type { ConnectionArgs } from "../resources/connection";
 import { Subtenant } from "../resources/subtenant/resource";
 import { parseConfigPath, passwordCommand, readConfigPath } from "./config-path";
 import {
@@ -35,6 +36,11 @@ export interface TenantOnboardingArgs {
   path?: string;
   /** How messages name the data when it is given as `data` (default "onboarding data"). */
   source?: string;
+  /**
+   * The EM of this data file, instead of the stack's `veeam-em:*` config (several EMs in one stack, one
+   * component per EM): the look-ups and every subtenant and account use it. Kept secret in state.
+   */
+  connection?: pulumi.Input<ConnectionArgs>;
 }
 
 export interface SubtenantSummary {
@@ -75,12 +81,8 @@ export const TENANT_ONBOARDING_TYPE = "veeam-em:onboarding:TenantOnboarding";
 
 export class TenantOnboarding extends pulumi.ComponentResource<OnboardingSummary> {
   #prepared?: Prepared;
-  /**
-   * How the look-ups connect: the stack's `veeam-em:*` config. The one place for a per-EM connection once the
-   * resources take one (issue 12, part 3): set it here from the args, and pass it to each resource in subtenant()
-   * and declareAccounts().
-   */
-  readonly #lookup: LookupOptions = {};
+  /** How the look-ups and resources connect: `args.connection`, else the stack's `veeam-em:*` config. */
+  #lookup: LookupOptions = {};
 
   constructor(name: string, args: TenantOnboardingArgs, opts?: pulumi.ComponentResourceOptions) {
     // Everything that needs no EM is checked before anything is registered.
@@ -89,6 +91,7 @@ export class TenantOnboarding extends pulumi.ComponentResource<OnboardingSummary
     // No inputs: the data file may be large, and the component's state needs none of it.
     super(TENANT_ONBOARDING_TYPE, name, {}, opts);
     this.#prepared = { data, passwords };
+    if (args.connection !== undefined) this.#lookup = { connection: args.connection };
   }
 
   /** Resolves once every resource is declared; rejects with an OnboardingDataError naming every unknown name. */
@@ -144,6 +147,8 @@ export class TenantOnboarding extends pulumi.ComponentResource<OnboardingSummary
         tenantResourceId: quota.id,
         ...(unlimited ? { unlimitedQuota: true } : { quotaMb: sub.quotaMb as number, unlimitedQuota: false }),
         ...(sub.adopt && { adopt: true }),
+        ...(sub.passwordPolicy !== "always" && { passwordPolicy: sub.passwordPolicy }),
+        ...this.connection(),
       },
       opts,
     );
@@ -155,6 +160,12 @@ export class TenantOnboarding extends pulumi.ComponentResource<OnboardingSummary
       unlimitedQuota: subtenant.unlimitedQuota,
       usedQuotaMb: subtenant.usedQuotaMb,
     };
+  }
+
+  /** The resources' `connection` argument, when the component has one. */
+  private connection(): { connection?: pulumi.Input<ConnectionArgs> } {
+    const connection = this.#lookup.connection as pulumi.Input<ConnectionArgs> | undefined;
+    return connection === undefined ? {} : { connection };
   }
 
   private declareAccounts(entries: AccountEntry[], resolved: Resolved, opts: pulumi.CustomResourceOptions): Record<string, AccountSummary> {
@@ -171,6 +182,7 @@ export class TenantOnboarding extends pulumi.ComponentResource<OnboardingSummary
           allowRestoreAllVms: scope === ALL,
           ...(scope !== ALL && { hierarchyScopeObjects: scope }),
           ...(entry.adopt && { adopt: true }),
+          ...this.connection(),
         },
         opts,
       );

@@ -17,7 +17,8 @@
  *           // "quotaResourceId": "11c5…",              // by id; with neither, the tenant's only one
  *           "enabled": true,                            // optional, default true
  *           "adopt": true,                              // optional: take over the subtenant if EM has it already
- *           "passwordConfig": "subtenantPasswords[\"ABC Company\"][\"abc-finance\"]" // optional; this is the default
+ *           "passwordConfig": "subtenantPasswords[\"ABC Company\"][\"abc-finance\"]", // optional; this is the default
+ *           "passwordPolicy": "initial"                 // optional: "always" (default) or "initial" (set once)
  *         }
  *       ],
  *       "accounts": [ … ]                               // accounts listed with the tenant they serve (optional)
@@ -44,7 +45,8 @@ import * as path from "node:path";
 
 import { accountNameProblem, type AccountType, type ScopeObject } from "../resources/account/inputs";
 import { defaultPasswordPath, parseConfigPath } from "./config-path";
-import { ACCOUNT_KEYS, ACCOUNT_TYPES, ALL, DEFAULTS, MIN_QUOTA_MB, ROLE_UID_PATTERN, ROOT_KEYS, SCOPE_KEYS, SUBTENANT_KEYS, SUBTENANT_NAME_MAX, TENANT_KEYS, UNLIMITED } from "./format";
+import type { PasswordPolicy } from "../resources/subtenant/fields";
+import { ACCOUNT_KEYS, ACCOUNT_TYPES, ALL, DEFAULTS, MIN_QUOTA_MB, PASSWORD_POLICIES, ROLE_UID_PATTERN, ROOT_KEYS, SCOPE_KEYS, SUBTENANT_KEYS, SUBTENANT_NAME_MAX, TENANT_KEYS, UNLIMITED } from "./format";
 
 export type { AccountType, ScopeObject };
 
@@ -61,6 +63,8 @@ export interface SubtenantEntry {
   adopt: boolean;
   /** The stack config path of the password, e.g. subtenantPasswords["ABC Company"]["abc-finance"]. */
   passwordConfig: string;
+  /** The Subtenant's passwordPolicy: "always" or "initial" (set at create and adopt only). */
+  passwordPolicy: PasswordPolicy;
   /** Where the entry is in the file, e.g. tenants[0].subtenants[1]. */
   at: string;
 }
@@ -220,6 +224,11 @@ function readSubtenant(r: Reader, value: Json, at: string, tenant: string | unde
   if (quotaResource !== undefined && quotaResourceId !== undefined) r.fail(join(at, "quotaResourceId"), "give quotaResource (the display name) or quotaResourceId, not both");
   const enabled = r.boolean(o.enabled, join(at, "enabled"), DEFAULTS.enabled);
   const adopt = r.boolean(o.adopt, join(at, "adopt"), DEFAULTS.adopt);
+  let passwordPolicy: PasswordPolicy = DEFAULTS.passwordPolicy;
+  if (o.passwordPolicy !== undefined) {
+    if (typeof o.passwordPolicy === "string" && (PASSWORD_POLICIES as readonly string[]).includes(o.passwordPolicy)) passwordPolicy = o.passwordPolicy as PasswordPolicy;
+    else r.fail(join(at, "passwordPolicy"), `must be one of ${PASSWORD_POLICIES.map((p) => `"${p}"`).join(", ")}, got ${describe(o.passwordPolicy)}`);
+  }
   let passwordConfig = r.string(o.passwordConfig, join(at, "passwordConfig"), false);
   if (passwordConfig !== undefined) {
     try {
@@ -231,7 +240,7 @@ function readSubtenant(r: Reader, value: Json, at: string, tenant: string | unde
   }
   if (name === undefined || quotaMb === undefined || tenant === undefined) return undefined;
   passwordConfig ??= defaultPasswordPath(tenant, name);
-  return { name, description, quotaMb, quotaResource, quotaResourceId, enabled, adopt, passwordConfig, at };
+  return { name, description, quotaMb, quotaResource, quotaResourceId, enabled, adopt, passwordConfig, passwordPolicy, at };
 }
 
 function readScope(r: Reader, value: Json | undefined, at: string): "all" | ScopeObject[] | undefined {

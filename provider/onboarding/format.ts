@@ -3,11 +3,11 @@
  * the JSON Schema (schema.ts → onboarding.schema.json) is built from them, so the two cannot disagree.
  */
 import { ACCOUNT_TYPES } from "../resources/account/inputs";
-import { SUBTENANT_NAME_MAX } from "../resources/subtenant/fields";
+import { PASSWORD_POLICIES, SUBTENANT_NAME_MAX } from "../resources/subtenant/fields";
 import { MIN_QUOTA_MB } from "../resources/subtenant/inputs";
 
 /** EM's limit on a subtenant's name comes from the Subtenant resource's field table. */
-export { ACCOUNT_TYPES, MIN_QUOTA_MB, SUBTENANT_NAME_MAX };
+export { ACCOUNT_TYPES, MIN_QUOTA_MB, PASSWORD_POLICIES, SUBTENANT_NAME_MAX };
 
 /** The value of `quotaMb` for a subtenant without a quota limit. */
 export const UNLIMITED = "unlimited";
@@ -20,12 +20,12 @@ export const ROLE_UID_PATTERN = "^urn:veeam:EnterpriseRole:[0-9A-Fa-f-]{36}$";
 /** Allowed keys per object; keys starting with "$" (e.g. "$schema", "$comment") are allowed anywhere. */
 export const ROOT_KEYS = ["tenants", "accounts"] as const;
 export const TENANT_KEYS = ["name", "subtenants", "accounts"] as const;
-export const SUBTENANT_KEYS = ["name", "description", "quotaMb", "quotaResource", "quotaResourceId", "enabled", "adopt", "passwordConfig"] as const;
+export const SUBTENANT_KEYS = ["name", "description", "quotaMb", "quotaResource", "quotaResourceId", "enabled", "adopt", "passwordConfig", "passwordPolicy"] as const;
 export const ACCOUNT_KEYS = ["type", "name", "roles", "restoreScope", "adopt"] as const;
 export const SCOPE_KEYS = ["objectName", "hierarchyObjRef"] as const;
 
 /** Defaults of optional keys. */
-export const DEFAULTS = { enabled: true, adopt: false, restoreScope: ALL } as const;
+export const DEFAULTS = { enabled: true, adopt: false, restoreScope: ALL, passwordPolicy: "always" } as const;
 
 /** The stack config key (project namespace) holding the subtenants' passwords by tenant and subtenant name. */
 export const PASSWORDS_CONFIG_KEY = "subtenantPasswords";

@@ -9,7 +9,7 @@
  * component still checks.
  */
 import * as path from "node:path";
-import { ACCOUNT_KEYS, ACCOUNT_TYPES, ALL, DEFAULTS, MIN_QUOTA_MB, PASSWORDS_CONFIG_KEY, ROOT_KEYS, SCOPE_KEYS, SUBTENANT_KEYS, SUBTENANT_NAME_MAX, TENANT_KEYS, UNLIMITED } from "./format";
+import { ACCOUNT_KEYS, ACCOUNT_TYPES, ALL, DEFAULTS, MIN_QUOTA_MB, PASSWORD_POLICIES, PASSWORDS_CONFIG_KEY, ROOT_KEYS, SCOPE_KEYS, SUBTENANT_KEYS, SUBTENANT_NAME_MAX, TENANT_KEYS, UNLIMITED } from "./format";
 
 /** The shipped schema file (in the package, next to this module's source). */
 export const SCHEMA_FILE = path.resolve(__dirname, "..", "..", "..", "provider", "onboarding", "onboarding.schema.json");
@@ -74,6 +74,11 @@ export function onboardingSchema(): Schema {
       enabled: { type: "boolean", default: DEFAULTS.enabled },
       adopt: { type: "boolean", default: DEFAULTS.adopt, description: "Take over a subtenant of this name that the tenant already has, instead of failing." },
       passwordConfig: text(`The stack config key holding the password, as for 'pulumi config set --secret --path'; default ${PASSWORDS_CONFIG_KEY}["<tenant>"]["<subtenant>"]. Passwords never go in this file.`),
+      passwordPolicy: {
+        enum: [...PASSWORD_POLICIES],
+        default: DEFAULTS.passwordPolicy,
+        description: "\"always\": the password in stack config is the truth, sent to EM whenever it changes. \"initial\": set when the subtenant is created or adopted, never sent again, so a password the tenant changed is left alone.",
+      },
     },
     ["name", "quotaMb"],
     { not: { required: ["quotaResource", "quotaResourceId"] } },

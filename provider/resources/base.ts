@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { EmClient } from "../client";
+import { connectionOf } from "./connection-of";
 import { ClientPool, CONFIG_NAMESPACE, ConnectionConfigError, connectionSettings, type ConfigSource } from "./connection";
 
 /** Shared by every provider in a process unless a test hands in its own: one logon per run. */
@@ -37,8 +38,8 @@ export abstract class ProviderBase {
    * Only an EM administrator can manage subtenants and accounts: tenant and vCD organization logons are refused
    * here, before any request.
    */
-  protected client(): EmClient {
-    const settings = connectionSettings(this.config, this.env);
+  protected client(props?: object): EmClient {
+    const settings = connectionOf(props) ?? connectionSettings(this.config, this.env);
     if (settings.credentials.kind !== "admin") throw new ConnectionConfigError(ADMIN_ONLY(settings.credentials.kind === "tenant" ? "tenantName" : "vcdOrganization"));
     return this.pool.get(settings);
   }

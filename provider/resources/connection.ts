@@ -1,4 +1,5 @@
-import { EmClient, type ConnectionSettings, type Credentials } from "../client";
+import type * as pulumi from "@pulumi/pulumi";
+import { EmClient, EmSettingsError, normalizeBaseUrl, resolveSettings, type ConnectionSettings, type Credentials } from "../client";
 
 /** Where the connection settings come from: Pulumi stack config (namespace `veeam-em`), else the environment. */
 export interface ConfigSource {
@@ -136,4 +137,106 @@ export class ClientPool {
     this.clients.clear();
     await Promise.allSettled(clients.map((c) => c.close()));
   }
+}
+
+/**
+ * A connection declared on a resource, a look-up or the onboarding component instead of the stack-wide
+ * `veeam-em:*` config: one EM of several in a stack. Always an administrator logon (subtenants and accounts
+ * need one). Times are in seconds, as in the stack config. No environment fallback: what is declared is all.
+ */
+export interface EmConnection {
+  /** EM's REST API, e.g. https://em2.example.com:9398/api/. Another url is another EM: the object is replaced. */
+  url: string;
+  username: string;
+  password: string;
+  caCertPath?: string;
+  insecureSkipTlsVerify?: boolean;
+  allowInsecureHttp?: boolean;
+  format?: "xml" | "json";
+  apiVersion?: string;
+  requestTimeoutSeconds?: number;
+  taskTimeoutSeconds?: number;
+  retryBudgetSeconds?: number;
+}
+
+/** `EmConnection` as a program declares it: each member may come from an Output (the password from a secret). */
+export type ConnectionArgs = { [K in keyof EmConnection]: pulumi.Input<EmConnection[K]> };
+
+/** The members of `EmConnection`, in the order the README lists them. */
+export const CONNECTION_KEYS = [
+  "url",
+  "username",
+  "password",
+  "caCertPath",
+  "insecureSkipTlsVerify",
+  "allowInsecureHttp",
+  "format",
+  "apiVersion",
+  "requestTimeoutSeconds",
+  "taskTimeoutSeconds",
+  "retryBudgetSeconds",
+] as const;
+
+const msOf = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.max(1, Math.round(seconds * 1000)));
+
+/** The client's settings for a declared connection (not validated: see `connectionProblem`). */
+export function settingsOfConnection(connection: EmConnection): ConnectionSettings {
+  const retryBudgetMs = msOf(connection.retryBudgetSeconds);
+  return {
+    url: connection.url,
+    credentials: { kind: "admin", username: connection.username, password: connection.password },
+    apiVersion: connection.apiVersion,
+    format: connection.format,
+    caCertPath: connection.caCertPath,
+    insecureSkipTlsVerify: connection.insecureSkipTlsVerify,
+    ...(connection.allowInsecureHttp !== undefined ? { allowInsecureHttp: connection.allowInsecureHttp } : {}),
+    requestTimeoutMs: msOf(connection.requestTimeoutSeconds),
+    taskTimeoutMs: msOf(connection.taskTimeoutSeconds),
+    ...(retryBudgetMs !== undefined ? { retry: { budgetMs: retryBudgetMs } } : {}),
+  };
+}
+
+/** The client's setting → the member of a declared connection it comes from. */
+const MEMBER_OF_SETTING: Record<string, string> = {
+  "credentials.username": "username",
+  "credentials.password": "password",
+  requestTimeoutMs: "requestTimeoutSeconds",
+  taskTimeoutMs: "taskTimeoutSeconds",
+  "retry.budgetMs": "retryBudgetSeconds",
+};
+
+/**
+ * What is wrong with a declared connection, by the rules the stack config follows (`secondsSetting`'s bounds,
+ * then the client's `resolveSettings`), as `{member, reason}`; undefined when it is fine. `at` prefixes the member
+ * in messages ("connection"). The password is never echoed.
+ */
+export function connectionProblem(connection: EmConnection, at = "connection"): { member: string; reason: string } | undefined {
+  for (const key of ["requestTimeoutSeconds", "taskTimeoutSeconds", "retryBudgetSeconds"] as const) {
+    const value = connection[key];
+    if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value > 0 && value <= MAX_SECONDS[key])) {
+      return { member: key, reason: `${at}.${key}: must be a number of seconds greater than 0 and at most ${MAX_SECONDS[key]}, got ${JSON.stringify(value)}` };
+    }
+  }
+  try {
+    resolveSettings(settingsOfConnection(connection));
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof EmSettingsError)) throw err;
+    const setting = /setting '([^']+)'/.exec(err.message)?.[1] ?? "url";
+    const member = MEMBER_OF_SETTING[setting] ?? setting;
+    const detail = err.message.replace(/^Invalid EM connection setting '[^']+': /, "").replace(/'credentials'/g, `'${at}.username' and '${at}.password'`);
+    return { member, reason: `${at}.${member}: ${detail}` };
+  }
+}
+
+/** The same EM: the normalized REST base URLs are equal (host without case, default port, trailing /api/). */
+export function sameEm(a: string, b: string): boolean {
+  const base = (url: string) => {
+    try {
+      return normalizeBaseUrl(url).toLowerCase();
+    } catch {
+      return url.trim().toLowerCase();
+    }
+  };
+  return base(a) === base(b);
 }

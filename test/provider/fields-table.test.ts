@@ -47,11 +47,11 @@ describe("fields: the tables and the resources' types, docs and outputs", () => 
     expect(outputKeys(account).sort()).to.deep.equal(outputNames(ACCOUNT_FIELDS).sort());
   });
 
-  it("seeds every output and marks the password secret", () => {
+  it("seeds every output and marks the password and the connection secret", () => {
     expect(Object.keys(seededOutputs(SUBTENANT_FIELDS))).to.include.members(["subtenantId", "description", "enabled", "usedQuotaMb", "quotaId"]).and.not.include("adopt");
     expect(outputNames(ACCOUNT_FIELDS)).to.include.members(["accountId", "accountUid", "roleUids", "roleNames", "allowRestoreAllVms"]);
-    expect(secretNames(SUBTENANT_FIELDS)).to.deep.equal(["password"]);
-    expect(secretNames(ACCOUNT_FIELDS)).to.deep.equal([]);
+    expect(secretNames(SUBTENANT_FIELDS)).to.deep.equal(["password", "connection"]);
+    expect(secretNames(ACCOUNT_FIELDS)).to.deep.equal(["connection"]);
   });
 
   it("the README's argument tables are the ones the field tables produce (run `npm run docs:tables` when this fails)", () => {

@@ -4,7 +4,7 @@
  * names; see docs/em-name-rules.md.
  */
 import { ROLE_URN, type AccountScope, type EnterpriseAccount, type EnterpriseRole } from "../../client";
-import type { ResourceFields } from "../fields";
+import { CONNECTION_FIELD, type ResourceFields } from "../fields";
 import { commonNameProblem, forbiddenIn, listCharacters, nameKey, sameName } from "../names";
 
 export const ACCOUNT_TYPES = ["User", "Group", "ExternalUser", "ExternalGroup"] as const;
@@ -194,6 +194,7 @@ export const ACCOUNT_FIELDS = {
       onChange: "none",
       output: false,
     },
+    CONNECTION_FIELD,
     { name: "accountId", argument: false, type: { kind: "string" }, doc: "EM's id of the account", reported: (r) => r.account.id },
     { name: "accountUid", argument: false, type: { kind: "string" }, doc: "urn:veeam:EnterpriseAccount:<id>", reported: (r) => r.account.uid },
     { name: "roleUids", argument: false, type: { kind: "list", item: { kind: "string", describe: "role UIDs", one: "a role UID" } }, doc: "the roles' UIDs as EM reports them", reported: (r) => r.roles.map((role) => role.uid) },

@@ -1,4 +1,5 @@
 import { argumentNames, checkInputs } from "../fields";
+import type { EmConnection } from "../connection";
 import type { Failure } from "../validation";
 import { ACCOUNT_FIELDS, ACCOUNT_TYPES, accountNameProblem, type AccountType, type FlrSettings, type ScopeObject, type SqlSettings } from "./fields";
 
@@ -14,6 +15,8 @@ export interface EnterpriseAccountInputs {
   flrSettings?: FlrSettings;
   sqlSettings?: SqlSettings;
   adopt?: boolean;
+  /** The EM this account lives in, when not the stack's config. */
+  connection?: EmConnection;
 }
 
 /** The arguments a stack can declare. */

@@ -41,7 +41,7 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
   }
 
   async create(inputs: EnterpriseAccountInputs): Promise<pulumi.dynamic.CreateResult<EnterpriseAccountOutputs>> {
-    const client = this.client();
+    const client = this.client(inputs);
     const roles = resolveRoles(inputs.roles, await client.listRoles());
     const declared = declaredArgs(inputs, ACCOUNT_ARGS);
     const existing = await client.findAccountByName(inputs.accountName);
@@ -53,7 +53,7 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
 
   async read(id: string, props?: EnterpriseAccountOutputs): Promise<pulumi.dynamic.ReadResult<EnterpriseAccountOutputs>> {
     if (!props) throw new Error(IMPORT_UNSUPPORTED);
-    const client = this.client();
+    const client = this.client(props);
     const account = await client.getAccount(id);
     // Gone from EM: an empty id makes refresh drop it from the stack.
     if (!account) return {};
@@ -66,7 +66,7 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
   }
 
   async update(id: string, olds: EnterpriseAccountOutputs, news: EnterpriseAccountInputs): Promise<pulumi.dynamic.UpdateResult<EnterpriseAccountOutputs>> {
-    const client = this.client();
+    const client = this.client(news);
     const roles = resolveRoles(news.roles, await client.listRoles());
     await converge(client, id, news, roles);
     const account = await client.getAccount(id);
@@ -74,8 +74,8 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
     return { outs: await this.outputs(client, news, account, declaredArgs(news, ACCOUNT_ARGS)) };
   }
 
-  async delete(id: string): Promise<void> {
-    await this.client().deleteAccount(id);
+  async delete(id: string, props?: EnterpriseAccountOutputs): Promise<void> {
+    await this.client(props).deleteAccount(id);
   }
 
   /** Creates the account; nothing is deleted or changed when this fails (see EmClient.addAccount). */

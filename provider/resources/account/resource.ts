@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { seededOutputs } from "../fields";
+import type { ConnectionArgs } from "../connection";
+import { secretNames, seededOutputs } from "../fields";
 import { providerShim } from "../shim";
 import { ACCOUNT_FIELDS, type AccountType, type FlrSettings, type ScopeObject, type SqlSettings } from "./fields";
 
@@ -20,6 +21,11 @@ export interface EnterpriseAccountArgs {
   sqlSettings?: pulumi.Input<SqlSettings>;
   /** Take over an EM account of the same name that already exists, instead of failing. */
   adopt?: pulumi.Input<boolean>;
+  /**
+   * The EM this account lives in, instead of the stack's `veeam-em:*` config (several EMs in one stack). Kept
+   * secret in state as a whole. Another `url` replaces the account; any other change of it changes nothing.
+   */
+  connection?: pulumi.Input<ConnectionArgs>;
 }
 
 const provider = providerShim("EnterpriseAccount");
@@ -39,7 +45,10 @@ export class EnterpriseAccount extends pulumi.dynamic.Resource {
   declare readonly sqlSettings: pulumi.Output<SqlSettings | undefined>;
 
   constructor(name: string, args: EnterpriseAccountArgs, opts?: pulumi.CustomResourceOptions) {
-    // Every output is seeded, so each `declare readonly` output resolves.
-    super(provider, name, { ...seededOutputs(ACCOUNT_FIELDS), ...args }, opts, "veeam-em", "EnterpriseAccount");
+    // Every output is seeded, so each `declare readonly` output resolves; secret arguments (the connection) stay secret.
+    const secrets = secretNames(ACCOUNT_FIELDS);
+    const props: Record<string, unknown> = { ...seededOutputs(ACCOUNT_FIELDS), ...args };
+    for (const key of secrets) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
+    super(provider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] }, "veeam-em", "EnterpriseAccount");
   }
 }

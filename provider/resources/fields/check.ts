@@ -8,6 +8,9 @@ import { argumentList, expected, isArgument, type Field, type ItemType, type Res
 
 const present = (value: unknown) => value !== undefined && value !== null;
 const show = (value: unknown) => (typeof value === "string" ? `'${value}'` : JSON.stringify(value));
+/** A value for a message; a secret field's (a password, a connection) is never shown, only its type. */
+const shown = (field: Field<any>, value: unknown, withType = false) =>
+  field.secret ? `${Array.isArray(value) ? "a list" : typeof value} (value not shown: it is secret)` : withType ? `${typeof value} ${show(value)}` : show(value);
 
 /** Levenshtein distance without regard to case, for "did you mean". */
 function distance(first: string, second: string): number {
@@ -70,18 +73,24 @@ class Check {
       case "string":
         return this.string(value, field, path);
       case "boolean":
-        if (typeof value !== "boolean") this.fail(path, `${path} must be true or false, got ${show(value)}`);
+        if (typeof value !== "boolean") this.fail(path, `${path} must be true or false, got ${shown(field, value)}`);
         return;
       case "integer":
-        if (typeof value !== "number" || !Number.isInteger(value)) this.fail(path, `${path} must be a whole number${field.min !== undefined ? ` of at least ${field.min}` : ""}, got ${show(value)}`);
+        if (typeof value !== "number" || !Number.isInteger(value)) this.fail(path, `${path} must be a whole number${field.min !== undefined ? ` of at least ${field.min}` : ""}, got ${shown(field, value)}`);
         else if (field.min !== undefined && value < field.min) this.fail(path, `${path} must be at least ${field.min}, got ${value}`);
         return;
       case "enum":
-        if (typeof value !== "string" || !type.values.includes(value)) this.fail(path, `${path} must be one of ${type.values.join(", ")}; got ${show(value)}`);
+        if (typeof value !== "string" || !type.values.includes(value)) this.fail(path, `${path} must be one of ${type.values.join(", ")}; got ${shown(field, value)}`);
         return;
       case "object":
-        if (typeof value !== "object" || Array.isArray(value)) this.fail(path, `${path} must be an object { ${argumentList(type.fields)} }, got ${show(value)}`);
-        else this.fields(value as Record<string, unknown>, type.fields, `${path}.`, path);
+        if (typeof value !== "object" || Array.isArray(value)) this.fail(path, `${path} must be an object { ${argumentList(type.fields)} }, got ${shown(field, value)}`);
+        else {
+          const before = this.failures.length;
+          this.fields(value as Record<string, unknown>, type.fields, `${path}.`, path);
+          const complete = Object.values(value as Record<string, unknown>).every((member) => !isUnknown(member));
+          const problem = this.failures.length === before && complete ? field.rule?.(value as Record<string, unknown>, path) : undefined;
+          if (problem) this.fail(problem.property, problem.reason);
+        }
         return;
       case "list":
         return this.list(value, field, type.item, path);
@@ -89,17 +98,17 @@ class Check {
   }
 
   private string(value: unknown, field: Field<any>, path: string): void {
-    if (typeof value !== "string") return this.fail(path, `${path} must be a string${field.expects ? ` (${field.expects})` : ""}, got ${typeof value} ${show(value)}`);
+    if (typeof value !== "string") return this.fail(path, `${path} must be a string${field.expects ? ` (${field.expects})` : ""}, got ${shown(field, value, true)}`);
     if (field.nonEmpty && value.trim() === "") return this.fail(path, `${path} must not be empty${field.expects ? `: give ${field.expects}` : ""}`);
     if (field.maxLength !== undefined && value.length > field.maxLength) return this.fail(path, `${path} must be at most ${field.maxLength} characters, got ${value.length}`);
-    if (field.pattern && !field.pattern.regex.test(value)) return this.fail(path, `${path} must be ${field.pattern.describe}; got ${show(value)}`);
+    if (field.pattern && !field.pattern.regex.test(value)) return this.fail(path, `${path} must be ${field.pattern.describe}; got ${shown(field, value)}`);
     const problem = field.nameRule?.(value, this.inputs);
     if (problem) this.fail(path, `${path}: ${problem}`);
   }
 
   private list(value: unknown, field: Field<any>, item: ItemType, path: string): void {
     const listOf = item.kind === "string" ? item.describe : `{ ${argumentList(item.fields)} }`;
-    if (!Array.isArray(value)) return this.fail(path, `${path} must be a ${field.nonEmpty ? "non-empty " : ""}list of ${listOf}, got ${show(value)}`);
+    if (!Array.isArray(value)) return this.fail(path, `${path} must be a ${field.nonEmpty ? "non-empty " : ""}list of ${listOf}, got ${shown(field, value)}`);
     if (field.nonEmpty && value.length === 0) return this.fail(path, `${path} must be a non-empty list of ${listOf}`);
     value.forEach((element, i) => {
       const at = `${path}[${i}]`;

@@ -4,3 +4,4 @@ export { checkInputs, nearest } from "./check";
 export { diffInputs } from "./diff";
 export { declaredFrom, declaredIn, outputsFrom, refreshedInputs } from "./state";
 export { argumentTable } from "./docs";
+export { CONNECTION_FIELD, sameConnectionEm } from "./connection";

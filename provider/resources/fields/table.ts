@@ -23,9 +23,9 @@ export type ItemType = { kind: "string"; describe: string; one: string } | { kin
 
 /**
  * How the old and the new value compare in `diff`: exactly; as names, without regard to case (EM's way);
- * as a set of names (order and case do not matter); or by a resource's own key.
+ * as a set of names (order and case do not matter); or by a resource's own rule (which may read the new inputs).
  */
-export type Comparison = "exact" | "name" | "nameSet" | { same: (a: unknown, b: unknown) => boolean };
+export type Comparison = "exact" | "name" | "nameSet" | { same: (a: unknown, b: unknown, news: Record<string, unknown>) => boolean };
 
 /** A name rule: the problem with `value` (what is wrong and what is allowed), or undefined when it is fine. */
 export type NameRule = (value: string, inputs: Record<string, unknown>) => string | undefined;
@@ -61,6 +61,16 @@ export interface Field<Report = any> {
   optionalInDiff?: boolean;
   /** Kept secret in state and outputs. */
   secret?: boolean;
+  /**
+   * Objects: a rule over the whole value, run once its members have the right types (e.g. a connection checked
+   * as the client would check it): the failing member's path and the message, or undefined.
+   */
+  rule?: (value: Record<string, unknown>, path: string) => { property: string; reason: string } | undefined;
+  /**
+   * A replacement for a change of this field lands somewhere else (another EM): the new object cannot clash with
+   * the old one's name, so it is created before the old one is deleted.
+   */
+  replaceElsewhere?: boolean;
   /**
    * A typed output of the resource class (`declare readonly`). Default true. The stored outputs carry every
    * declared argument either way, so a refresh can hand it back.

@@ -4,7 +4,7 @@
  * rules; see docs/em-name-rules.md.
  */
 import type { CloudSubtenant, CloudTenant } from "../../client";
-import type { ResourceFields } from "../fields";
+import { CONNECTION_FIELD, type ResourceFields } from "../fields";
 import { commonNameProblem, forbiddenIn, listCharacters } from "../names";
 
 /** EM refuses subtenant quotas under 1 GB. */
@@ -26,6 +26,10 @@ export function subtenantNameProblem(name: string): string | undefined {
   if (name.endsWith(".")) return `a subtenant name must not end with a period; got '${name}'`;
   return undefined;
 }
+
+/** How the declared password is used: on every change ("always") or only at create and adopt ("initial"). */
+export const PASSWORD_POLICIES = ["always", "initial"] as const;
+export type PasswordPolicy = (typeof PASSWORD_POLICIES)[number];
 
 /** What EM reports about a subtenant, where outputs and refreshed inputs come from. */
 export interface SubtenantReport {
@@ -77,12 +81,21 @@ export const SUBTENANT_FIELDS = {
     {
       name: "password",
       type: { kind: "string" },
-      doc: "kept secret in state and outputs; EM never returns it, so only a change of the declared value is noticed",
+      doc: "kept secret in state and outputs; EM never returns it, so only a change of the declared value is noticed, and only under `passwordPolicy: \"always\"`",
       expects: "the subtenant's password",
       required: true,
       nonEmpty: true,
       secret: true,
       onChange: "update",
+      // Set-once: under "initial" the declared password is EM's only at create and adopt, so its change is none.
+      compare: { same: (a, b, news) => news.passwordPolicy === "initial" || a === b },
+    },
+    {
+      name: "passwordPolicy",
+      type: { kind: "enum", values: PASSWORD_POLICIES },
+      doc: "`always`: the declared password is the truth, sent to EM whenever it changes; `initial`: set once, at create and at adopt, and never sent again, so a password the tenant changed is left alone (see Password policies)",
+      default: "always",
+      onChange: "none",
     },
     {
       name: "description",
@@ -152,6 +165,7 @@ export const SUBTENANT_FIELDS = {
       onChange: "none",
       output: false,
     },
+    CONNECTION_FIELD,
     { name: "subtenantId", argument: false, type: { kind: "string" }, doc: "EM's id of the subtenant", reported: (r) => r.subtenant.id },
     { name: "usedQuotaMb", argument: false, type: { kind: "integer" }, doc: "MB of the quota in use", reported: (r) => r.subtenant.quota.usedQuotaMb },
     { name: "quotaId", argument: false, type: { kind: "string" }, doc: "EM's id of the subtenant's own quota (\"\" when EM does not report it)", reported: (r) => r.subtenant.quota.quotaId ?? "" },

@@ -1,6 +1,7 @@
 import { argumentNames, checkInputs } from "../fields";
 import type { Failure } from "../validation";
-import { MIN_QUOTA_MB, SUBTENANT_FIELDS } from "./fields";
+import type { EmConnection } from "../connection";
+import { MIN_QUOTA_MB, SUBTENANT_FIELDS, type PasswordPolicy } from "./fields";
 
 export { MIN_QUOTA_MB };
 
@@ -11,6 +12,8 @@ export interface SubtenantInputs {
   tenantName?: string;
   name: string;
   password: string;
+  /** "always" (the default) or "initial" (set at create and adopt only). */
+  passwordPolicy?: PasswordPolicy;
   description: string;
   enabled: boolean;
   tenantResourceId: string;
@@ -18,6 +21,8 @@ export interface SubtenantInputs {
   quotaMb?: number;
   unlimitedQuota: boolean;
   adopt?: boolean;
+  /** The EM this subtenant lives in, when not the stack's config. */
+  connection?: EmConnection;
 }
 
 /** The arguments a stack can declare. */

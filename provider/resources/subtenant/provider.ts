@@ -39,7 +39,7 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
   }
 
   async create(inputs: SubtenantInputs): Promise<pulumi.dynamic.CreateResult<SubtenantOutputs>> {
-    const client = this.client();
+    const client = this.client(inputs);
     const tenant = await resolveTenant(client, inputs);
     const declared = declaredArgs(inputs, SUBTENANT_ARGS);
     const existing = await client.findSubtenantByName(tenant.id, inputs.name);
@@ -49,7 +49,7 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
 
   async read(id: string, props?: SubtenantOutputs): Promise<pulumi.dynamic.ReadResult<SubtenantOutputs>> {
     if (!props) throw new Error(IMPORT_UNSUPPORTED);
-    const client = this.client();
+    const client = this.client(props);
     const found = (await client.listSubtenants({ tenantId: props.tenantId, name: props.name })).find((s) => s.id === id);
     // Gone from EM: an empty id makes refresh drop it from the stack.
     if (!found) return {};
@@ -59,7 +59,7 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
   }
 
   async update(id: string, olds: SubtenantOutputs, news: SubtenantInputs): Promise<pulumi.dynamic.UpdateResult<SubtenantOutputs>> {
-    const client = this.client();
+    const client = this.client(news);
     const tenant = { id: olds.tenantId, name: olds.tenantName };
     await client.editSubtenant(olds.tenantId, id, editSpec(id, olds.name, news, olds.password, olds));
     const updated = await client.getSubtenant(olds.tenantId, id);
@@ -68,7 +68,7 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
   }
 
   async delete(id: string, props: SubtenantOutputs): Promise<void> {
-    await this.client().deleteSubtenant(props.tenantId, id);
+    await this.client(props).deleteSubtenant(props.tenantId, id);
   }
 
   /**
@@ -128,7 +128,8 @@ function editSpec(id: string, name: string, news: SubtenantInputs, oldPassword: 
     id,
     name,
     description: news.description,
-    password: news.password === oldPassword ? "" : news.password,
+    // passwordPolicy "initial": an update sends it only when EM never got it (an adoption recorded without it).
+    password: (oldPassword !== undefined && news.passwordPolicy === "initial") || news.password === oldPassword ? "" : news.password,
     enabled: news.enabled,
     repositoryQuota: {
       unlimited: news.unlimitedQuota,

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { secretNames, seededOutputs } from "../fields";
 import { providerShim } from "../shim";
-import { SUBTENANT_FIELDS } from "./fields";
+import type { ConnectionArgs } from "../connection";
+import { SUBTENANT_FIELDS, type PasswordPolicy } from "./fields";
 
 export interface SubtenantArgs {
   /** The cloud tenant's id (a GUID); or give `tenantName`. Changing it replaces the subtenant. */
@@ -12,6 +13,11 @@ export interface SubtenantArgs {
   name: pulumi.Input<string>;
   /** Kept secret in state and outputs. EM never returns it, so only a change of this value is noticed. */
   password: pulumi.Input<string>;
+  /**
+   * "always" (default): the declared password is the truth, sent to EM whenever it changes. "initial": set at
+   * create and at adopt only, never sent again, so a password the tenant changed is left alone.
+   */
+  passwordPolicy?: pulumi.Input<PasswordPolicy>;
   description?: pulumi.Input<string>;
   /** Default true. */
   enabled?: pulumi.Input<boolean>;
@@ -25,6 +31,11 @@ export interface SubtenantArgs {
   unlimitedQuota?: pulumi.Input<boolean>;
   /** Take over a subtenant of the same tenant and name that already exists, instead of failing. */
   adopt?: pulumi.Input<boolean>;
+  /**
+   * The EM this subtenant lives in, instead of the stack's `veeam-em:*` config (several EMs in one stack). Kept
+   * secret in state as a whole. Another `url` replaces the subtenant; any other change of it changes nothing.
+   */
+  connection?: pulumi.Input<ConnectionArgs>;
 }
 
 /** One serialized shim for every Subtenant, so the SDK serializes it once. */
@@ -37,6 +48,7 @@ export class Subtenant extends pulumi.dynamic.Resource {
   declare readonly tenantName: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly password: pulumi.Output<string>;
+  declare readonly passwordPolicy: pulumi.Output<PasswordPolicy>;
   declare readonly description: pulumi.Output<string>;
   declare readonly enabled: pulumi.Output<boolean>;
   declare readonly tenantResourceId: pulumi.Output<string>;
@@ -50,7 +62,7 @@ export class Subtenant extends pulumi.dynamic.Resource {
     // Every output is seeded, so each `declare readonly` output resolves; secret arguments stay secret.
     const secrets = secretNames(SUBTENANT_FIELDS);
     const props: Record<string, unknown> = { ...seededOutputs(SUBTENANT_FIELDS), ...args };
-    for (const key of secrets) props[key] = pulumi.secret(props[key]);
+    for (const key of secrets) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
     super(provider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] }, "veeam-em", "Subtenant");
   }
 }

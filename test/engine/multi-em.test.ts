@@ -1,0 +1,209 @@
+/**
+ * Several EMs in one stack (issue 12.3) and the subtenant's passwordPolicy (issue 12.4), through the SDK's
+ * dynamic-provider plugin: the stack config names one emulator ("EM 1"), resources with a `connection` live in a
+ * second one ("EM 2") with other admin credentials.
+ */
+import { expect } from "chai";
+import { startEmulator, type Emulator } from "../../emulator/server";
+import type { EmState } from "../../emulator/model";
+import { CheckFailedError, Engine, type ResourceState } from "../../tools/engine/engine";
+import { MASK, secret } from "../../tools/engine/secrets";
+import { accountArgs, accountType, leakedSecrets, logons, SECRETS, SUBTENANT_PASSWORD, SUBTENANT_PASSWORD_2, subtenantArgs, subtenantType, TENANT, useStack } from "./support";
+
+/** EM 2's administrator: another user and password than the stack config's. */
+const EM2_USER = "site2-admin";
+const EM2_PASSWORD = "Em2-Adm1n-S3cret-5582";
+const ALL_SECRETS = [...SECRETS, EM2_PASSWORD];
+
+/** Every place a state holds a secret under a key that is not secret-marked. */
+function secretsOutsideSecretKeys(states: ResourceState[]): string[] {
+  const found: string[] = [];
+  for (const s of states)
+    for (const [where, bag] of [["inputs", s.inputs], ["outputs", s.outputs]] as const)
+      for (const [key, value] of Object.entries(bag)) {
+        if (s.secretKeys.includes(key)) continue;
+        for (const leaked of leakedSecrets(JSON.stringify(value), ALL_SECRETS)) found.push(`${s.name}.${where}.${key} holds ${leaked}`);
+      }
+  return found;
+}
+
+describe("engine protocol: several EMs in one stack (resource connection)", function () {
+  this.timeout(30_000);
+  const stack = useStack("xml");
+  let em2: Emulator;
+  let seed2: EmState;
+
+  before(async () => {
+    em2 = await startEmulator({ port: 0, taskDurationMs: 20, adminUser: EM2_USER, adminPassword: EM2_PASSWORD });
+    seed2 = structuredClone(em2.store.state);
+  });
+  beforeEach(() => {
+    em2.store.state = structuredClone(seed2);
+  });
+  after(async () => {
+    await em2?.stop();
+  });
+
+  /** The connection to EM 2, as a program passes it: wholly secret (the resource class wraps it so). */
+  const em2Connection = (overrides: Record<string, unknown> = {}) => secret({ url: em2.url, username: EM2_USER, password: EM2_PASSWORD, format: "json", ...overrides });
+  const subsIn = (em: Emulator) => em.store.state.subtenants.filter((s) => s.tenantId === TENANT.id).map((s) => s.name);
+
+  it("resources of each EM are made in their own EM, each with its own logon; the connection stays secret everywhere", async () => {
+    const site1 = await stack.engine.register(subtenantType(stack), "site1", subtenantArgs(stack, { name: "sub-site1" }));
+    const site2 = await stack.engine.register(subtenantType(stack), "site2", subtenantArgs(stack, { name: "sub-site2", connection: em2Connection() }));
+    const alice2 = await stack.engine.register(accountType(stack), "alice2", accountArgs(stack, { connection: em2Connection() }));
+
+    expect(subsIn(stack.em)).to.include("sub-site1").and.not.include("sub-site2");
+    expect(subsIn(em2)).to.include("sub-site2").and.not.include("sub-site1");
+    expect(em2.store.state.accounts.map((a) => a.name)).to.include("TECH\\alice");
+    expect(stack.em.store.state.accounts.map((a) => a.name)).to.not.include("TECH\\alice");
+    expect(logons(em2.requests), "EM 2 saw one logon, with its own administrator").to.have.length(1);
+    expect(em2.requests.filter((r) => /\/cloud\/|\/security\//.test(r.url)).length).to.be.greaterThan(0);
+
+    // The connection is kept (read and delete need it), secret as a whole; __provider carries none of it.
+    expect(site2.state.secretKeys).to.include.members(["password", "connection"]);
+    expect(alice2.state.secretKeys).to.deep.equal(["connection"]);
+    expect((site2.state.outputs.connection as { password: string }).password).to.equal(EM2_PASSWORD);
+    expect(site2.state.outputs.__provider).to.equal(stack.texts.Subtenant);
+    expect(site1.state.outputs).to.not.have.property("connection");
+    const raw = stack.engine.rawView();
+    expect(secretsOutsideSecretKeys(raw)).to.deep.equal([]);
+    const dump = stack.engine.plainTextDump();
+    expect(leakedSecrets(dump, ALL_SECRETS)).to.deep.equal([]);
+    expect(JSON.parse(dump).find((s: { urn: string }) => s.urn === site2.state.urn).outputs.connection).to.equal(MASK);
+    expect(leakedSecrets(stack.harness.plugin.output(), ALL_SECRETS), "the plugin's stdout and stderr").to.deep.equal([]);
+
+    // Refresh and destroy reach each object in its own EM, with the stored connection.
+    expect((await stack.engine.refresh(site2.state.urn)).op).to.equal("refreshed");
+    expect((await stack.engine.refresh(alice2.state.urn)).op).to.equal("refreshed");
+    await stack.engine.destroy(site2.state.urn);
+    await stack.engine.destroy(alice2.state.urn);
+    expect(subsIn(em2)).to.not.include("sub-site2");
+    expect(em2.store.state.accounts.map((a) => a.name)).to.not.include("TECH\\alice");
+    expect(subsIn(stack.em), "EM 1's subtenant is untouched").to.include("sub-site1");
+  });
+
+  it("a changed password, format or timeout of the connection is no change: no diff, no request to either EM", async () => {
+    await stack.engine.register(subtenantType(stack), "site2", subtenantArgs(stack, { name: "sub-site2", connection: em2Connection() }));
+    const [before1, before2] = [stack.em.requests.length, em2.requests.length];
+    const again = await stack.engine.register(
+      subtenantType(stack),
+      "site2",
+      subtenantArgs(stack, { name: "sub-site2", connection: em2Connection({ password: "Another-Pw-1", format: "xml", requestTimeoutSeconds: 30, url: em2.url.replace(/\/$/, "") }) }),
+    );
+    expect(again.op).to.equal("same");
+    expect(again.diff?.changes).to.equal("none");
+    expect(stack.em.requests.length - before1).to.equal(0);
+    expect(em2.requests.length - before2).to.equal(0);
+  });
+
+  it("another url is another EM: the subtenant is replaced, made in the new EM first, then deleted from the old one", async () => {
+    const first = await stack.engine.register(subtenantType(stack), "moving", subtenantArgs(stack, { name: "sub-moving", connection: em2Connection() }));
+    const moved = await stack.engine.register(
+      subtenantType(stack),
+      "moving",
+      subtenantArgs(stack, { name: "sub-moving", connection: secret({ url: stack.em.url, username: "admin", password: stack.harness.config["veeam-em:password"] }) }),
+    );
+    expect(moved.op).to.equal("replace");
+    expect(moved.diff?.replaces).to.deep.equal(["connection"]);
+    expect(moved.diff?.deleteBeforeReplace, "the new EM cannot clash with the old one's names").to.not.equal(true);
+    const rpcs = stack.engine.rpcs.map((r) => r.rpc);
+    expect(rpcs.slice(rpcs.lastIndexOf("Diff") + 1)).to.deep.equal(["Create", "Delete"]);
+    expect(subsIn(stack.em)).to.include("sub-moving");
+    expect(subsIn(em2)).to.not.include("sub-moving");
+    expect(moved.state.id).to.not.equal(first.state.id);
+  });
+
+  it("check refuses a bad connection by the same rules as the stack config, naming connection.<member>, never echoing the password", async () => {
+    const refused = (connection: Record<string, unknown>) =>
+      stack.engine.register(subtenantType(stack), "bad", subtenantArgs(stack, { connection: secret(connection) })).then(
+        () => expect.fail("check should refuse the connection"),
+        (e: unknown) => {
+          expect(e).to.be.instanceOf(CheckFailedError);
+          return (e as CheckFailedError).failures;
+        },
+      );
+    const base = { url: em2.url, username: EM2_USER, password: EM2_PASSWORD };
+    const cases: Array<[Record<string, unknown>, string, RegExp]> = [
+      [{ ...base, url: "ftp://em2.example.com/api/" }, "connection.url", /scheme 'ftp' is not supported/],
+      [{ ...base, url: "http://em2.example.com:9398/api/" }, "connection.url", /unencrypted.*allowInsecureHttp/],
+      [{ ...base, password: undefined }, "connection.password", /connection\.password is required/],
+      [{ ...base, requestTimeoutSeconds: 7200 }, "connection.requestTimeoutSeconds", /at most 3600/],
+      [{ ...base, caCertPath: "/nonexistent/ca.pem" }, "connection.caCertPath", /cannot read/],
+      [{ ...base, format: "yaml" }, "connection.format", /one of xml, json/],
+      [{ ...base, apiVersion: "2" }, "connection.apiVersion", /latest/],
+      [{ ...base, tenantName: "ABC" }, "connection.tenantName", /not an argument/],
+    ];
+    for (const [connection, property, reason] of cases) {
+      const failures = await refused(connection);
+      expect(failures.map((f) => f.property), JSON.stringify(connection)).to.include(property);
+      const failure = failures.find((f) => f.property === property)!;
+      expect(failure.reason).to.match(reason);
+      expect(leakedSecrets(failure.reason, ALL_SECRETS)).to.deep.equal([]);
+    }
+    expect(subsIn(em2)).to.not.include("sub-finance");
+  });
+});
+
+describe("engine protocol: Subtenant passwordPolicy", function () {
+  this.timeout(20_000);
+  const stack = useStack("xml");
+  const inEm = (id: string) => stack.em.store.state.subtenants.find((s) => s.id === id)!;
+  const editsOf = (id: string) => stack.em.requests.slice(stack.mark).filter((r) => r.method === "PUT" && r.url.includes(id));
+
+  it("initial: the password is set at create; a password the tenant changed stays, a changed declared one is no diff", async () => {
+    const created = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy: "initial" }));
+    expect(inEm(created.state.id).password).to.equal(SUBTENANT_PASSWORD);
+    expect(created.state.outputs.passwordPolicy).to.equal("initial");
+
+    inEm(created.state.id).password = "Changed-By-Tenant-1";
+    const same = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy: "initial", password: secret(SUBTENANT_PASSWORD_2) }));
+    expect(same.op).to.equal("same");
+    expect(same.diff?.changes).to.equal("none");
+
+    // An update for another reason does not send the password either.
+    const updated = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy: "initial", password: secret(SUBTENANT_PASSWORD_2), description: "changed" }));
+    expect(updated.op).to.equal("update");
+    expect(inEm(created.state.id).description).to.equal("changed");
+    expect(inEm(created.state.id).password, "the tenant's own password is left alone").to.equal("Changed-By-Tenant-1");
+    expect(editsOf(created.state.id)).to.have.length(1);
+  });
+
+  it("initial: adopting sets the declared password once", async () => {
+    // Made by someone else (another stack), with another password.
+    const other = new Engine(stack.harness.plugin, "veeam-em-test", "other");
+    const existing = await other.register(subtenantType(stack), "fin", subtenantArgs(stack, { password: secret(SUBTENANT_PASSWORD_2) }));
+    expect(inEm(existing.state.id).password).to.equal(SUBTENANT_PASSWORD_2);
+    const adopted = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy: "initial", adopt: true }));
+    expect(adopted.state.id).to.equal(existing.state.id);
+    expect(inEm(existing.state.id).password).to.equal(SUBTENANT_PASSWORD);
+  });
+
+  it("initial: an adoption whose edit failed is finished by the next up, the password included", async () => {
+    const other = new Engine(stack.harness.plugin, "veeam-em-test", "other");
+    const existing = await other.register(subtenantType(stack), "fin", subtenantArgs(stack, { password: secret(SUBTENANT_PASSWORD_2) }));
+    stack.em.faults.update({ taskFailureRate: 1, onlyMethods: ["PUT"] });
+    const failed = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy: "initial", adopt: true })).catch((e: unknown) => e);
+    stack.em.faults.reset();
+    expect(failed).to.be.instanceOf(Error);
+    expect(inEm(existing.state.id).password, "the failed edit set nothing").to.equal(SUBTENANT_PASSWORD_2);
+    const finished = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy: "initial", adopt: true }));
+    expect(finished.op).to.equal("update");
+    expect(inEm(existing.state.id).password).to.equal(SUBTENANT_PASSWORD);
+  });
+
+  it("always (the default): a changed declared password is sent, overwriting the tenant's", async () => {
+    const created = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack));
+    expect(created.state.inputs.passwordPolicy).to.equal("always");
+    inEm(created.state.id).password = "Changed-By-Tenant-1";
+    const updated = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { password: secret(SUBTENANT_PASSWORD_2) }));
+    expect(updated.op).to.equal("update");
+    expect(inEm(created.state.id).password).to.equal(SUBTENANT_PASSWORD_2);
+  });
+
+  it("refuses a policy it does not know, naming the allowed ones", async () => {
+    const err = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy: "once" })).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(CheckFailedError);
+    expect((err as CheckFailedError).failures).to.deep.include({ property: "passwordPolicy", reason: "passwordPolicy must be one of always, initial; got 'once'" });
+  });
+});
