@@ -97,21 +97,35 @@ describe("engine protocol: several EMs in one stack (resource connection)", func
     expect(em2.requests.length - before2).to.equal(0);
   });
 
-  it("another url is another EM: the subtenant is replaced, made in the new EM first, then deleted from the old one", async () => {
+  it("another url is never a replacement: the update finds the subtenant missing at the new url, fails and changes nothing in either EM", async () => {
     const first = await stack.engine.register(subtenantType(stack), "moving", subtenantArgs(stack, { name: "sub-moving", connection: em2Connection() }));
+    const writesBefore = [stack.em, em2].map((em) => em.requests.filter((r) => r.method !== "GET" && !r.url.includes("sessionMngr")).length);
+    const error = await stack.engine
+      .register(subtenantType(stack), "moving", subtenantArgs(stack, { name: "sub-moving", connection: secret({ url: stack.em.url, username: "admin", password: stack.harness.config["veeam-em:password"] }) }))
+      .then(
+        () => expect.fail("the update should fail: EM 1 does not hold EM 2's subtenant"),
+        (e: unknown) => e as Error,
+      );
+    expect(error.message).to.include(`(id ${first.state.id}) is not in the EM at ${stack.em.url}`).and.to.include("objects cannot move between EMs. Nothing was changed.");
+    const rpcs = stack.engine.rpcs.map((r) => r.rpc);
+    expect(rpcs.slice(rpcs.lastIndexOf("Diff") + 1), "an update, not a create and a delete").to.deep.equal(["Update"]);
+    expect(subsIn(em2), "the object stays where it is").to.include("sub-moving");
+    expect(subsIn(stack.em)).to.not.include("sub-moving");
+    const writesAfter = [stack.em, em2].map((em) => em.requests.filter((r) => r.method !== "GET" && !r.url.includes("sessionMngr")).length);
+    expect(writesAfter, "no write to either EM").to.deep.equal(writesBefore);
+  });
+
+  it("a url naming the same EM under another address updates in place, without a new object", async () => {
+    const first = await stack.engine.register(subtenantType(stack), "readdressed", subtenantArgs(stack, { name: "sub-readdressed", connection: em2Connection() }));
     const moved = await stack.engine.register(
       subtenantType(stack),
-      "moving",
-      subtenantArgs(stack, { name: "sub-moving", connection: secret({ url: stack.em.url, username: "admin", password: stack.harness.config["veeam-em:password"] }) }),
+      "readdressed",
+      subtenantArgs(stack, { name: "sub-readdressed", description: "reached by name", connection: em2Connection({ url: em2.url.replace("127.0.0.1", "localhost") }) }),
     );
-    expect(moved.op).to.equal("replace");
-    expect(moved.diff?.replaces).to.deep.equal(["connection"]);
-    expect(moved.diff?.deleteBeforeReplace, "the new EM cannot clash with the old one's names").to.not.equal(true);
-    const rpcs = stack.engine.rpcs.map((r) => r.rpc);
-    expect(rpcs.slice(rpcs.lastIndexOf("Diff") + 1)).to.deep.equal(["Create", "Delete"]);
-    expect(subsIn(stack.em)).to.include("sub-moving");
-    expect(subsIn(em2)).to.not.include("sub-moving");
-    expect(moved.state.id).to.not.equal(first.state.id);
+    expect(moved.op).to.equal("update");
+    expect(moved.diff?.replaces ?? []).to.deep.equal([]);
+    expect(moved.state.id).to.equal(first.state.id);
+    expect(em2.store.state.subtenants.filter((s) => s.name === "sub-readdressed").map((s) => s.description)).to.deep.equal(["reached by name"]);
   });
 
   it("check refuses a bad connection by the same rules as the stack config, naming connection.<member>, never echoing the password", async () => {

@@ -2,7 +2,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { EmCreatedUnreadError, EmNameTakenError, EmOutcomeUnknownError, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
 import { CreatedButFailedError, declaredArgs, finishCreated, pick, plain, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
-import { IMPORT_UNSUPPORTED } from "../messages";
+import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
+import { sameConnectionEm } from "../fields/connection";
 import { nameKey, sameName } from "../names";
 import { ACCOUNT_FIELDS, ROLE_URN, roleGuid, scopeKey } from "./fields";
 import type { EnterpriseAccountInputs, EnterpriseAccountOutputs } from "./inputs";
@@ -67,6 +68,9 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
 
   async update(id: string, olds: EnterpriseAccountOutputs, news: EnterpriseAccountInputs): Promise<pulumi.dynamic.UpdateResult<EnterpriseAccountOutputs>> {
     const client = this.client(news);
+    if (!sameConnectionEm(olds.connection, news.connection) && !(await client.getAccount(id))) {
+      throw new Error(notAtNewUrl(`EM account '${olds.accountName}'`, id, String(news.connection?.url)));
+    }
     const roles = resolveRoles(news.roles, await client.listRoles());
     await converge(client, id, news, roles);
     const account = await client.getAccount(id);

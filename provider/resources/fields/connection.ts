@@ -27,9 +27,8 @@ void _sameKeys;
 const isConnection = (value: unknown): value is EmConnection => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /**
- * The same EM on both sides: another url is another EM (the object is replaced there rather than an id of this
- * EM sent to that one); password, TLS, format and timeouts are how to reach it, not where the object lives, so
- * their change is no change. Adding or removing `connection` counts as no change too: the provider cannot know
+ * The same EM on both sides: another url is a change (an update that first checks the object is at the new url);
+ * password, TLS, format and timeouts are how to reach it, not where the object lives, so their change is no change. Adding or removing `connection` counts as no change too: the provider cannot know
  * in a diff which EM the stack config names (see the README, "Several EMs").
  */
 export function sameConnectionEm(a: unknown, b: unknown): boolean {
@@ -43,12 +42,13 @@ export const CONNECTION_FIELD = {
   type: { kind: "object" as const, fields: MEMBERS },
   doc:
     "the EM this object lives in, instead of the stack's `veeam-em:*` config (see Several EMs): `url`, `username`, `password` and optionally the TLS, format, apiVersion and timeout settings (timeouts in seconds); " +
-    "another `url` replaces the object (created in the new EM, then deleted in the old one); a change of anything else changes nothing",
+    "another `url` is taken as a new address of the same EM (the update checks the object is there, and changes nothing if it is not: objects cannot move between EMs); a change of anything else changes nothing",
   expects: "an EM connection { url, username, password, ... }",
   secret: true,
   output: false,
-  onChange: "replace",
-  replaceElsewhere: true,
+  // Never a replacement: when the new url is the same EM under another address, the replacement would adopt or
+  // clash with the object and the old one's delete would then remove it.
+  onChange: "update",
   compare: { same: sameConnectionEm },
   rule: (value, path) => {
     const problem = connectionProblem(value as unknown as EmConnection, path);

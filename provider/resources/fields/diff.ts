@@ -17,21 +17,17 @@ function same(comparison: Comparison, a: unknown, b: unknown, news: Record<strin
 /** `diff` from the table: which declared arguments replace the object, and whether anything changed at all. */
 export function diffInputs(table: ResourceFields<any>, olds: Record<string, unknown>, news: Record<string, unknown>): { changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean } {
   const replaces: string[] = [];
-  let elsewhere = true;
   let changed = false;
   for (const field of table.fields.filter(isArgument)) {
     if (field.onChange === "none") continue;
     if (field.optionalInDiff && news[field.name] === undefined) continue;
     if (same(field.compare ?? "exact", news[field.name], olds[field.name], news)) continue;
-    if (field.onChange === "replace") {
-      replaces.push(field.name);
-      elsewhere &&= field.replaceElsewhere === true;
-    }
+    if (field.onChange === "replace") replaces.push(field.name);
     else changed = true;
   }
   const changes = replaces.length > 0 || changed;
   if (table.uniqueName === undefined) return { changes, replaces };
   const keepsName = same("name", news[table.uniqueName], olds[table.uniqueName]);
-  // In another EM the new object cannot clash with the old one's name: create it first, then delete the old.
-  return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && keepsName && !elsewhere };
+  // EM compares the unique name without case: the old object must go before one with the same name comes.
+  return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && keepsName };
 }

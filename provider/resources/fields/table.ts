@@ -67,11 +67,6 @@ export interface Field<Report = any> {
    */
   rule?: (value: Record<string, unknown>, path: string) => { property: string; reason: string } | undefined;
   /**
-   * A replacement for a change of this field lands somewhere else (another EM): the new object cannot clash with
-   * the old one's name, so it is created before the old one is deleted.
-   */
-  replaceElsewhere?: boolean;
-  /**
    * A typed output of the resource class (`declare readonly`). Default true. The stored outputs carry every
    * declared argument either way, so a refresh can hand it back.
    */

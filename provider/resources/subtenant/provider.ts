@@ -2,7 +2,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { EmNameTakenError, EmOutcomeUnknownError, GUID, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
 import { declaredArgs, finishCreated, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
-import { IMPORT_UNSUPPORTED } from "../messages";
+import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
+import { sameConnectionEm } from "../fields/connection";
 import { sameName } from "../names";
 import { SUBTENANT_FIELDS } from "./fields";
 import { checkSubtenantInputs, SUBTENANT_ARGS, type SubtenantInputs, type SubtenantOutputs } from "./inputs";
@@ -61,6 +62,9 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
   async update(id: string, olds: SubtenantOutputs, news: SubtenantInputs): Promise<pulumi.dynamic.UpdateResult<SubtenantOutputs>> {
     const client = this.client(news);
     const tenant = { id: olds.tenantId, name: olds.tenantName };
+    if (!sameConnectionEm(olds.connection, news.connection) && !(await client.getSubtenant(olds.tenantId, id))) {
+      throw new Error(notAtNewUrl(`Subtenant '${olds.name}' of tenant '${olds.tenantName}'`, id, String(news.connection?.url)));
+    }
     await client.editSubtenant(olds.tenantId, id, editSpec(id, olds.name, news, olds.password, olds));
     const updated = await client.getSubtenant(olds.tenantId, id);
     if (!updated) throw new Error(`Subtenant '${olds.name}' (${id}) of tenant '${olds.tenantName}' disappeared from EM during the update`);
