@@ -26,6 +26,8 @@ const CLOUD_SUBTENANT = { singular: "CloudSubtenant", plural: "CloudSubtenants" 
 export class SubtenantReads {
   /** Reads waiting for their batch, by tenant id (lower case). */
   readonly #waiting = new Map<string, { tenantId: string; reads: Pending[] }>();
+  /** How many pages each tenant's subtenants filled when last read: a hint (never an answer) for choosing. */
+  readonly #pagesSeen = new Map<string, number>();
   #timer?: NodeJS.Timeout;
 
   constructor(
@@ -60,7 +62,8 @@ export class SubtenantReads {
       open.delete(id);
     };
     try {
-      if (open.size > 1) await this.pages(tenantId, open, settle);
+      // Pages only when they may be fewer than the reads (a refresh of a whole stack, not a few resources).
+      if (open.size > 1 && (this.#pagesSeen.get(tenantId.toLowerCase()) ?? 0) <= open.size) await this.pages(tenantId, open, settle);
       // What the pages did not show (or a lone read): one GET each, where only EM's 404 means gone.
       await Promise.all(
         [...open.keys()].map(async (id) => {
@@ -92,6 +95,7 @@ export class SubtenantReads {
         const result = parseQueryResult(res.body?.body, CLOUD_SUBTENANT);
         subtenants = result.entities.map((n) => parseCloudSubtenant(n, tenantId));
         pagesCount = result.paging?.pagesCount ?? page;
+        this.#pagesSeen.set(tenantId.toLowerCase(), pagesCount);
       } catch (err) {
         if (!(err instanceof ShapeError)) throw err;
         throw new EmApiError({ kind: "parse", method: "GET", path: "/query?type=CloudSubtenant", status: res.status, emMessage: `the answer is not a QueryResult of subtenants (${err.message})` });
