@@ -1,13 +1,15 @@
 /** Issue 11: a refresh of a whole stack of subtenants, through the provider, counted at the emulator. */
 import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
+import { EnterpriseAccountProvider } from "../../provider/resources/account/provider";
+import type { EnterpriseAccountInputs, EnterpriseAccountOutputs } from "../../provider/resources/account/inputs";
 import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
 import type { SubtenantInputs, SubtenantOutputs } from "../../provider/resources/subtenant/inputs";
 import { ABC_RESOURCE, emulatorFor } from "./support";
 
 const declared: SubtenantInputs = { tenantName: "ABC Company", name: "first", password: "Subtenant-Pass-1", description: "d", enabled: true, tenantResourceId: ABC_RESOURCE, quotaMb: 2048, unlimitedQuota: false } as SubtenantInputs;
 
-describe("SubtenantProvider refresh in pages (issue 11)", function () {
+describe("refresh requests (issue 11)", function () {
   this.timeout(60_000);
   let em: Emulator;
   afterEach(() => em?.stop());
@@ -45,4 +47,27 @@ describe("SubtenantProvider refresh in pages (issue 11)", function () {
       expect(reads.filter((r) => r.id).length).to.equal(249);
     });
   }
+
+  it("reads an account with three GETs (EM's account entity carries neither roles nor scopes), and a deleted one as gone", async () => {
+    const setup = await emulatorFor("xml");
+    em = setup.em;
+    const provider = new EnterpriseAccountProvider({ env: setup.env, pool: setup.pool });
+    const inputs = (await provider.check({} as EnterpriseAccountInputs, { accountType: "User", accountName: "TECH\\alice", roles: ["Portal User"], allowRestoreAllVms: true } as unknown as EnterpriseAccountInputs)).inputs as EnterpriseAccountInputs;
+    const created = await provider.create(inputs);
+    const outs = created.outs as EnterpriseAccountOutputs;
+
+    let before = em.requests.length;
+    const read = await provider.read(created.id, outs);
+    expect(read.id).to.equal(created.id);
+    expect(em.requests.slice(before).map((r) => `${r.method} ${r.url.replace(created.id, "{id}")}`).sort()).to.deep.equal([
+      "GET /api/security/accounts/{id}/roles",
+      "GET /api/security/accounts/{id}/scopes",
+      "GET /api/security/accounts/{id}?format=Entity",
+    ]);
+
+    em.store.state.accounts = em.store.state.accounts.filter((a) => a.id !== created.id);
+    before = em.requests.length;
+    expect(await provider.read(created.id, outs)).to.deep.equal({});
+    expect(em.requests.slice(before).find((r) => r.url.endsWith("?format=Entity"))?.status).to.equal(404);
+  });
 });
