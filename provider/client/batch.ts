@@ -12,6 +12,12 @@ import { EmApiError } from "./errors";
 import type { EmClient } from "./client";
 import { DEFAULT_PAGE_SIZE, Query, where } from "./query";
 
+/**
+ * A page (100 subtenants, about 100 KB) is read only where it can be expected to answer this many reads; fewer
+ * reads take one small GET each (a refresh at --parallel 10 hands over ten reads at a time).
+ */
+const READS_PER_PAGE = 10;
+
 /** How long reads are gathered before their batch is sent; the engine starts a refresh's reads within a few ms. */
 export const BATCH_WINDOW_MS = 15;
 
@@ -63,7 +69,7 @@ export class SubtenantReads {
     };
     try {
       // Pages only when they may be fewer than the reads (a refresh of a whole stack, not a few resources).
-      if (open.size > 1 && (this.#pagesSeen.get(tenantId.toLowerCase()) ?? 0) <= open.size) await this.pages(tenantId, open, settle);
+      if (open.size > 1 && (this.#pagesSeen.get(tenantId.toLowerCase()) ?? 0) * READS_PER_PAGE <= open.size) await this.pages(tenantId, open, settle);
       // What the pages did not show (or a lone read): one GET each, where only EM's 404 means gone.
       await Promise.all(
         [...open.keys()].map(async (id) => {
@@ -83,7 +89,8 @@ export class SubtenantReads {
 
   /**
    * Reads the tenant's subtenants page by page, settling each read whose subtenant a page shows. Stops paging when
-   * the pages left outnumber the reads left: one GET each is then cheaper (a tenant shared with other stacks).
+   * the pages left cannot be expected to answer READS_PER_PAGE reads each: one GET each is then cheaper (a few
+   * reads, or a tenant shared with other stacks).
    */
   private async pages(tenantId: string, open: Map<string, Pending[]>, settle: (id: string, found: CloudSubtenant) => void): Promise<void> {
     const query = Query.type("CloudSubtenant").format("Entities").filter(where.eq("CloudTenantUid", `urn:veeam:CloudTenant:${tenantId}`)).pageSize(DEFAULT_PAGE_SIZE);
@@ -101,7 +108,7 @@ export class SubtenantReads {
         throw new EmApiError({ kind: "parse", method: "GET", path: "/query?type=CloudSubtenant", status: res.status, emMessage: `the answer is not a QueryResult of subtenants (${err.message})` });
       }
       for (const s of subtenants) if (s.tenantId.toLowerCase() === tenantId.toLowerCase() && open.has(s.id.toLowerCase())) settle(s.id.toLowerCase(), s);
-      if (subtenants.length === 0 || page >= pagesCount || pagesCount - page > open.size) return;
+      if (subtenants.length === 0 || page >= pagesCount || (pagesCount - page) * READS_PER_PAGE > open.size) return;
     }
   }
 }

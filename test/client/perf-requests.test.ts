@@ -133,6 +133,22 @@ describe("client: requests and connections (issue 11)", function () {
       }
     });
 
+    it("takes one GET each for a few reads of a tenant whose pages are many (a refresh at --parallel 10)", async () => {
+      const { abcIds } = await setup();
+      const client = new EmClient({ url: em.url, credentials: ADMIN });
+      const reads = new SubtenantReads(client);
+      try {
+        // The first batch learns that ABC fills 3 pages.
+        await Promise.all(abcIds.slice(0, 10).map((id) => reads.read(ABC_TENANT_ID, id)));
+        expect([queries(), gets()]).to.deep.equal([1, 0]);
+        const later = await Promise.all(abcIds.slice(200, 210).map((id) => reads.read(ABC_TENANT_ID, id)));
+        expect(later.map((s) => s?.id)).to.deep.equal(abcIds.slice(200, 210));
+        expect([queries(), gets()]).to.deep.equal([1, 10]);
+      } finally {
+        await client.close();
+      }
+    });
+
     it("a failing query fails the reads of its tenant only, and never as gone", async () => {
       const { abcIds, otherIds } = await setup();
       const fwd = await forwarder(em, (url) => url.startsWith("/api/query") && decodeURIComponent(url).includes(OTHER_TENANT_ID));
