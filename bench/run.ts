@@ -28,9 +28,11 @@ interface Options {
   /** Nominal task durations of the completion-latency runs, each with its number of concurrent creates. */
   latency: Array<{ taskMs: number; samples: number }>;
   tls: boolean;
+  /** A checkout of an earlier commit, built (its dist/), measured beside this one: before and after in one run. */
+  before?: string;
 }
 
-const PROVIDERS: ProviderName[] = ["project", "naive"];
+let PROVIDERS: ProviderName[] = ["project", "naive"];
 const RESULTS_DIR = path.join(__dirname, "..", "..", "bench", "results");
 
 const USAGE = `Usage: npm run bench [-- options]
@@ -43,6 +45,8 @@ This project's providers against the naive baseline (bench/naive), on the emulat
   --parallel P         operations at a time, as pulumi up --parallel (default 10; refresh also runs unbounded)
   --latency LIST       task ms : samples of the completion-latency runs (default 50:10,1000:10,10000:5)
   --plain-http         no TLS between the providers and the proxy
+  --before DIR         also measure the build in DIR/dist (a checkout of an earlier commit, built with
+                       npx tsc), and print a second table: this build / that one
   --help               show this help
 `;
 
@@ -55,6 +59,7 @@ function options(): Options {
       parallel: { type: "string" },
       latency: { type: "string" },
       "plain-http": { type: "boolean" },
+      before: { type: "string" },
       help: { type: "boolean" },
     },
     strict: true,
@@ -80,6 +85,7 @@ function options(): Options {
     parallel: numbers("parallel", values.parallel ?? "10")[0],
     latency,
     tls: !values["plain-http"],
+    before: values.before === undefined ? undefined : path.resolve(values.before),
   };
 }
 
@@ -120,7 +126,7 @@ class Bench {
   }
 
   private worker(provider: ProviderName, proxy: CountingProxy): Promise<WorkerProcess> {
-    const env: NodeJS.ProcessEnv = { BENCH_EM_URL: proxy.url, BENCH_EM_USER: ADMIN_USER, BENCH_EM_PASSWORD: ADMIN_PASSWORD, BENCH_EM_CA: proxy.caPath ?? "" };
+    const env: NodeJS.ProcessEnv = { BENCH_EM_URL: proxy.url, BENCH_EM_USER: ADMIN_USER, BENCH_EM_PASSWORD: ADMIN_PASSWORD, BENCH_EM_CA: proxy.caPath ?? "", BENCH_BEFORE_DIR: this.opts.before ?? "" };
     // The naive provider trusts the CA the way its user would: through Node's extra CA file.
     if (provider === "naive" && proxy.caPath) env.NODE_EXTRA_CA_CERTS = proxy.caPath;
     return WorkerProcess.start(provider, env, this.log);
@@ -218,8 +224,16 @@ async function providerBytes(): Promise<Results["providerBytes"]> {
   };
 }
 
+/** The results with `before` in the place of the naive provider: the report then reads "after / before". */
+function beforeAsBaseline(r: Results): Results {
+  const swap = <T extends { provider: ProviderName }>(list: T[]) => list.filter((p) => p.provider !== "naive").map((p) => (p.provider === "before" ? { ...p, provider: "naive" as ProviderName } : p));
+  const byProvider = (m: Record<number, Record<string, number>>) => Object.fromEntries(Object.entries(m).map(([size, v]) => [size, { project: v.project, naive: v.before }]));
+  return { ...r, lifecycle: swap(r.lifecycle), latency: swap(r.latency), memory: byProvider(r.memory), connections: byProvider(r.connections), providerBytes: { project: r.providerBytes.project, naive: r.providerBytes.project } };
+}
+
 async function main(): Promise<void> {
   const opts = options();
+  if (opts.before) PROVIDERS = ["project", "before", "naive"];
   const started = new Date();
   const bench = new Bench(opts);
   const results: Results = {
@@ -247,7 +261,8 @@ async function main(): Promise<void> {
     await bench.close();
   }
   results.durationMs = Date.now() - started.getTime();
-  const report = renderReport(results);
+  let report = renderReport(results);
+  if (opts.before) report += `\n## This build / the build in ${opts.before} (before), same run\n\n` + renderReport(beforeAsBaseline(results)).replace("Each cell: this project / naive (ratio project ÷ naive).", "Each cell: this build / before (ratio this ÷ before); `__provider` bytes: this build only.");
   const stamp = started.toISOString().replace(/[:.]/g, "-");
   const file = path.join(RESULTS_DIR, `bench-${stamp}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2) + "\n");

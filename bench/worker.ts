@@ -4,13 +4,16 @@
  * engine keeps state.
  *
  * argv[2]: "project" (this package, through the same entry point its serialized shim loads), "naive" (bench/naive),
- * or "sdk" (only the Pulumi SDK loaded: the memory every dynamic provider process starts with).
+ * "before" (the same entry point of an earlier build, in BENCH_BEFORE_DIR) or "sdk" (only the Pulumi SDK loaded:
+ * the memory every dynamic provider process starts with).
  * Environment: BENCH_EM_URL, BENCH_EM_USER, BENCH_EM_PASSWORD, BENCH_EM_CA (the proxy's CA file, if TLS).
  */
+import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { accountDeclaration, inParallel, subtenantDeclaration, type Kind, type Operation } from "./workload";
 
-export type ProviderName = "project" | "naive" | "sdk";
+/** "before": this project as built from an earlier commit (run.ts --before DIR), to compare in one run. */
+export type ProviderName = "project" | "naive" | "sdk" | "before";
 
 export interface BatchRequest {
   kind: Kind;
@@ -43,7 +46,8 @@ function providers(name: ProviderName): Record<Kind, Methods> | undefined {
     const account = new NaiveAccountProvider(connection);
     return { subtenant: new NaiveSubtenantProvider(connection), account: { ...bind(account), update: () => Promise.reject(new Error("not measured")) } };
   }
-  const { providerFor } = require("../provider/resources/runtime") as typeof import("../provider/resources/runtime");
+  const runtime = name === "before" ? path.join(env.BENCH_BEFORE_DIR as string, "dist", "provider", "resources", "runtime") : "../provider/resources/runtime";
+  const { providerFor } = require(runtime) as typeof import("../provider/resources/runtime");
   const config: Record<string, string | undefined> = {
     "veeam-em:url": env.BENCH_EM_URL,
     "veeam-em:username": env.BENCH_EM_USER,

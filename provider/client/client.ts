@@ -128,7 +128,11 @@ export class EmClient {
   }
 
   async close(): Promise<void> {
-    await this.#session.close();
+    try {
+      await this.#session.close();
+    } finally {
+      this.#transport.close();
+    }
   }
 
   /** A raw request with the session (escape hatch for callers and tests). */

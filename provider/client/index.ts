@@ -5,6 +5,8 @@ export { EmApiError, EmCreatedUnreadError, EmNameTakenError, EmOutcomeUnknownErr
 export { POLICIES, pollUntil, dispatchThenVerify, withRetry, type RetryPolicy, type PolicyName, type PollOptions } from "./retry";
 export { Query, QueryRunner, where, quoteValue, Filter, Raw, type FilterValue, type QueryFormat } from "./query";
 export { type TaskOutcome, type PollTiming } from "./tasks";
+export { BATCH_WINDOW_MS, SubtenantReads, subtenantReads } from "./batch";
+export { TenantLookups, tenantLookups } from "./tenants";
 export { isRetryable, policyOf, MAX_ANSWER_BYTES, type Method, type TransportRequest } from "./transport";
 export type {
   AccountRole,

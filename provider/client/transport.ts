@@ -42,6 +42,8 @@ export interface TransportResponse {
 
 /** The largest answer read; EM's pages are far smaller (a page of 100 subtenants is about 100 KB). */
 export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+/** How long an idle kept-alive connection is kept. */
+const IDLE_SOCKET_MS = 30_000;
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME_MISMATCH/;
 
 /** The retry policy of a request. */
@@ -88,9 +90,24 @@ export interface TransportHooks {
   onRetry?(msg: string): void;
 }
 
+/**
+ * Which connection a request travels on. Requests that may be repeated (GET, DELETE, the logon, task polls) reuse
+ * kept-alive connections: when EM has closed an idle one meanwhile, the broken attempt is simply repeated. A POST or
+ * PUT that must not be repeated goes on a fresh connection: on a reused socket that EM closed while it sat idle, the
+ * request fails after it was written, which looks exactly like EM having dropped it mid-way, and the outcome would be
+ * unknown for no reason. A fresh connection costs one handshake per change; polls and reads, the bulk, reuse.
+ */
+export function reusesConnection(req: Pick<TransportRequest, "method" | "logon" | "singleAttemptTimeoutMs" | "policy">): boolean {
+  return policyOf(req) !== "notTaken";
+}
+
 export class Transport {
   private readonly http: AxiosInstance;
   private readonly base: URL;
+  /** Kept-alive connections, for requests that may be repeated. */
+  private readonly reused: { http: http.Agent; https: https.Agent };
+  /** A new connection per request, for changes that must not be repeated. */
+  private readonly fresh: { http: http.Agent; https: https.Agent };
 
   constructor(
     private readonly settings: ResolvedSettings,
@@ -101,19 +118,28 @@ export class Transport {
     if (settings.insecureSkipTlsVerify) {
       hooks.onWarning?.(`TLS certificate verification is OFF for ${this.base.origin} (insecureSkipTlsVerify): anyone on the network path can impersonate EM. Use caCertPath instead outside tests.`);
     }
-    // No keep-alive: a reused socket that EM closed meanwhile would fail a POST that must not be repeated.
     if (this.base.protocol === "http:" && settings.allowInsecureHttp && !isLoopback(this.base.hostname)) {
       hooks.onWarning?.(`plain http:// to ${this.base.host} (allowInsecureHttp): the EM credentials and session travel unencrypted. Use https:// outside a trusted network.`);
     }
+    const tls = { ca: settings.ca, rejectUnauthorized: !settings.insecureSkipTlsVerify };
+    // Idle connections are let go well before a server's usual idle timeout (IIS, in front of EM: 120 s).
+    this.reused = { http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }), https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, ...tls }) };
+    this.fresh = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false, ...tls }) };
     this.http = axios.create({
       maxRedirects: 0,
       validateStatus: () => true,
       responseType: "text",
       transformResponse: [(data: unknown) => data],
-      httpAgent: new http.Agent({ keepAlive: false }),
-      httpsAgent: new https.Agent({ keepAlive: false, ca: settings.ca, rejectUnauthorized: !settings.insecureSkipTlsVerify }),
       maxContentLength: MAX_ANSWER_BYTES,
     });
+  }
+
+  /** Closes the kept-alive connections (at the end of a run). */
+  close(): void {
+    for (const agents of [this.reused, this.fresh]) {
+      agents.http.destroy();
+      agents.https.destroy();
+    }
   }
 
   get baseUrl(): string {
@@ -171,7 +197,8 @@ export class Transport {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), deadlineMs);
     try {
-      res = await this.http.request<string>({ method: req.method, url: url.toString(), headers, data, signal: abort.signal });
+      const agents = reusesConnection(req) ? this.reused : this.fresh;
+      res = await this.http.request<string>({ method: req.method, url: url.toString(), headers, data, signal: abort.signal, httpAgent: agents.http, httpsAgent: agents.https });
     } catch (err) {
       throw this.networkError(req, path, url, err, abort.signal.aborted ? deadlineMs : undefined);
     } finally {

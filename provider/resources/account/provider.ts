@@ -55,10 +55,16 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
   async read(id: string, props?: EnterpriseAccountOutputs): Promise<pulumi.dynamic.ReadResult<EnterpriseAccountOutputs>> {
     if (!props) throw new Error(IMPORT_UNSUPPORTED);
     const client = this.client(props);
-    const account = await client.getAccount(id);
-    // Gone from EM: an empty id makes refresh drop it from the stack.
+    // EM's account entity carries neither roles nor scopes, only links to them (EM REST reference,
+    // /security/accounts/{ID}): three GETs, sent together.
+    const [got, heldRoles, heldScopes] = await Promise.allSettled([client.getAccount(id), client.listAccountRoles(id), client.listAccountScopes(id)]);
+    if (got.status === "rejected") throw got.reason;
+    const account = got.value;
+    // Gone from EM (its own 404 for the account): an empty id makes refresh drop it from the stack.
     if (!account) return {};
-    const [roles, scopes] = await Promise.all([client.listAccountRoles(id), client.listAccountScopes(id)]);
+    if (heldRoles.status === "rejected") throw heldRoles.reason;
+    if (heldScopes.status === "rejected") throw heldScopes.reason;
+    const [roles, scopes] = [heldRoles.value, heldScopes.value];
     const declared = declaredOf(props);
     // A restore scope added in EM shows as drift even where the stack declares none: the stack means "no scope".
     const kept = scopes.length > 0 ? [...declared, "hierarchyScopeObjects"] : declared;

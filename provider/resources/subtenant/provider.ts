@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmNameTakenError, EmOutcomeUnknownError, GUID, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
+import { EmNameTakenError, EmOutcomeUnknownError, GUID, subtenantReads, tenantLookups, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
 import { declaredArgs, finishCreated, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
@@ -51,7 +51,8 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
   async read(id: string, props?: SubtenantOutputs): Promise<pulumi.dynamic.ReadResult<SubtenantOutputs>> {
     if (!props) throw new Error(IMPORT_UNSUPPORTED);
     const client = this.client(props);
-    const found = (await client.listSubtenants({ tenantId: props.tenantId, name: props.name })).find((s) => s.id === id);
+    // Batched with the reads that arrive with it (a refresh reads them all at once); undefined only on EM's 404.
+    const found = await subtenantReads(client).read(props.tenantId, id);
     // Gone from EM: an empty id makes refresh drop it from the stack.
     if (!found) return {};
     const inputs = inputsAsInEm(props, found);
@@ -149,7 +150,8 @@ async function resolveTenant(client: EmClient, inputs: SubtenantInputs): Promise
   if (inputs.tenantId !== undefined && !GUID.test(inputs.tenantId)) {
     throw new Error(`tenantId '${inputs.tenantId}' is not a GUID: give the tenant's id as EM shows it (e.g. 28ddf9b9-12fa-431a-a34c-a327f05c3920), or its name as tenantName`);
   }
-  const tenant = inputs.tenantId !== undefined ? await client.getTenant(inputs.tenantId) : await client.findTenantByName(inputs.tenantName as string);
+  const tenants = tenantLookups(client);
+  const tenant = inputs.tenantId !== undefined ? await tenants.byId(inputs.tenantId) : await tenants.byName(inputs.tenantName as string);
   if (tenant) return tenant;
   const names = (await client.listTenants()).map((t) => t.name);
   const wanted = inputs.tenantId !== undefined ? `with id ${inputs.tenantId}` : `named '${inputs.tenantName}'`;

@@ -1,0 +1,189 @@
+/**
+ * Issue 11: requests and connections the client spends, counted at the emulator (and at a small forwarding server
+ * of the test's own, which counts TCP connections and can fail chosen requests). Counts, never times.
+ */
+import { expect } from "chai";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Emulator } from "../../emulator/server";
+import { EmClient, SubtenantReads, tenantLookups } from "../../provider/client";
+import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, count, emulator } from "./helpers";
+
+const OTHER_TENANT_ID = "5b6d3f0a-0c1e-4a8e-9f6b-2d7c1e3a4b50";
+
+/** Forwards to the emulator, counting TCP connections; answers 500 to requests `fail` picks. */
+async function forwarder(em: Emulator, fail: (url: string) => boolean = () => false) {
+  const target = new URL(em.url);
+  const counts = { connections: 0 };
+  const server = http.createServer((req, res) => {
+    if (fail(req.url ?? "")) {
+      res.writeHead(500, { "Content-Type": "text/plain" }).end("injected");
+      return;
+    }
+    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(up);
+  });
+  server.on("connection", () => (counts.connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+  return { url, counts, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+}
+
+function subtenantsOf(em: Emulator, tenantId: string, n: number, prefix: string): string[] {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const hex = `${prefix}${i.toString(16).padStart(8 - prefix.length, "0")}-0000-4000-8000-${"0".repeat(12)}`;
+    em.store.state.subtenants.push({ id: hex, tenantId, name: `${prefix}-sub-${i}`, description: "", password: "x", enabled: true, quota: { unlimited: true, displayName: "", tenantResourceId: ABC_RESOURCE_ID, quotaMb: 1024, usedQuotaMb: 0, quotaId: hex } });
+    ids.push(hex);
+  }
+  return ids;
+}
+
+describe("client: requests and connections (issue 11)", function () {
+  this.timeout(60_000);
+  let em: Emulator;
+  afterEach(() => em?.stop());
+
+  it("reuses one kept-alive connection for reads and polls, and opens a fresh one for each POST and PUT", async () => {
+    em = await emulator({ taskDurationMs: 20 });
+    const fwd = await forwarder(em);
+    const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN });
+    try {
+      for (let i = 0; i < 20; i++) await client.listTenants();
+      expect(fwd.counts.connections, "20 reads after the logon").to.equal(1);
+      const created = await client.addSubtenant(ABC_TENANT_ID, { name: "ka-1", password: "pw123456", tenantResourceId: ABC_RESOURCE_ID, unlimitedQuota: true });
+      expect(fwd.counts.connections, "one POST").to.equal(2);
+      await client.editSubtenant(ABC_TENANT_ID, created.id, { name: "ka-1", description: "edited", enabled: true, password: "", repositoryQuota: { unlimited: true, tenantResourceId: ABC_RESOURCE_ID, quotaMb: 1024 } });
+      expect(fwd.counts.connections, "one PUT").to.equal(3);
+      await client.deleteSubtenant(ABC_TENANT_ID, created.id);
+      expect(fwd.counts.connections, "a DELETE and its polls reuse").to.equal(3);
+    } finally {
+      await client.close();
+      await fwd.close();
+    }
+  });
+
+  it("learns when a kind of task finishes: later creates poll once", async () => {
+    em = await emulator({ taskDurationMs: 150 });
+    const client = new EmClient({ url: em.url, credentials: ADMIN });
+    try {
+      const polls: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const before = count(em, "GET", /^\/api\/tasks\//);
+        await client.createSubtenant(ABC_TENANT_ID, { name: `learn-${i}`, password: "pw123456", tenantResourceId: ABC_RESOURCE_ID, unlimitedQuota: true });
+        polls.push(count(em, "GET", /^\/api\/tasks\//) - before);
+      }
+      // Unlearned: first poll at 100 ms, then every 200 ms: two polls for a 150 ms task.
+      expect(polls[0]).to.equal(2);
+      const later = polls.slice(1).sort((a, b) => a - b);
+      expect(later[Math.floor(later.length / 2)], `polls per create: ${polls.join(", ")}`).to.equal(1);
+      expect(Math.max(...later)).to.be.at.most(2);
+    } finally {
+      await client.close();
+    }
+  });
+
+  describe("batched subtenant reads", () => {
+    async function setup() {
+      em = await emulator();
+      const abc = em.store.state.tenants[0];
+      em.store.state.tenants.push({ ...structuredClone(abc), id: OTHER_TENANT_ID, name: "Other Company" });
+      return { abcIds: subtenantsOf(em, ABC_TENANT_ID, 250, "a"), otherIds: subtenantsOf(em, OTHER_TENANT_ID, 30, "b") };
+    }
+    const queries = () => count(em, "GET", /^\/api\/query\?type=CloudSubtenant/);
+    const gets = () => count(em, "GET", /^\/api\/cloud\/tenants\/[^/]+\/subtenants\/[^/?]+/);
+
+    it("answers reads that arrive together with one paged query per tenant", async () => {
+      const { abcIds, otherIds } = await setup();
+      const client = new EmClient({ url: em.url, credentials: ADMIN });
+      const reads = new SubtenantReads(client);
+      try {
+        const results = await Promise.all([...abcIds.map((id) => reads.read(ABC_TENANT_ID, id)), ...otherIds.map((id) => reads.read(OTHER_TENANT_ID, id))]);
+        expect(results.map((s) => s?.id)).to.deep.equal([...abcIds, ...otherIds]);
+        expect(results.slice(0, 3).map((s) => s?.name)).to.deep.equal(["a-sub-0", "a-sub-1", "a-sub-2"]);
+        // 250 of ABC: pages of 100 → 3; 30 of the other tenant: 1.
+        expect(queries()).to.equal(4);
+        expect(gets()).to.equal(0);
+      } finally {
+        await client.close();
+      }
+    });
+
+    it("says gone only after EM's own 404 for that subtenant; a lone read is one GET", async () => {
+      const { abcIds } = await setup();
+      const client = new EmClient({ url: em.url, credentials: ADMIN });
+      const reads = new SubtenantReads(client);
+      try {
+        em.store.state.subtenants = em.store.state.subtenants.filter((s) => s.id !== abcIds[7]);
+        const results = await Promise.all(abcIds.slice(0, 20).map((id) => reads.read(ABC_TENANT_ID, id)));
+        expect(results.filter((s) => s === undefined)).to.have.length(1);
+        expect(results[7]).to.equal(undefined);
+        // Page 1 shows the other 19; two more pages for one read would cost more than its own GET.
+        expect(queries()).to.equal(1);
+        // The missing one was looked up by itself before being called gone.
+        expect(gets()).to.equal(1);
+        expect((await reads.read(ABC_TENANT_ID, abcIds[3]))?.id).to.equal(abcIds[3]);
+        expect(queries()).to.equal(1);
+        expect(gets()).to.equal(2);
+      } finally {
+        await client.close();
+      }
+    });
+
+    it("takes one GET each for a few reads of a tenant whose pages are many (a refresh at --parallel 10)", async () => {
+      const { abcIds } = await setup();
+      const client = new EmClient({ url: em.url, credentials: ADMIN });
+      const reads = new SubtenantReads(client);
+      try {
+        // The first batch learns that ABC fills 3 pages.
+        await Promise.all(abcIds.slice(0, 10).map((id) => reads.read(ABC_TENANT_ID, id)));
+        expect([queries(), gets()]).to.deep.equal([1, 0]);
+        const later = await Promise.all(abcIds.slice(200, 210).map((id) => reads.read(ABC_TENANT_ID, id)));
+        expect(later.map((s) => s?.id)).to.deep.equal(abcIds.slice(200, 210));
+        expect([queries(), gets()]).to.deep.equal([1, 10]);
+      } finally {
+        await client.close();
+      }
+    });
+
+    it("a failing query fails the reads of its tenant only, and never as gone", async () => {
+      const { abcIds, otherIds } = await setup();
+      const fwd = await forwarder(em, (url) => url.startsWith("/api/query") && decodeURIComponent(url).includes(OTHER_TENANT_ID));
+      const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN, retry: { retries: 1, minDelayMs: 2, maxDelayMs: 5 } });
+      const reads = new SubtenantReads(client);
+      try {
+        const settled = await Promise.allSettled([...abcIds.slice(0, 5).map((id) => reads.read(ABC_TENANT_ID, id)), ...otherIds.slice(0, 5).map((id) => reads.read(OTHER_TENANT_ID, id))]);
+        expect(settled.slice(0, 5).map((s) => s.status)).to.deep.equal(Array(5).fill("fulfilled"));
+        expect(settled.slice(0, 5).map((s) => (s as PromiseFulfilledResult<{ id: string }>).value.id)).to.deep.equal(abcIds.slice(0, 5));
+        for (const s of settled.slice(5)) {
+          expect(s.status).to.equal("rejected");
+          expect(String((s as PromiseRejectedResult).reason)).to.match(/500/);
+        }
+      } finally {
+        await client.close();
+        await fwd.close();
+      }
+    });
+  });
+
+  it("looks each tenant up once per client", async () => {
+    em = await emulator();
+    const client = new EmClient({ url: em.url, credentials: ADMIN });
+    try {
+      const tenants = tenantLookups(client);
+      const found = await Promise.all([...Array(10)].map((_, i) => (i % 2 ? tenants.byName("ABC Company") : tenants.byId(ABC_TENANT_ID))));
+      expect(found.every((t) => t?.id === ABC_TENANT_ID)).to.equal(true);
+      await tenants.byName("ABC Company");
+      expect(count(em, "GET", /^\/api\/cloud\/tenants\//) + count(em, "GET", /^\/api\/query\?type=CloudTenant/)).to.equal(2);
+      // Not found is not kept: asked again.
+      expect(await tenants.byName("No Such Company")).to.equal(undefined);
+      expect(await tenants.byName("No Such Company")).to.equal(undefined);
+      expect(count(em, "GET", /^\/api\/query\?type=CloudTenant/)).to.equal(3);
+    } finally {
+      await client.close();
+    }
+  });
+});
