@@ -216,24 +216,22 @@ describe("safety: an object that exists but whose create cannot finish is record
     await em.stop();
   });
 
-  it("an account whose role list cannot be read after the create: an error with id and properties, then update converges it", async () => {
+  it("an adopted account whose role list cannot be read: an error with id and properties, then update converges it", async () => {
+    // A new account needs no read of its roles (EM took the declared ones with the create); adopting one does.
     const setup = await emulatorFor("xml");
     em = setup.em;
+    await new EnterpriseAccountProvider({ env: setup.env, pool: new ClientPool(() => undefined) }).create({ accountType: "User", accountName: "TECH\\half-made", roles: ["Portal Administrator"], allowRestoreAllVms: true } as EnterpriseAccountInputs);
     proxy = await proxyTo(em.url);
     const env = { ...setup.env, VEEAM_EM_URL: proxy.url, VEEAM_EM_REQUEST_TIMEOUT_SECONDS: "1", VEEAM_EM_RETRY_BUDGET_SECONDS: "1" };
     const provider = new EnterpriseAccountProvider({ env, pool: new ClientPool(() => undefined) });
-    const inputs = { accountType: "User", accountName: "TECH\\half-made", roles: ["Portal User"], allowRestoreAllVms: true, __provider: "serialized-provider" } as unknown as EnterpriseAccountInputs;
-    let created = false;
-    proxy.set((req) => {
-      if (req.method === "POST" && req.url === "/api/security/accounts") created = true;
-      return created && req.method === "GET" && /\/roles$/.test(req.url ?? "") ? { status: 500, body: "<html><title>Internal error</title></html>" } : undefined;
-    });
+    const inputs = { accountType: "User", accountName: "TECH\\half-made", roles: ["Portal User"], allowRestoreAllVms: true, adopt: true, __provider: "serialized-provider" } as unknown as EnterpriseAccountInputs;
+    proxy.set((req) => (req.method === "GET" && /\/security\/accounts\/[^/]+\/roles$/.test(req.url ?? "") ? { status: 500, body: "<html><title>Internal error</title></html>" } : undefined));
     const outcome = await settle(provider.create(inputs));
     expect(outcome).to.have.property("error");
     const err = (outcome as { error: Error & { id?: string; properties?: Record<string, unknown>; reasons?: string[] } }).error;
     const inEm = em.store.state.accounts.find((a) => a.name === "TECH\\half-made");
     expect(inEm, "EM has the account").to.not.equal(undefined);
-    expect(err.id).to.equal(inEm?.id);
+    expect(err.id, err.message).to.equal(inEm?.id);
     expect(err.properties).to.deep.include({ accountId: inEm?.id, accountName: "TECH\\half-made", __provider: "serialized-provider" });
     expect(err.reasons?.[0]).to.match(/HTTP 500/);
     expect(err.message).to.match(/exists in EM \(id [0-9a-f-]+\) but could not be finished.*run 'pulumi up' again/);

@@ -9,6 +9,21 @@ import { ACCOUNT_FIELDS, ROLE_URN, roleGuid, scopeKey } from "./fields";
 import type { EnterpriseAccountInputs, EnterpriseAccountOutputs } from "./inputs";
 import { ACCOUNT_ARGS, checkAccountInputs } from "./inputs";
 
+/**
+ * EM's role list, read once per client (a run): EM's roles are built in and do not change while a stack runs. A
+ * failed read is not kept, so the next resource asks again.
+ */
+const roleLists = new WeakMap<EmClient, Promise<EnterpriseRole[]>>();
+function rolesOf(client: EmClient): Promise<EnterpriseRole[]> {
+  let roles = roleLists.get(client);
+  if (!roles) {
+    roles = client.listRoles();
+    roleLists.set(client, roles);
+    roles.catch(() => roleLists.delete(client));
+  }
+  return roles;
+}
+
 /** Resolves declared roles (names or UIDs) against EM's roles; an unknown one is an error that lists EM's roles. */
 function resolveRoles(declared: string[], roles: EnterpriseRole[]): EnterpriseRole[] {
   return declared.map((entry) => {
@@ -43,12 +58,16 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
 
   async create(inputs: EnterpriseAccountInputs): Promise<pulumi.dynamic.CreateResult<EnterpriseAccountOutputs>> {
     const client = this.client(inputs);
-    const roles = resolveRoles(inputs.roles, await client.listRoles());
+    const roles = resolveRoles(inputs.roles, await rolesOf(client));
     const declared = declaredArgs(inputs, ACCOUNT_ARGS);
-    const existing = await client.findAccountByName(inputs.accountName);
+    // Looked for first only when asked to adopt; otherwise EM's refusal of a taken name says it exists (EM has no
+    // query for accounts, so a look-up reads the whole account list).
+    const existing = inputs.adopt ? await client.findAccountByName(inputs.accountName) : undefined;
     const account = existing ? await this.adopt(client, existing, inputs, roles) : await this.add(client, inputs, roles);
+    // A new account holds exactly the declared roles (EM took them with the create): no need to read them back.
+    const held = existing ? undefined : roles.map((r) => ({ roleId: r.id, roleName: r.name }));
     // The account exists: a failure from here on records it, and the next 'pulumi up' converges it.
-    const outs = await finishCreated(account.id, () => recordedOutputs(inputs, account, declared), `EM account '${account.name}'`, () => this.outputs(client, inputs, account, declared));
+    const outs = await finishCreated(account.id, () => recordedOutputs(inputs, account, declared), `EM account '${account.name}'`, () => this.outputs(client, inputs, account, declared, held));
     return { id: account.id, outs };
   }
 
@@ -77,7 +96,7 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
     if (!sameConnectionEm(olds.connection, news.connection) && !(await client.getAccount(id))) {
       throw new Error(notAtNewUrl(`EM account '${olds.accountName}'`, id, String(news.connection?.url)));
     }
-    const roles = resolveRoles(news.roles, await client.listRoles());
+    const roles = resolveRoles(news.roles, await rolesOf(client));
     await converge(client, id, news, roles);
     const account = await client.getAccount(id);
     if (!account) throw new Error(`Account '${olds.accountName}' (${id}) disappeared from EM during the update`);
@@ -106,20 +125,22 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
         const known: EnterpriseAccount = { id: err.id, uid: "", name: inputs.accountName, accountType: inputs.accountType, allowRestoreAllVms: inputs.allowRestoreAllVms };
         throw new CreatedButFailedError(err.id, plain(recordedOutputs(inputs, known, declaredArgs(inputs, ACCOUNT_ARGS))), `EM account '${inputs.accountName}'`, err.cause ?? err);
       }
+      if (err instanceof EmNameTakenError) {
+        // Someone else's (another stack, a person, or this stack before the resource was in its state).
+        const other = await client.findAccountByName(inputs.accountName).catch(() => undefined);
+        throw new Error(
+          `EM already has an account named '${other?.name ?? inputs.accountName}'${other ? ` (id ${other.id})` : ""}. It was left untouched. ` +
+            `Set adopt: true to manage it with this stack (dynamic providers cannot use 'pulumi import'), or remove it from EM first.`,
+          { cause: err },
+        );
+      }
       let advice = "";
-      if (err instanceof EmNameTakenError) advice = " It was created by someone else meanwhile; it was left untouched.";
-      else if (err instanceof EmOutcomeUnknownError) advice = " If it shows up in EM, check it, then set adopt: true on this account to take it over.";
+      if (err instanceof EmOutcomeUnknownError) advice = " If it shows up in EM, check it, then set adopt: true on this account to take it over.";
       throw new Error(`Creating EM account '${inputs.accountName}' failed: ${(err as Error).message}${advice}`, { cause: err });
     }
   }
 
   private async adopt(client: EmClient, existing: EnterpriseAccount, inputs: EnterpriseAccountInputs, roles: EnterpriseRole[]): Promise<EnterpriseAccount> {
-    if (!inputs.adopt) {
-      throw new Error(
-        `EM already has an account named '${existing.name}' (id ${existing.id}). It was left untouched. Set adopt: true to manage it with this stack ` +
-          `(dynamic providers cannot use 'pulumi import'), or remove it from EM first.`,
-      );
-    }
     if (existing.accountType !== inputs.accountType) {
       throw new Error(`Cannot adopt EM account '${existing.name}': it is a ${existing.accountType} account, but the stack declares ${inputs.accountType}`);
     }

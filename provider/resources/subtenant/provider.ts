@@ -43,7 +43,8 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
     const client = this.client(inputs);
     const tenant = await resolveTenant(client, inputs);
     const declared = declaredArgs(inputs, SUBTENANT_ARGS);
-    const existing = await client.findSubtenantByName(tenant.id, inputs.name);
+    // Looked for first only when asked to adopt; otherwise EM's refusal of a taken name says it exists (one request less).
+    const existing = inputs.adopt ? await client.findSubtenantByName(tenant.id, inputs.name) : undefined;
     const subtenant = existing ? await this.adopt(client, tenant, existing, inputs) : await this.add(client, tenant, inputs);
     return { id: subtenant.id, outs: outputsOf(inputs, tenant, subtenant, declared) };
   }
@@ -93,21 +94,23 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
         unlimitedQuota: inputs.unlimitedQuota,
       });
     } catch (err) {
+      if (err instanceof EmNameTakenError) {
+        // Someone else's (another stack, a person, or this stack before the resource was in its state).
+        const other = await client.findSubtenantByName(tenant.id, inputs.name).catch(() => undefined);
+        throw new Error(
+          `Tenant '${tenant.name}' already has a subtenant named '${other?.name ?? inputs.name}'${other ? ` (id ${other.id})` : ""}. It was left untouched. ` +
+            `Set adopt: true to manage it with this stack (dynamic providers cannot use 'pulumi import'), or choose another name.`,
+          { cause: err },
+        );
+      }
       let advice = "";
-      if (err instanceof EmNameTakenError) advice = " It was created by someone else meanwhile (another stack or run); it was left untouched.";
-      else if (err instanceof EmOutcomeUnknownError) advice = ` If EM completes it later, the next 'pulumi up' finds it and stops with 'already has a subtenant named': check it, then set adopt: true on this subtenant to take it over.`;
+      if (err instanceof EmOutcomeUnknownError) advice = ` If EM completes it later, the next 'pulumi up' finds it and stops with 'already has a subtenant named': check it, then set adopt: true on this subtenant to take it over.`;
       throw new Error(`Creating subtenant '${inputs.name}' of tenant '${tenant.name}' failed: ${(err as Error).message}${advice}`, { cause: err });
     }
   }
 
   /** Takes over a subtenant that already exists, after checking it is the one the stack describes. */
   private async adopt(client: EmClient, tenant: CloudTenant, existing: CloudSubtenant, inputs: SubtenantInputs): Promise<CloudSubtenant> {
-    if (!inputs.adopt) {
-      throw new Error(
-        `Tenant '${tenant.name}' already has a subtenant named '${existing.name}' (id ${existing.id}). It was left untouched. ` +
-          `Set adopt: true to manage it with this stack (dynamic providers cannot use 'pulumi import'), or choose another name.`,
-      );
-    }
     if (!sameName(existing.quota.tenantResourceId, inputs.tenantResourceId)) {
       throw new Error(
         `Cannot adopt subtenant '${existing.name}' of tenant '${tenant.name}': it uses the quota resource ${existing.quota.tenantResourceId}, ` +
