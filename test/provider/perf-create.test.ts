@@ -8,7 +8,7 @@ import { EnterpriseAccountProvider } from "../../provider/resources/account/prov
 import type { EnterpriseAccountInputs } from "../../provider/resources/account/inputs";
 import { connectionSettings } from "../../provider/resources/connection";
 import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
-import type { SubtenantInputs } from "../../provider/resources/subtenant/inputs";
+import type { SubtenantInputs, SubtenantOutputs } from "../../provider/resources/subtenant/inputs";
 import { ABC_RESOURCE, emulatorFor } from "./support";
 
 const subtenant = (name: string) =>
@@ -16,7 +16,7 @@ const subtenant = (name: string) =>
 const account = (name: string) => ({ accountType: "User", accountName: `TECH\\${name}`, roles: ["Portal User"], allowRestoreAllVms: true }) as EnterpriseAccountInputs;
 const paths = (em: Emulator, from: number) => em.requests.slice(from).map((r) => `${r.method} ${r.url.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "{id}").replace(/\?.*$/, "")}`);
 
-describe("create requests (issue 11)", function () {
+describe("create, update and delete requests (issue 11)", function () {
   this.timeout(30_000);
   let em: Emulator;
   afterEach(() => em?.stop());
@@ -34,6 +34,22 @@ describe("create requests (issue 11)", function () {
     expect(made.filter((p) => p.startsWith("GET /api/tasks")).length, made.join("\n")).to.be.at.least(1);
     expect(made.filter((p) => p === "GET /api/query"), "one look-up of the new id").to.have.length(1);
     expect(made.filter((p) => !p.startsWith("GET /api/tasks")), "besides polls: the POST and the id's look-up").to.have.length(2);
+  });
+
+  it("a subtenant update is the PUT and its polls, a delete the DELETE and its polls: nothing read back", async () => {
+    const setup = await emulatorFor("json", { taskDurationMs: 10 });
+    em = setup.em;
+    const provider = new SubtenantProvider({ env: setup.env, pool: setup.pool });
+    const created = await provider.create(subtenant("counted"));
+    const outs = created.outs as SubtenantOutputs;
+    let before = em.requests.length;
+    const updated = (await provider.update(created.id, outs, { ...subtenant("counted"), description: "changed", quotaMb: 4096 })).outs as SubtenantOutputs;
+    expect(paths(em, before).filter((p) => !p.startsWith("GET /api/tasks"))).to.deep.equal(["PUT /api/cloud/tenants/{id}/subtenants/{id}"]);
+    expect(updated).to.deep.include({ description: "changed", quotaMb: 4096, usedQuotaMb: outs.usedQuotaMb, subtenantId: created.id });
+    expect(em.store.state.subtenants.find((x) => x.id === created.id)).to.deep.include({ description: "changed" });
+    before = em.requests.length;
+    await provider.delete(created.id, updated);
+    expect(paths(em, before).filter((p) => !p.startsWith("GET /api/tasks"))).to.deep.equal(["DELETE /api/cloud/tenants/{id}/subtenants/{id}"]);
   });
 
   it("a taken subtenant name is refused by EM, then named with its id and left untouched", async () => {

@@ -67,9 +67,21 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
     if (!sameConnectionEm(olds.connection, news.connection) && !(await client.getSubtenant(olds.tenantId, id))) {
       throw new Error(notAtNewUrl(`Subtenant '${olds.name}' of tenant '${olds.tenantName}'`, id, String(news.connection?.url)));
     }
-    await client.editSubtenant(olds.tenantId, id, editSpec(id, olds.name, news, olds.password, olds));
-    const updated = await client.getSubtenant(olds.tenantId, id);
-    if (!updated) throw new Error(`Subtenant '${olds.name}' (${id}) of tenant '${olds.tenantName}' disappeared from EM during the update`);
+    const spec = editSpec(id, olds.name, news, olds.password, olds);
+    await client.editSubtenant(olds.tenantId, id, spec);
+    // EM's task finished the edit as sent (the client verifies it where the outcome was unknown), so the outputs
+    // follow from the edit body without reading the subtenant back; what only EM knows (the used space) stays as
+    // last read, and a refresh brings EM's own view.
+    const q = spec.repositoryQuota;
+    const updated: CloudSubtenant = {
+      id,
+      tenantId: olds.tenantId,
+      tenantName: olds.tenantName,
+      name: olds.name,
+      description: spec.description ?? olds.description,
+      enabled: spec.enabled ?? olds.enabled,
+      quota: { unlimited: q.unlimited, displayName: q.displayName ?? olds.quotaName, tenantResourceId: q.tenantResourceId ?? olds.tenantResourceId, quotaMb: q.quotaMb, usedQuotaMb: olds.usedQuotaMb, quotaId: olds.quotaId },
+    };
     return { outs: outputsOf(news, tenant, updated, declaredArgs(news, SUBTENANT_ARGS)) };
   }
 
@@ -121,7 +133,9 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
     const recorded = () => ({ ...outputsOf(inputs, tenant, existing, declaredArgs(inputs, SUBTENANT_ARGS)), password: undefined, __provider: (inputs as { __provider?: unknown }).__provider });
     return finishCreated(existing.id, recorded, `Adopted subtenant '${existing.name}' of tenant '${tenant.name}'`, async () => {
       // Adoption makes EM match the declaration, the password included.
-      await client.editSubtenant(tenant.id, existing.id, editSpec(existing.id, existing.name, inputs, undefined, undefined));
+      // What the stack leaves to EM (the quota's name, an unlimited quota's size) stays as EM has it.
+      const kept = { quotaName: existing.quota.displayName, quotaMb: existing.quota.quotaMb };
+      await client.editSubtenant(tenant.id, existing.id, editSpec(existing.id, existing.name, inputs, undefined, kept));
       return (await client.getSubtenant(tenant.id, existing.id)) ?? existing;
     });
   }
@@ -131,7 +145,7 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
  * EM's edit body from the declared state. The password goes only when it changed (EM keeps the current one when
  * it is empty); an unlimited quota without a declared size keeps the size EM has.
  */
-function editSpec(id: string, name: string, news: SubtenantInputs, oldPassword: string | undefined, olds: SubtenantOutputs | undefined): CloudSubtenantEditSpec {
+function editSpec(id: string, name: string, news: SubtenantInputs, oldPassword: string | undefined, olds: Pick<SubtenantOutputs, "quotaName" | "quotaMb">): CloudSubtenantEditSpec & Required<Pick<CloudSubtenantEditSpec, "repositoryQuota">> {
   return {
     id,
     name,
@@ -141,9 +155,9 @@ function editSpec(id: string, name: string, news: SubtenantInputs, oldPassword: 
     enabled: news.enabled,
     repositoryQuota: {
       unlimited: news.unlimitedQuota,
-      displayName: news.quotaName ?? olds?.quotaName,
+      displayName: news.quotaName ?? olds.quotaName,
       tenantResourceId: news.tenantResourceId,
-      quotaMb: news.quotaMb ?? olds?.quotaMb ?? 1024,
+      quotaMb: news.quotaMb ?? olds.quotaMb,
     },
   };
 }
