@@ -44,7 +44,7 @@ function unknownKeys(record: Record<string, unknown>, fields: readonly Field<any
   for (const key of Object.keys(record)) {
     if (key.startsWith("__") || known.includes(key) || !present(record[key])) continue;
     const guess = nearest(key, known);
-    fail(at(key), `${at(key)} is not an argument of ${what}${guess ? `; did you mean '${guess}'?` : ""} Its arguments are: ${known.join(", ")}`);
+    fail(at(key), `${at(key)} is not an argument of ${what}${guess ? `; did you mean '${guess}'?` : "."} Its arguments are: ${known.join(", ")}.`);
   }
 }
 
