@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudTenant, CloudTenantResource, ConnectionSettings, EmClient } from "./client";
-import { ClientPool, connectionProblem, connectionSettings, settingsOfConnection, type ConnectionArgs, type EmConnection } from "./resources/connection";
+import { ClientPool, ConnectionConfigError, connectionProblem, connectionSettings, settingsOfConnection, type ConnectionArgs, type EmConnection } from "./resources/connection";
+import { ADMIN_ONLY } from "./resources/base";
 import { log, poolLog } from "./resources/log";
 import { sameName } from "./resources/names";
 
@@ -47,8 +48,11 @@ async function client(options: LookupOptions | undefined): Promise<EmClient> {
     logOutHookInstalled = true;
     process.once("beforeExit", () => void pool.closeAll());
   }
+  const settings = await settingsOf(options?.connection);
+  // EM's query service and role list are for administrators: a tenant session would only be answered 403.
+  if (settings.credentials.kind !== "admin") throw new ConnectionConfigError(ADMIN_ONLY(settings.credentials.kind === "tenant" ? "tenantName" : "vcdOrganization"));
   // One client per distinct connection: look-ups of different EMs share no session.
-  return pool.get(await settingsOf(options?.connection));
+  return pool.get(settings);
 }
 
 /** A cloud tenant by name (EM compares names without case), with its quota resources. */

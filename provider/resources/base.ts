@@ -52,7 +52,7 @@ export abstract class ProviderBase {
  */
 export const ADMIN_ONLY = (setting: string) =>
   `veeam-em: ${setting} is set, so the provider would log on as a Cloud Connect tenant (or vCD organization), ` +
-  "but EM lets tenant sessions only start and undo cloud failover plans: they cannot read or change subtenants or EM accounts. " +
+  "but EM lets tenant sessions only start and undo cloud failover plans: they cannot read cloud tenants, their quota resources or EM's roles, nor read or change subtenants or EM accounts. " +
   `Remove ${CONFIG_NAMESPACE}:tenantName and ${CONFIG_NAMESPACE}:vcdOrganization and log on with an EM administrator account ` +
   `(a user with EM's Portal Administrator role, via HTTP Basic: ${CONFIG_NAMESPACE}:username and ${CONFIG_NAMESPACE}:password).`;
 

@@ -6,7 +6,8 @@ import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
 import { EnterpriseAccountProvider } from "../../provider/resources/account/provider";
 import type { EnterpriseAccountInputs } from "../../provider/resources/account/inputs";
-import { ClientPool } from "../../provider/resources/connection";
+import { getCloudTenant, getRole } from "../../provider/lookups";
+import { ClientPool, connectionSettings } from "../../provider/resources/connection";
 import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
 import type { SubtenantInputs } from "../../provider/resources/subtenant/inputs";
 import { ABC_RESOURCE, emulatorFor } from "./support";
@@ -67,10 +68,13 @@ describe("safety: tenant and vCD organization logons are refused by the resource
     ["a tenant", { VEEAM_EM_TENANT_NAME: "ABC Company" }],
     ["a vCD organization", { VEEAM_EM_VCD_ORGANIZATION: "Org1" }],
   ] as const) {
-    it(`with ${kind} logon, both resources refuse before any request and say what is needed`, async () => {
+    it(`with ${kind} logon, both resources and the look-ups refuse before any request and say what is needed`, async () => {
       const pool = new ClientPool(() => undefined);
       const settings = { ...env, ...extra };
+      const asTenant = connectionSettings(undefined, settings);
       const attempts = [
+        getCloudTenant({ name: "ABC Company" }, { connection: asTenant }),
+        getRole({ name: "Portal User" }, { connection: asTenant }),
         new SubtenantProvider({ env: settings, pool }).create(SUBTENANT),
         new EnterpriseAccountProvider({ env: settings, pool }).create({ accountType: "User", accountName: "TECH\\x", roles: ["Portal User"], allowRestoreAllVms: true } as EnterpriseAccountInputs),
         new SubtenantProvider({ env: settings, pool }).delete("0a6bd3f3-0c54-4c8c-8a55-7c4e3e1b0b11", { ...SUBTENANT, tenantId: "28ddf9b9-12fa-431a-a34c-a327f05c3920" } as never),
