@@ -2,8 +2,6 @@
  * Issue 9, defects 1-3 and 6, driven the way the engine drives the providers: no step is retried, a failed create
  * leaves nothing in state unless its error carries an id, and the user simply runs `up` again.
  */
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
 import { EmClient } from "../../provider/client";
@@ -12,7 +10,7 @@ import type { EnterpriseAccountInputs, EnterpriseAccountOutputs } from "../../pr
 import { ClientPool, connectionSettings } from "../../provider/resources/connection";
 import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
 import type { SubtenantInputs, SubtenantOutputs } from "../../provider/resources/subtenant/inputs";
-import { ABC, ABC_RESOURCE, EM_PASSWORD, emulatorFor } from "./support";
+import { ABC, ABC_RESOURCE, EM_PASSWORD, emulatorFor, proxyTo } from "./support";
 
 const subtenant = (name: string, overrides: Partial<SubtenantInputs> = {}): SubtenantInputs =>
   ({ tenantName: "ABC Company", name, password: "Subtenant-Pass-1", description: "", enabled: true, tenantResourceId: ABC_RESOURCE, quotaMb: 2048, unlimitedQuota: false, ...overrides }) as SubtenantInputs;
@@ -26,33 +24,6 @@ function stack(env: NodeJS.ProcessEnv) {
 const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: Error) => ({ error }));
 const subtenantsNamed = (em: Emulator, name: string) => em.store.state.subtenants.filter((s) => s.tenantId === ABC && s.name.toLowerCase() === name.toLowerCase());
 
-/** A forwarding proxy in front of the emulator that can answer chosen requests itself (a proxy's page, a fault). */
-async function proxyTo(target: string) {
-  const upstream = new URL(target);
-  let hijack: ((req: http.IncomingMessage) => { status: number; body: string; type?: string } | undefined) | undefined;
-  const server = http.createServer((req, res) => {
-    const own = hijack?.(req);
-    if (own) {
-      res.writeHead(own.status, { "Content-Type": own.type ?? "text/html" });
-      return res.end(own.body);
-    }
-    const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    out.on("error", () => res.destroy());
-    req.pipe(out);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,
-    set: (fn: typeof hijack) => (hijack = fn),
-    stop: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 describe("safety: never delete or take what the stack did not create (issue 9, defect 1)", () => {
   let em: Emulator;

@@ -3,8 +3,6 @@
  * settled by looking at EM and sent again (bounded), and an account EM made is recorded even when reading it back
  * fails. Driven as the engine drives the providers (no step retried).
  */
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
 import { UNKNOWN_OUTCOME_SENDS } from "../../provider/client/client";
@@ -13,37 +11,10 @@ import type { EnterpriseAccountInputs, EnterpriseAccountOutputs } from "../../pr
 import { ClientPool, connectionSettings } from "../../provider/resources/connection";
 import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
 import type { SubtenantInputs, SubtenantOutputs } from "../../provider/resources/subtenant/inputs";
-import { ABC_RESOURCE, emulatorFor } from "./support";
+import { ABC_RESOURCE, emulatorFor, proxyTo } from "./support";
 
 const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: Error) => ({ error }));
 
-/** A forwarding proxy in front of the emulator that answers chosen requests itself. */
-async function proxyTo(target: string) {
-  const upstream = new URL(target);
-  let hijack: ((req: http.IncomingMessage) => { status: number; body: string } | undefined) | undefined;
-  const server = http.createServer((req, res) => {
-    const own = hijack?.(req);
-    if (own) {
-      res.writeHead(own.status, { "Content-Type": "text/html" });
-      return res.end(own.body);
-    }
-    const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    out.on("error", () => res.destroy());
-    req.pipe(out);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,
-    set: (fn: typeof hijack) => (hijack = fn),
-    stop: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 describe("safety: unknown outcomes settled by looking at EM (issue 9, defects 3 and 6)", () => {
   let em: Emulator;

@@ -1,3 +1,5 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { ClientPool } from "../../provider/resources/connection";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/server";
 import { EM_VERSIONS, emProfile, type EmVersion } from "../../emulator/versions";
@@ -22,3 +24,31 @@ export const EM_RUNS: ReadonlyArray<{ version: EmVersion; format: "xml" | "json"
 
 /** Mutating requests that reached EM (logons aside). */
 export const writes = (em: Emulator) => em.requests.filter((r) => r.method !== "GET" && !r.url.includes("sessionMngr"));
+
+/** A forwarding proxy in front of the emulator that can answer chosen requests itself (a proxy's page, a fault). */
+export async function proxyTo(target: string) {
+  const upstream = new URL(target);
+  let hijack: ((req: http.IncomingMessage) => { status: number; body: string; type?: string } | undefined) | undefined;
+  const server = http.createServer((req, res) => {
+    const own = hijack?.(req);
+    if (own) {
+      res.writeHead(own.status, { "Content-Type": own.type ?? "text/html" });
+      return res.end(own.body);
+    }
+    const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    out.on("error", () => res.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,
+    set: (fn: typeof hijack) => (hijack = fn),
+    stop: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
