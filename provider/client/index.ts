@@ -6,7 +6,7 @@ export { POLICIES, pollUntil, dispatchThenVerify, withRetry, type RetryPolicy, t
 export { Query, QueryRunner, where, quoteValue, Filter, Raw, type FilterValue, type QueryFormat } from "./query";
 export { type TaskOutcome, type PollTiming } from "./tasks";
 export { BATCH_WINDOW_MS, SubtenantReads, subtenantReads } from "./batch";
-export { TenantLookups, tenantLookups } from "./tenants";
+export { RunLookups, runLookups } from "./run-lookups";
 export { isRetryable, policyOf, MAX_ANSWER_BYTES, type Method, type TransportRequest } from "./transport";
 export type {
   AccountRole,

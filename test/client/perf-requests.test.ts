@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Emulator } from "../../emulator/server";
-import { EmClient, SubtenantReads, tenantLookups } from "../../provider/client";
+import { EmClient, runLookups, SubtenantReads } from "../../provider/client";
 import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, count, emulator } from "./helpers";
 
 const OTHER_TENANT_ID = "5b6d3f0a-0c1e-4a8e-9f6b-2d7c1e3a4b50";
@@ -173,14 +173,14 @@ describe("client: requests and connections (issue 11)", function () {
     em = await emulator();
     const client = new EmClient({ url: em.url, credentials: ADMIN });
     try {
-      const tenants = tenantLookups(client);
-      const found = await Promise.all([...Array(10)].map((_, i) => (i % 2 ? tenants.byName("ABC Company") : tenants.byId(ABC_TENANT_ID))));
+      const tenants = runLookups(client);
+      const found = await Promise.all([...Array(10)].map((_, i) => (i % 2 ? tenants.tenantByName("ABC Company") : tenants.tenantById(ABC_TENANT_ID))));
       expect(found.every((t) => t?.id === ABC_TENANT_ID)).to.equal(true);
-      await tenants.byName("ABC Company");
+      await tenants.tenantByName("ABC Company");
       expect(count(em, "GET", /^\/api\/cloud\/tenants\//) + count(em, "GET", /^\/api\/query\?type=CloudTenant/)).to.equal(2);
       // Not found is not kept: asked again.
-      expect(await tenants.byName("No Such Company")).to.equal(undefined);
-      expect(await tenants.byName("No Such Company")).to.equal(undefined);
+      expect(await tenants.tenantByName("No Such Company")).to.equal(undefined);
+      expect(await tenants.tenantByName("No Such Company")).to.equal(undefined);
       expect(count(em, "GET", /^\/api\/query\?type=CloudTenant/)).to.equal(3);
     } finally {
       await client.close();

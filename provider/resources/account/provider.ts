@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmCreatedUnreadError, EmNameTakenError, EmOutcomeUnknownError, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
+import { EmCreatedUnreadError, EmNameTakenError, EmOutcomeUnknownError, runLookups, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
 import { CreatedButFailedError, declaredArgs, finishCreated, pick, plain, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
@@ -8,21 +8,6 @@ import { nameKey, sameName } from "../names";
 import { ACCOUNT_FIELDS, ROLE_URN, roleGuid, scopeKey } from "./fields";
 import type { EnterpriseAccountInputs, EnterpriseAccountOutputs } from "./inputs";
 import { ACCOUNT_ARGS, checkAccountInputs } from "./inputs";
-
-/**
- * EM's role list, read once per client (a run): EM's roles are built in and do not change while a stack runs. A
- * failed read is not kept, so the next resource asks again.
- */
-const roleLists = new WeakMap<EmClient, Promise<EnterpriseRole[]>>();
-function rolesOf(client: EmClient): Promise<EnterpriseRole[]> {
-  let roles = roleLists.get(client);
-  if (!roles) {
-    roles = client.listRoles();
-    roleLists.set(client, roles);
-    roles.catch(() => roleLists.delete(client));
-  }
-  return roles;
-}
 
 /** Resolves declared roles (names or UIDs) against EM's roles; an unknown one is an error that lists EM's roles. */
 function resolveRoles(declared: string[], roles: EnterpriseRole[]): EnterpriseRole[] {
@@ -58,7 +43,7 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
 
   async create(inputs: EnterpriseAccountInputs): Promise<pulumi.dynamic.CreateResult<EnterpriseAccountOutputs>> {
     const client = this.client(inputs);
-    const roles = resolveRoles(inputs.roles, await rolesOf(client));
+    const roles = resolveRoles(inputs.roles, await runLookups(client).roles());
     const declared = declaredArgs(inputs, ACCOUNT_ARGS);
     // Looked for first only when asked to adopt; otherwise EM's refusal of a taken name says it exists (EM has no
     // query for accounts, so a look-up reads the whole account list).
@@ -96,7 +81,7 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
     if (!sameConnectionEm(olds.connection, news.connection) && !(await client.getAccount(id))) {
       throw new Error(notAtNewUrl(`EM account '${olds.accountName}'`, id, String(news.connection?.url)));
     }
-    const roles = resolveRoles(news.roles, await rolesOf(client));
+    const roles = resolveRoles(news.roles, await runLookups(client).roles());
     await converge(client, id, news, roles);
     const account = await client.getAccount(id);
     if (!account) throw new Error(`Account '${olds.accountName}' (${id}) disappeared from EM during the update`);

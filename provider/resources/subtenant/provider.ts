@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmNameTakenError, EmOutcomeUnknownError, GUID, subtenantReads, tenantLookups, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
+import { EmNameTakenError, EmOutcomeUnknownError, GUID, runLookups, subtenantReads, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
 import { declaredArgs, finishCreated, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
@@ -167,8 +167,8 @@ async function resolveTenant(client: EmClient, inputs: SubtenantInputs): Promise
   if (inputs.tenantId !== undefined && !GUID.test(inputs.tenantId)) {
     throw new Error(`tenantId '${inputs.tenantId}' is not a GUID: give the tenant's id as EM shows it (e.g. 28ddf9b9-12fa-431a-a34c-a327f05c3920), or its name as tenantName`);
   }
-  const tenants = tenantLookups(client);
-  const tenant = inputs.tenantId !== undefined ? await tenants.byId(inputs.tenantId) : await tenants.byName(inputs.tenantName as string);
+  const lookups = runLookups(client);
+  const tenant = inputs.tenantId !== undefined ? await lookups.tenantById(inputs.tenantId) : await lookups.tenantByName(inputs.tenantName as string);
   if (tenant) return tenant;
   const names = (await client.listTenants()).map((t) => t.name);
   const wanted = inputs.tenantId !== undefined ? `with id ${inputs.tenantId}` : `named '${inputs.tenantName}'`;

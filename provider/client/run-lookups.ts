@@ -1,0 +1,55 @@
+/**
+ * Look-ups made once per client (so once per run) of what this provider never creates, renames or deletes: cloud
+ * tenants (every subtenant create names its tenant, and a stack of hundreds of subtenants names a handful) and EM's
+ * built-in roles (every account create and update resolves its roles). What they found stays valid for the run; a
+ * look-up that failed or found nothing is not kept, so it is asked again.
+ */
+import type { CloudTenant, EnterpriseRole } from "./codec";
+import type { EmClient } from "./client";
+
+export class RunLookups {
+  readonly #tenantsById = new Map<string, Promise<CloudTenant | undefined>>();
+  readonly #tenantsByName = new Map<string, Promise<CloudTenant | undefined>>();
+  readonly #roles = new Map<string, Promise<EnterpriseRole[] | undefined>>();
+
+  constructor(private readonly client: EmClient) {}
+
+  tenantById(id: string): Promise<CloudTenant | undefined> {
+    return once(this.#tenantsById, id.toLowerCase(), () => this.client.getTenant(id));
+  }
+
+  /** By name as EM compares names (without case); an exact match first. */
+  tenantByName(name: string): Promise<CloudTenant | undefined> {
+    return once(this.#tenantsByName, name, () => this.client.findTenantByName(name));
+  }
+
+  /** EM's role list. */
+  async roles(): Promise<EnterpriseRole[]> {
+    return (await once(this.#roles, "", () => this.client.listRoles())) ?? [];
+  }
+}
+
+/** One look-up per key, shared by concurrent callers; dropped when it failed or found nothing. */
+function once<T>(cache: Map<string, Promise<T | undefined>>, key: string, look: () => Promise<T | undefined>): Promise<T | undefined> {
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = look();
+    cache.set(key, pending);
+    pending.then(
+      (found) => {
+        if (found === undefined) cache.delete(key);
+      },
+      () => cache.delete(key),
+    );
+  }
+  return pending;
+}
+
+const lookups = new WeakMap<EmClient, RunLookups>();
+
+/** The run-wide look-ups of a client. */
+export function runLookups(client: EmClient): RunLookups {
+  let found = lookups.get(client);
+  if (!found) lookups.set(client, (found = new RunLookups(client)));
+  return found;
+}
