@@ -107,7 +107,7 @@ const injectFaults: Step = {
 /** Tasks finish lazily: before each request, those whose time has come apply their change (see Store.advance). */
 const finishDueTasks: Step = {
   name: "finishDueTasks",
-  run(x, { store }) {
+  run(_x, { store }) {
     store.advance();
   },
 };
