@@ -1,4 +1,4 @@
-/** Issue 11: a refresh of a whole stack of subtenants, through the provider, counted at the emulator. */
+/** Issue 11: refresh requests through the providers, counted at the emulator. */
 import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
 import { EnterpriseAccountProvider } from "../../provider/resources/account/provider";
@@ -48,26 +48,50 @@ describe("refresh requests (issue 11)", function () {
     });
   }
 
-  it("reads an account with three GETs (EM's account entity carries neither roles nor scopes), and a deleted one as gone", async () => {
-    const setup = await emulatorFor("xml");
-    em = setup.em;
-    const provider = new EnterpriseAccountProvider({ env: setup.env, pool: setup.pool });
-    const inputs = (await provider.check({} as EnterpriseAccountInputs, { accountType: "User", accountName: "TECH\\alice", roles: ["Portal User"], allowRestoreAllVms: true } as unknown as EnterpriseAccountInputs)).inputs as EnterpriseAccountInputs;
-    const created = await provider.create(inputs);
-    const outs = created.outs as EnterpriseAccountOutputs;
+  describe("account reads", () => {
+    const readsOf = (before: number, id: string) => em.requests.slice(before).map((r) => `${r.method} ${r.url.replace(id, "{id}")}`).sort();
+    const ENTITY_AND_ROLES = ["GET /api/security/accounts/{id}/roles", "GET /api/security/accounts/{id}?format=Entity"];
+    const WITH_SCOPE = ["GET /api/security/accounts/{id}/roles", "GET /api/security/accounts/{id}/scopes", "GET /api/security/accounts/{id}?format=Entity"];
+    async function created(args: Record<string, unknown>) {
+      const setup = await emulatorFor("xml");
+      em = setup.em;
+      const provider = new EnterpriseAccountProvider({ env: setup.env, pool: setup.pool });
+      const inputs = (await provider.check({} as EnterpriseAccountInputs, { accountType: "User", accountName: "TECH\\alice", roles: ["Portal User"], ...args } as unknown as EnterpriseAccountInputs)).inputs as EnterpriseAccountInputs;
+      const made = await provider.create(inputs);
+      return { provider, id: made.id, outs: made.outs as EnterpriseAccountOutputs };
+    }
 
-    let before = em.requests.length;
-    const read = await provider.read(created.id, outs);
-    expect(read.id).to.equal(created.id);
-    expect(em.requests.slice(before).map((r) => `${r.method} ${r.url.replace(created.id, "{id}")}`).sort()).to.deep.equal([
-      "GET /api/security/accounts/{id}/roles",
-      "GET /api/security/accounts/{id}/scopes",
-      "GET /api/security/accounts/{id}?format=Entity",
-    ]);
+    it("reads an account that may restore all VMs with two GETs (entity and roles; EM applies no scope to it), and a deleted one as gone", async () => {
+      const { provider, id, outs } = await created({ allowRestoreAllVms: true });
+      let before = em.requests.length;
+      const read = await provider.read(id, outs);
+      expect(read.id).to.equal(id);
+      expect(readsOf(before, id)).to.deep.equal(ENTITY_AND_ROLES);
 
-    em.store.state.accounts = em.store.state.accounts.filter((a) => a.id !== created.id);
-    before = em.requests.length;
-    expect(await provider.read(created.id, outs)).to.deep.equal({});
-    expect(em.requests.slice(before).find((r) => r.url.endsWith("?format=Entity"))?.status).to.equal(404);
+      em.store.state.accounts = em.store.state.accounts.filter((a) => a.id !== id);
+      before = em.requests.length;
+      expect(await provider.read(id, outs)).to.deep.equal({});
+      expect(em.requests.slice(before).find((r) => r.url.endsWith("?format=Entity"))?.status).to.equal(404);
+    });
+
+    it("reads a restricted account's scope together with it (three GETs), and shows a scope item added in EM", async () => {
+      const { provider, id, outs } = await created({ allowRestoreAllVms: false, hierarchyScopeObjects: [{ objectName: "VM01" }] });
+      em.store.state.accounts.find((a) => a.id === id)!.scope.push({ id: "0d7c0a3e-2f0e-4d3c-9f62-1b2a3c4d5e6f", objectName: "VM02", hierarchyObjRef: "urn:VMware:Vm:x.vm-2" });
+      const before = em.requests.length;
+      const read = await provider.read(id, outs);
+      expect(readsOf(before, id)).to.deep.equal(WITH_SCOPE);
+      expect((read.inputs as EnterpriseAccountInputs).hierarchyScopeObjects?.map((s) => s.objectName)).to.deep.equal(["VM01", "VM02"]);
+    });
+
+    it("reads the scope after all when EM restricts an account the stack lets restore all VMs, and shows it as drift", async () => {
+      const { provider, id, outs } = await created({ allowRestoreAllVms: true });
+      const account = em.store.state.accounts.find((a) => a.id === id)!;
+      account.allowRestoreAllVms = false;
+      account.scope.push({ id: "0d7c0a3e-2f0e-4d3c-9f62-1b2a3c4d5e6f", objectName: "VM09", hierarchyObjRef: "urn:VMware:Vm:x.vm-9" });
+      const before = em.requests.length;
+      const read = await provider.read(id, outs);
+      expect(readsOf(before, id)).to.deep.equal(WITH_SCOPE);
+      expect(read.inputs).to.deep.include({ allowRestoreAllVms: false, hierarchyScopeObjects: [{ objectName: "VM09" }] });
+    });
   });
 });

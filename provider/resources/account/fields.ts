@@ -69,7 +69,7 @@ export const roleGuid = (value: string) => nameKey(value.replace(/^urn:veeam:Ent
 /** Scope items compare by object name: EM reports each by its object's name, not by its reference. */
 export const scopeKey = (item: ScopeObject) => nameKey(String(item?.objectName ?? ""));
 
-/** What EM reports about an account: the account, its roles and (on refresh) its restore scope. */
+/** What EM reports about an account: the account, its roles and (on refresh, where it matters) its restore scope. */
 export interface AccountReport {
   account: EnterpriseAccount;
   roles: EnterpriseRole[];
@@ -86,6 +86,8 @@ function rolesAsInEm(old: Old, report: AccountReport): string[] {
 
 /** Scope items keep their declared reference; one added in EM comes back by name. Undeclared and empty: left out. */
 function scopeAsInEm(old: Old, report: AccountReport): ScopeObject[] | undefined {
+  // Not read (the account may restore all VMs, so EM does not apply its scope): the state's value stands.
+  if (report.scopes === undefined) return old.hierarchyScopeObjects;
   const scope = (report.scopes ?? []).filter((s) => s.name !== "").map((s) => (old.hierarchyScopeObjects ?? []).find((item) => scopeKey(item) === nameKey(s.name)) ?? { objectName: s.name });
   return old.hierarchyScopeObjects === undefined && scope.length === 0 ? undefined : scope;
 }

@@ -60,18 +60,22 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
     if (!props) throw new Error(IMPORT_UNSUPPORTED);
     const client = this.client(props);
     // EM's account entity carries neither roles nor scopes, only links to them (EM REST reference,
-    // /security/accounts/{ID}): three GETs, sent together.
-    const [got, heldRoles, heldScopes] = await Promise.allSettled([client.getAccount(id), client.listAccountRoles(id), client.listAccountScopes(id)]);
+    // /security/accounts/{ID}), and EM has no query type for accounts: the entity and the role list are two GETs,
+    // sent together. The restore scope is read only where it can matter (see scopeMatters).
+    const scopesExpected = scopeMatters(props);
+    const [got, heldRoles, heldScopes] = await Promise.allSettled([client.getAccount(id), client.listAccountRoles(id), scopesExpected ? client.listAccountScopes(id) : Promise.resolve(undefined)]);
     if (got.status === "rejected") throw got.reason;
     const account = got.value;
     // Gone from EM (its own 404 for the account): an empty id makes refresh drop it from the stack.
     if (!account) return {};
     if (heldRoles.status === "rejected") throw heldRoles.reason;
     if (heldScopes.status === "rejected") throw heldScopes.reason;
-    const [roles, scopes] = [heldRoles.value, heldScopes.value];
+    const roles = heldRoles.value;
+    // The stack expected all VMs, but EM now restricts the account: its scope matters after all.
+    const scopes = heldScopes.value ?? (account.allowRestoreAllVms ? undefined : await client.listAccountScopes(id));
     const declared = declaredOf(props);
     // A restore scope added in EM shows as drift even where the stack declares none: the stack means "no scope".
-    const kept = scopes.length > 0 ? [...declared, "hierarchyScopeObjects"] : declared;
+    const kept = (scopes ?? []).length > 0 ? [...declared, "hierarchyScopeObjects"] : declared;
     const inputs = pick(inputsAsInEm(props, account, roles.map((r) => ({ id: r.roleId, uid: ROLE_URN + r.roleId, name: r.roleName })), scopes), kept);
     return { id, props: await this.outputs(client, { ...props, ...inputs }, account, declared, roles), inputs: inputs as EnterpriseAccountOutputs };
   }
@@ -173,10 +177,21 @@ async function converge(client: EmClient, id: string, inputs: EnterpriseAccountI
 }
 
 /**
+ * Whether a refresh must read the account's restore scope before it knows what EM says of AllowRestoreAllVms:
+ * when the stack restricts the account or declares scope items. EM applies the restore scope only to an account
+ * that may not restore all VMs (EM REST reference, post_security_accounts_id: "Restore scope: All virtual
+ * machines"), so for an account that may restore all VMs and declares no scope, the scope is not read and the
+ * state's value is kept; read() still reads it when EM turns out to restrict the account.
+ */
+function scopeMatters(props: EnterpriseAccountOutputs): boolean {
+  return props.allowRestoreAllVms === false || (props.hierarchyScopeObjects ?? []).length > 0;
+}
+
+/**
  * The declared arguments as EM now has them, for `pulumi refresh`; roles keep the form (name or UID) they were
  * declared in, and a restore scope added in EM comes back even where the stack declares none.
  */
-function inputsAsInEm(old: EnterpriseAccountInputs, account: EnterpriseAccount, held: EnterpriseRole[], scopes: AccountScope[]): EnterpriseAccountInputs {
+function inputsAsInEm(old: EnterpriseAccountInputs, account: EnterpriseAccount, held: EnterpriseRole[], scopes: AccountScope[] | undefined): EnterpriseAccountInputs {
   const declared = declaredOf(old as EnterpriseAccountOutputs);
   return refreshedInputs(ACCOUNT_FIELDS, old, { account, roles: held, scopes }, declared) as unknown as EnterpriseAccountInputs;
 }
