@@ -179,9 +179,10 @@ async function converge(client: EmClient, id: string, inputs: EnterpriseAccountI
 /**
  * Whether a refresh must read the account's restore scope before it knows what EM says of AllowRestoreAllVms:
  * when the stack restricts the account or declares scope items. EM applies the restore scope only to an account
- * that may not restore all VMs (EM REST reference, post_security_accounts_id: "Restore scope: All virtual
- * machines"), so for an account that may restore all VMs and declares no scope, the scope is not read and the
- * state's value is kept; read() still reads it when EM turns out to restrict the account.
+ * that may not restore all VMs: AllowRestoreAllVms is switched by the link EM names "ToggleRestoreScopesEnabled"
+ * (EM REST reference, security_accounts_id, post_security_accounts_id). So for an account that may restore all
+ * VMs and declares no scope, the scope is not read and the state's value is kept; read() still reads it when EM
+ * turns out to restrict the account.
  */
 function scopeMatters(props: EnterpriseAccountOutputs): boolean {
   return props.allowRestoreAllVms === false || (props.hierarchyScopeObjects ?? []).length > 0;
