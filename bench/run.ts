@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { startEmulatorProcess, type EmulatorProcess } from "./emulator-process";
 import { difference, startCountingProxy, type CountingProxy, type TrafficSnapshot } from "./proxy";
 import { renderReport, type LatencyFigures, type PhaseFigures, type Results } from "./report";
+import { renderTargets } from "./targets";
 import type { ProviderName } from "./worker";
 import { WorkerProcess } from "./worker-process";
 import { ADMIN_PASSWORD, ADMIN_USER, latencySpreadMs, type Kind, type Operation } from "./workload";
@@ -261,7 +262,7 @@ async function main(): Promise<void> {
     await bench.close();
   }
   results.durationMs = Date.now() - started.getTime();
-  let report = renderReport(results);
+  let report = renderReport(results) + "\n" + renderTargets(results);
   if (opts.before) report += `\n## This build / the build in ${opts.before} (before), same run\n\n` + renderReport(beforeAsBaseline(results)).replace("Each cell: this project / naive (ratio project ÷ naive).", "Each cell: this build / before (ratio this ÷ before); `__provider` bytes: this build only.");
   const stamp = started.toISOString().replace(/[:.]/g, "-");
   const file = path.join(RESULTS_DIR, `bench-${stamp}.json`);
