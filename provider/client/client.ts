@@ -32,7 +32,7 @@ import {
   items,
   type Task,
 } from "./codec";
-import { EmApiError, EmCreatedUnreadError, isNotFound, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, Redactor } from "./errors";
+import { EmApiError, isNotFound, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, Redactor } from "./errors";
 import { dispatchThenVerify, pollUntil } from "./retry";
 import { Query, QueryRunner, where } from "./query";
 import { SessionManager } from "./session";
@@ -81,6 +81,19 @@ export function subtenantDiffers(s: CloudSubtenant, want: { description?: string
 
 function roleUid(value: string): string {
   return /^urn:/i.test(value) ? value : ROLE_URN + value;
+}
+
+/** An account EM has just created (201 with its Location) from `spec`: what it holds, without reading it back. */
+function createdAccount(id: string, spec: EnterpriseAccountCreateSpec): EnterpriseAccount {
+  return {
+    id,
+    uid: `urn:veeam:EnterpriseAccount:${id}`,
+    name: spec.accountName,
+    accountType: spec.accountType,
+    allowRestoreAllVms: spec.allowRestoreAllVms,
+    ...(spec.flrSettings && { flrSettings: spec.flrSettings }),
+    ...(spec.sqlSettings && { sqlSettings: spec.sqlSettings }),
+  };
 }
 
 export class EmClient {
@@ -336,8 +349,9 @@ export class EmClient {
    * the name (it exists) is an EmNameTakenError. EM creates an account before it answers (201, no task), so a lost
    * answer is settled by looking the account up by name at once: one of the declared type is this create's (the
    * caller checked that none existed before); none means EM did not apply the POST, which is then sent once more;
-   * one of another type is someone else's (EmOutcomeUnknownError). When the id is known but reading the account
-   * back fails, an EmCreatedUnreadError carries the id.
+   * one of another type is someone else's (EmOutcomeUnknownError). With the id from Location the account is
+   * returned as created from the spec, without reading it back: EM's 201 says it holds the spec as sent, and the
+   * next refresh reads EM's own values.
    */
   async addAccount(spec: EnterpriseAccountCreateSpec): Promise<EnterpriseAccount> {
     const ours = async (): Promise<EnterpriseAccount | undefined> => {
@@ -362,13 +376,9 @@ export class EmClient {
         this.#onProgress?.(`The answer to creating account '${spec.accountName}' was lost and EM has no such account; sending it again`);
       }
     }
-    try {
-      const created = id ? await this.getAccount(id) : await this.findAccountByName(spec.accountName);
-      if (created) return created;
-    } catch (err) {
-      if (id) throw new EmCreatedUnreadError("account", spec.accountName, id, { cause: err });
-      throw err;
-    }
+    if (id) return createdAccount(id, spec);
+    const created = await this.findAccountByName(spec.accountName);
+    if (created) return created;
     throw new EmOutcomeUnknownError("account", spec.accountName, "EM answered the create as successful, but no account of that name can be found; check EM, then run 'pulumi up' again");
   }
 

@@ -187,25 +187,6 @@ export class EmOutcomeUnknownError extends Error {
   }
 }
 
-/**
- * EM made the object (its id is known), but reading it back failed: the caller records the object by `id` so the
- * next run finishes it, instead of leaving it in EM with no stack holding it.
- */
-export class EmCreatedUnreadError extends Error {
-  constructor(
-    readonly kind: string,
-    readonly objectName: string,
-    readonly id: string,
-    options: { cause: unknown },
-  ) {
-    super(`EM created ${kind} '${objectName}' (id ${id}), but reading it back failed: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`, options);
-    this.name = "EmCreatedUnreadError";
-  }
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, kind: this.kind, objectName: this.objectName, id: this.id };
-  }
-}
-
 /** EM itself said the object does not exist: a 404 with EM's Error document (a proxy's 404 page does not count). */
 export function isNotFound(err: unknown): boolean {
   return err instanceof EmApiError && err.status === 404 && err.fromEm;

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmCreatedUnreadError, EmNameTakenError, EmOutcomeUnknownError, runLookups, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
+import { EmNameTakenError, EmOutcomeUnknownError, runLookups, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
 import { CreatedButFailedError, declaredArgs, finishCreated, pick, plain, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
@@ -109,11 +109,6 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
         sqlSettings: inputs.sqlSettings,
       });
     } catch (err) {
-      if (err instanceof EmCreatedUnreadError) {
-        // The account exists and is this create's: record it, so the next 'pulumi up' finishes it by its id.
-        const known: EnterpriseAccount = { id: err.id, uid: "", name: inputs.accountName, accountType: inputs.accountType, allowRestoreAllVms: inputs.allowRestoreAllVms };
-        throw new CreatedButFailedError(err.id, plain(recordedOutputs(inputs, known, declaredArgs(inputs, ACCOUNT_ARGS))), `EM account '${inputs.accountName}'`, err.cause ?? err);
-      }
       if (err instanceof EmNameTakenError) {
         // Someone else's (another stack, a person, or this stack before the resource was in its state).
         const other = await client.findAccountByName(inputs.accountName).catch(() => undefined);
