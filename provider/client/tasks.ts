@@ -6,7 +6,8 @@
  * is followed soon (a small share of the usual duration), then polls come often enough to notice completion within
  * max(250 ms, 10 % of the task's duration).
  *
- * Sharing: with several tasks of the session outstanding, the poll that falls due asks for all of them at once with
+ * Sharing: with several tasks of the session outstanding, the poll that falls due asks for all of them (but those
+ * not yet halfway to their first poll) at once with
  * `GET /query?type=Task&format=Entities&filter=TaskId=="…",TaskId=="…"` (`get_query_task`: the tasks "within the
  * currently existing logon session", filter field TaskId; "," is OR, `filter.html`). What that answer shows is
  * taken for every task in it; a task it does not show is asked for alone (`GET /tasks/{id}`), so only EM's own 404
@@ -123,8 +124,6 @@ export class TaskWaiter {
   #inFlight?: { ids: Set<string>; done: Promise<void> };
   /** Off once EM refused the Task query (an EM without it): every task is then polled alone. */
   #shared = true;
-  /** Requests made to poll tasks (own and shared), for diagnostics and tests. */
-  pollRequests = 0;
 
   constructor(
     private readonly session: SessionManager,
@@ -246,7 +245,6 @@ export class TaskWaiter {
     const sentAt = this.timing.now() - w.started;
     const taskUrl = w.task.href;
     let res;
-    this.pollRequests += 1;
     try {
       res = await this.session.request({ method: "GET", ...(taskUrl ? { href: taskUrl } : { path: `/tasks/${encodeURIComponent(w.task.taskId)}` }), expect: [200], answer: ANSWERS.Task });
     } catch (err) {
@@ -267,19 +265,20 @@ export class TaskWaiter {
 
   /**
    * One `GET /query?type=Task` for `w` and the other watched tasks of its session. Returns whether it showed `w`.
-   * EM refusing the query type (an EM without it) turns sharing off; any other failure is `w`'s poll failing.
+   * EM refusing the query type (an EM without it, or a session not allowed it) turns sharing off; any other failure is `w`'s poll failing.
    */
   private async pollShared(w: Watch): Promise<boolean> {
-    const others = [...this.#watched.values()].filter((o) => o !== w && o.generation === w.generation && !o.finished).sort((a, b) => a.started + a.dueAt - (b.started + b.dueAt));
+    const now = this.timing.now();
+    // A task not yet halfway to its first poll is still running: asking for it would only cost answer bytes.
+    const ripe = (o: Watch) => now - o.started >= o.dueAt / 2;
+    const others = [...this.#watched.values()].filter((o) => o !== w && o.generation === w.generation && !o.finished && ripe(o)).sort((a, b) => a.started + a.dueAt - (b.started + b.dueAt));
     if (others.length === 0) return false;
     const asked = [w, ...others.slice(0, MAX_TASKS_PER_POLL - 1)];
     const ids = new Set(asked.map((o) => o.task.taskId));
     const query = Query.type("Task").format("Entities").pageSize(asked.length).filter(where.or(...asked.map((o) => where.eq("TaskId", o.task.taskId))));
-    const now = this.timing.now();
     let settle!: () => void;
     const done = new Promise<void>((resolve) => (settle = resolve));
     this.#inFlight = { ids, done };
-    this.pollRequests += 1;
     try {
       const res = await this.session.request({ method: "GET", path: "/query", query: query.toParams(), expect: [200], answer: ANSWERS.QueryResult });
       let tasks: Task[];
@@ -296,7 +295,7 @@ export class TaskWaiter {
       }
       return tasks.some((task) => task.taskId === w.task.taskId);
     } catch (err) {
-      if (err instanceof EmApiError && err.fromEm && (err.status === 400 || err.status === 404 || err.status === 501)) {
+      if (err instanceof EmApiError && err.fromEm && [400, 403, 404, 501].includes(err.status ?? 0)) {
         this.#shared = false;
         this.onProgress?.(`EM did not answer GET /query?type=Task (${err.status}); polling each task alone`);
         return false;
