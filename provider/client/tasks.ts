@@ -265,7 +265,8 @@ export class TaskWaiter {
 
   /**
    * One `GET /query?type=Task` for `w` and the other watched tasks of its session. Returns whether it showed `w`.
-   * EM refusing the query type (an EM without it, or a session not allowed it) turns sharing off; any other failure is `w`'s poll failing.
+   * EM refusing the query type (an EM without it, or a session not allowed it) turns sharing off; any other
+   * failure is `w`'s poll failing.
    */
   private async pollShared(w: Watch): Promise<boolean> {
     const now = this.timing.now();
