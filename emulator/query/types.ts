@@ -1,5 +1,6 @@
-import type { EmState, Session, Subtenant, Tenant } from "../model";
+import type { EmState, Session, Subtenant, Task, Tenant } from "../model";
 import { subtenantEntity, subtenantReference, tenantEntity, tenantReference, tenantUid } from "../representations/cloud";
+import { taskRepresentation } from "../representations/task";
 import type { Element } from "../wire/tree";
 import type { EmProfile } from "../versions";
 import type { FieldValue } from "./filter";
@@ -7,8 +8,8 @@ import type { FieldValue } from "./filter";
 /** One query type: its objects, its filter and sort fields, and how its results are represented. */
 export interface QueryType<T> {
   name: string;
-  /** The objects a session may see. */
-  items(state: EmState, session: Session): T[];
+  /** The objects a session may see (tasks live beside the state, as they are not EM's data). */
+  items(state: EmState, session: Session, tasks: ReadonlyMap<string, Task>): T[];
   /** Filter and sort fields by lower-cased name. */
   fields: Record<string, (item: T, state: EmState) => FieldValue>;
   reference(api: string, item: T, state: EmState): Element;
@@ -16,6 +17,8 @@ export interface QueryType<T> {
   /** How entities are wrapped: EM puts CloudTenant under <Entities>, CloudSubtenant under <Resources>. */
   entitiesElement: "Entities" | "Resources";
   entitiesList: string;
+  /** The format when the request names none (EM's default is References). */
+  defaultFormat?: "entities";
 }
 
 const serverOf = (state: EmState, tenant: Tenant | undefined) => state.backupServers.find((s) => s.id === tenant?.backupServerId);
@@ -62,7 +65,27 @@ const cloudSubtenant: QueryType<Subtenant> = {
   entitiesList: "CloudSubtenants",
 };
 
-export const QUERY_TYPES: Array<QueryType<Tenant> | QueryType<Subtenant>> = [cloudTenant, cloudSubtenant];
+/**
+ * GET /query?type=Task (`get_query_task`): the tasks of the current logon session, as GET /tasks lists them, with
+ * the filter fields TaskId, State and Operation. Its example asks without `format` and gets the tasks themselves
+ * under <Resources><Tasks>; EM documents no reference form of a task, so both formats answer that way.
+ */
+const task: QueryType<Task> = {
+  name: "Task",
+  items: (_state, session, tasks) => [...tasks.values()].filter((t) => t.sessionId === session.id),
+  fields: {
+    taskid: (t) => t.id,
+    state: (t) => t.state,
+    operation: (t) => t.operation,
+  },
+  reference: (api, t) => taskRepresentation(api, t),
+  entity: (api, t) => taskRepresentation(api, t),
+  entitiesElement: "Resources",
+  entitiesList: "Tasks",
+  defaultFormat: "entities",
+};
+
+export const QUERY_TYPES: Array<QueryType<Tenant> | QueryType<Subtenant> | QueryType<Task>> = [cloudTenant, cloudSubtenant, task];
 
 /** Query types EM documents that the emulator does not implement (answered 501 rather than 400). */
 export const UNIMPLEMENTED_QUERY_TYPES = [
@@ -70,6 +93,6 @@ export const UNIMPLEMENTED_QUERY_TYPES = [
   "CdpPolicy", "CdpReplica", "CdpReplicaSession", "CdpReplicaTaskSession", "CloudGateway", "CloudGatewayPool", "CloudFailoverPlan",
   "CloudFailoverSession", "CloudHardwarePlan", "CloudPublicIpAddress", "CloudReplica", "CloudVmReplicaPoint", "Credentials", "DiscoveredComputer",
   "FailoverPlan", "FileServer", "HierarchyRoot", "Job", "ManagedServer", "NasJob", "NasObject", "ObjectInJob", "Passwords", "Replica",
-  "ReplicaJobSession", "ReplicaTaskSession", "Repository", "RestorePoint", "RestoreSession", "Task", "vAppReplicaPoint", "vAppRestorePoint",
+  "ReplicaJobSession", "ReplicaTaskSession", "Repository", "RestorePoint", "RestoreSession", "vAppReplicaPoint", "vAppRestorePoint",
   "VCloudOrganizationConfig", "VlanConfiguration", "VmReplicaPoint", "VmRestorePoint", "VsphereSelfServiceConfig", "WanAccelerator",
 ];

@@ -50,10 +50,10 @@ function pagingInfo(ctx: RequestContext, rawQuery: string, pageSize: number, pag
 function runQuery<T>(ctx: RequestContext, type: QueryType<T>, rawQuery: string): Element {
   const session = requireSession(ctx);
   const state = ctx.store.state;
-  const format = (ctx.query.get("format") ?? "References").toLowerCase();
+  const format = (ctx.query.get("format") ?? type.defaultFormat ?? "References").toLowerCase();
   if (format !== "references" && format !== "entities") throw new EmError(400, `The query format '${ctx.query.get("format")}' is not valid; use References or Entities`);
 
-  let items = type.items(state, session);
+  let items = type.items(state, session, ctx.store.tasks);
   const filter = ctx.query.get("filter");
   const sortAsc = ctx.query.get("sortAsc");
   const sortDesc = ctx.query.get("sortDesc");
@@ -78,7 +78,7 @@ function runQuery<T>(ctx: RequestContext, type: QueryType<T>, rawQuery: string):
   const pageItems = items.slice((page - 1) * pageSize, page * pageSize);
   const api = ctx.apiUrl;
   const results =
-    format === "entities"
+    format === "entities" || type.defaultFormat === "entities"
       ? el(type.entitiesElement, undefined, wrappedList(type.entitiesList, type.entitiesList, pageItems.map((i) => type.entity(api, i, state, ctx.profile))))
       : wrappedList("Refs", "Refs", pageItems.map((i) => type.reference(api, i, state)));
   return el("QueryResult", undefined, results, pagingInfo(ctx, rawQuery, pageSize, page, pagesCount));

@@ -1,11 +1,22 @@
 /**
- * The task seam: waits for an EM task (202 answers) until State is Finished, polling first when tasks of its
- * kind usually finish (learned in the run), then often enough to notice completion soon. Running and OperationFinished both mean "keep polling" (OperationFinished: the backup server is
- * done, EM has not collected the result yet).
+ * The task seam: waits for EM tasks (202 answers) until State is Finished. Running and OperationFinished both mean
+ * "keep polling" (OperationFinished: the backup server is done, EM has not collected the result yet).
+ *
+ * Timing: the first poll comes when tasks of that kind usually finish (learned in the run); a first poll that misses
+ * is followed soon (a small share of the usual duration), then polls come often enough to notice completion within
+ * max(250 ms, 10 % of the task's duration).
+ *
+ * Sharing: with several tasks of the session outstanding, the poll that falls due asks for all of them (but those
+ * not yet halfway to their first poll) at once with
+ * `GET /query?type=Task&format=Entities&filter=TaskId=="…",TaskId=="…"` (`get_query_task`: the tasks "within the
+ * currently existing logon session", filter field TaskId; "," is OR, `filter.html`). What that answer shows is
+ * taken for every task in it; a task it does not show is asked for alone (`GET /tasks/{id}`), so only EM's own 404
+ * there can make a task lost, never an absence from a list.
  */
-import { ANSWERS, parseTask, ShapeError, type Task } from "./codec";
+import { ANSWERS, parseQueryResult, parseTask, ShapeError, type Task } from "./codec";
 import type { PollOptions } from "./retry";
 import { EmApiError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError } from "./errors";
+import { Query, where } from "./query";
 import type { SessionManager } from "./session";
 
 export interface TaskOutcome {
@@ -22,7 +33,7 @@ export interface PollTiming {
   factor: number;
   /** Longest wait between polls. Default 5000 ms. */
   maxDelayMs: number;
-  /** Shortest wait between polls of a running task. Default 200 ms. */
+  /** Shortest wait between polls of a running task (past its quick re-polls). Default 200 ms. */
   minIntervalMs: number;
   /**
    * Wait between polls as a share of the time the task has run so far: a task still running has run less than
@@ -30,9 +41,19 @@ export interface PollTiming {
    * room for the poll's own round trip).
    */
   intervalShare: number;
+  /**
+   * After a first poll that found a task of a known kind still running: the next poll comes after this share of
+   * the usual duration (at least `minRetryMs`), as the task is most likely about to finish; each further one
+   * after twice the wait before, until the regular interval is reached. Default 0.05.
+   */
+  retryShare: number;
+  /** Shortest quick re-poll. Default 10 ms. */
+  minRetryMs: number;
   sleep(ms: number): Promise<void>;
   now(): number;
 }
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export const DEFAULT_POLL_TIMING: PollTiming = {
   initialDelayMs: 100,
@@ -40,104 +61,265 @@ export const DEFAULT_POLL_TIMING: PollTiming = {
   maxDelayMs: 5000,
   minIntervalMs: 200,
   intervalShare: 0.08,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  retryShare: 0.05,
+  minRetryMs: 10,
+  sleep: defaultSleep,
   now: () => Date.now(),
 };
 
+/** How far the usual time is lowered after a first poll that found the task done (probing for faster tasks). */
+const PROBE_SHARE = 0.02;
+/** Most tasks one shared poll asks for (its filter stays about 1.5 KB of URL). */
+export const MAX_TASKS_PER_POLL = 50;
+const TASK_LIST = { singular: "Task", plural: "Tasks" };
+
 /**
- * When each kind of task (by operation) usually finishes, learned in the run from the polls: the first poll of
- * the next task of that kind is made then. A task that was done at its first poll finished at most that long
- * after it started, so the estimate is lowered a little (probing for faster tasks); one that needed more polls
- * finished between its last two, so the estimate moves to their midpoint.
+ * When each kind of task (by operation) usually finishes, learned in the run: the time after its 202 from which a
+ * poll finds it done. A task first seen done with no poll shortly before it finished at most then, so the time is
+ * lowered a little (probing for faster tasks); one seen running shortly before it finished sets the time to the
+ * poll that found it done (its first poll then hits); one seen running long before, to the middle.
  */
 export class TaskDurations {
   readonly #usualMs = new Map<string, number>();
+
+  constructor(private readonly retryMs: (usualMs: number) => number = (usual) => Math.max(DEFAULT_POLL_TIMING.minRetryMs, DEFAULT_POLL_TIMING.retryShare * usual)) {}
 
   /** When to poll a task of this operation first (undefined: not seen yet). */
   firstPollMs(operation: string): number | undefined {
     return this.#usualMs.get(operation);
   }
 
-  /** A task of this operation was seen finished at `finishedBy` ms, and still running at `runningAt` (if polled). */
+  /** A task of this operation was seen finished by a poll sent at `finishedBy` ms, and running by one at `runningAt`. */
   record(operation: string, runningAt: number | undefined, finishedBy: number): void {
     const usual = this.#usualMs.get(operation);
-    const estimate = runningAt === undefined ? (usual === undefined ? finishedBy : Math.min(usual, finishedBy * 0.95)) : (runningAt + finishedBy) / 2;
+    let estimate: number;
+    if (runningAt !== undefined && finishedBy - runningAt <= 2 * this.retryMs(finishedBy)) estimate = finishedBy;
+    else if (runningAt !== undefined && usual === undefined) estimate = (runningAt + finishedBy) / 2;
+    else estimate = Math.min(usual ?? finishedBy, finishedBy) * (1 - PROBE_SHARE);
     this.#usualMs.set(operation, Math.max(1, estimate));
   }
 }
 
+/** One task being waited for. Times are in ms after its 202 arrived. */
+interface Watch {
+  readonly task: Task;
+  readonly operation: string;
+  readonly generation: number;
+  readonly started: number;
+  lastState: string;
+  /** When a poll last showed it not finished, and when any poll last showed it at all. */
+  runningAt?: number;
+  seenAt?: number;
+  /** When its own next poll is due. */
+  dueAt: number;
+  finished?: Task;
+  /** Ends its current sleep (it was seen finished by another task's poll). */
+  wake?: () => void;
+}
+
 export class TaskWaiter {
-  readonly durations = new TaskDurations();
+  readonly durations: TaskDurations;
+  readonly #watched = new Map<string, Watch>();
+  /** The shared poll in flight, if any, and the tasks it asks for. */
+  #inFlight?: { ids: Set<string>; done: Promise<void> };
+  /** Off once EM refused the Task query (an EM without it): every task is then polled alone. */
+  #shared = true;
 
   constructor(
     private readonly session: SessionManager,
     private readonly timeoutMs: number,
     private readonly timing: PollTiming = DEFAULT_POLL_TIMING,
     private readonly onProgress?: (msg: string) => void,
-  ) {}
+  ) {
+    this.durations = new TaskDurations((usual) => this.retryMs(usual));
+  }
 
   /** Poll options of the task deadline, for any wait that follows it (e.g. for an object after a lost answer). */
   get poll(): PollOptions {
     return { timeoutMs: this.timeoutMs, initialDelayMs: this.timing.initialDelayMs, factor: this.timing.factor, maxDelayMs: this.timing.maxDelayMs, clock: this.timing };
   }
 
-  /**
-   * Waits for `task` (as returned with the 202) to finish. `generation` is the session generation the task was
-   * started under: if the session is renewed meanwhile and the task answers 404, the task is lost.
-   */
-  async wait(task: Task, generation: number, fallbackOperation: string): Promise<TaskOutcome> {
-    const operation = task.operation || fallbackOperation;
-    const taskUrl = task.href;
-    const started = this.timing.now();
-    const elapsed = () => this.timing.now() - started;
-    let lastState = task.state;
-    /** When the task was last seen running (ms after it started), if polled. */
-    let runningAt: number | undefined;
-    const poll = async (): Promise<Task | undefined> => {
-      const sentAt = elapsed();
-      let res;
-      try {
-        res = await this.session.request({ method: "GET", ...(taskUrl ? { href: taskUrl } : { path: `/tasks/${encodeURIComponent(task.taskId)}` }), expect: [200], answer: ANSWERS.Task });
-      } catch (err) {
-        if (err instanceof EmApiError && err.status === 404 && this.session.generation !== generation) throw new EmTaskLostError(operation, taskUrl);
-        throw err;
-      }
-      let current: Task;
-      try {
-        current = parseTask(res.body?.body);
-      } catch (err) {
-        if (!(err instanceof ShapeError)) throw err;
-        throw new EmApiError({ kind: "parse", method: "GET", path: taskUrl, status: res.status, emMessage: `the answer is not a Task (${err.message})` });
-      }
-      if (current.state !== lastState) this.onProgress?.(`EM task ${current.taskId} (${operation}): ${current.state}`);
-      lastState = current.state;
-      if (current.state !== "Finished") {
-        runningAt = sentAt;
-        return undefined;
-      }
-      this.durations.record(operation, runningAt, sentAt);
-      return current;
-    };
-    const finished = task.state === "Finished" ? task : await this.pollTimed(poll, this.durations.firstPollMs(operation) ?? this.timing.initialDelayMs, elapsed);
-    if (!finished) throw new EmTaskTimeoutError(operation, this.timing.now() - started, taskUrl, lastState);
-    if (finished.success === false) throw new EmTaskFailedError(operation, finished.message ?? "", taskUrl);
-    return { taskId: finished.taskId, operation, message: finished.message ?? "" };
+  private retryMs(usualMs: number): number {
+    return Math.max(this.timing.minRetryMs, this.timing.retryShare * usualMs);
   }
 
   /**
-   * Polls first after `firstMs`, then every `intervalShare` of the time the task has run (at least
-   * `minIntervalMs`, at most `maxDelayMs`), until the task deadline.
+   * Waits for `task` (as returned with the 202) to finish. `generation` is the session generation the task was
+   * started under: if the session is renewed meanwhile, the task is out of view and lost.
    */
-  private async pollTimed(poll: () => Promise<Task | undefined>, firstMs: number, elapsed: () => number): Promise<Task | undefined> {
-    const t = this.timing;
-    let wait = firstMs;
-    for (;;) {
-      const left = this.timeoutMs - elapsed();
-      await t.sleep(Math.max(0, Math.min(wait, left)));
-      const found = await poll();
-      if (found) return found;
-      if (elapsed() >= this.timeoutMs) return undefined;
-      wait = Math.min(t.maxDelayMs, Math.max(t.minIntervalMs, t.intervalShare * elapsed()));
+  async wait(task: Task, generation: number, fallbackOperation: string): Promise<TaskOutcome> {
+    const operation = task.operation || fallbackOperation;
+    const started = this.timing.now();
+    const usual = this.durations.firstPollMs(operation);
+    const w: Watch = { task, operation, generation, started, lastState: task.state, dueAt: usual ?? this.timing.initialDelayMs };
+    if (task.state === "Finished") w.finished = task;
+    // A task id EM reuses in another session must not be confused with this one: watched by id and generation.
+    const key = `${generation}/${task.taskId}`;
+    this.#watched.set(key, w);
+    try {
+      const finished = w.finished ?? (await this.pollTimed(w, usual));
+      if (!finished) throw new EmTaskTimeoutError(operation, this.timing.now() - started, task.href, w.lastState);
+      if (finished.success === false) throw new EmTaskFailedError(operation, finished.message ?? "", task.href);
+      return { taskId: finished.taskId, operation, message: finished.message ?? "" };
+    } finally {
+      this.#watched.delete(key);
     }
+  }
+
+  /**
+   * Polls first at `dueAt`; after a miss, quickly again when the kind is known (`usual`; doubling waits), then every
+   * `intervalShare` of the time the task has run (at least `minIntervalMs`, at most `maxDelayMs`), until the
+   * deadline. A poll made for other tasks that showed this one counts as this one's, past the quick re-polls.
+   */
+  private async pollTimed(w: Watch, usual: number | undefined): Promise<Task | undefined> {
+    const t = this.timing;
+    const elapsed = () => t.now() - w.started;
+    /** The next quick re-poll step (doubling), while below the regular interval; 0 once regular. */
+    let quick = usual === undefined ? 0 : this.retryMs(usual);
+    let ownPolls = 0;
+    /** The observation the current due time was planned from. */
+    let plannedFrom = w.seenAt;
+    for (;;) {
+      await this.sleep(w, Math.max(0, Math.min(w.dueAt, this.timeoutMs) - elapsed()));
+      if (w.finished) return w.finished;
+      const regular = ownPolls > 0 && quick === 0;
+      if (regular && w.seenAt !== undefined && w.seenAt !== plannedFrom && elapsed() < this.timeoutMs) {
+        // Another task's poll showed this one running since: the interval runs from then.
+        plannedFrom = w.seenAt;
+        w.dueAt = w.seenAt + this.regularInterval(w.seenAt);
+        if (w.dueAt > elapsed()) continue;
+      }
+      await this.pollFor(w);
+      ownPolls += 1;
+      if (w.finished) return w.finished;
+      if (elapsed() >= this.timeoutMs) return undefined;
+      const base = w.seenAt ?? elapsed();
+      plannedFrom = w.seenAt;
+      if (quick > 0 && quick < this.regularInterval(base)) {
+        w.dueAt = base + quick;
+        quick *= 2;
+      } else {
+        quick = 0;
+        w.dueAt = base + this.regularInterval(base);
+      }
+    }
+  }
+
+  private regularInterval(elapsedMs: number): number {
+    const t = this.timing;
+    return Math.min(t.maxDelayMs, Math.max(t.minIntervalMs, t.intervalShare * elapsedMs));
+  }
+
+  /** Sleeps `ms`, or less when the task is seen finished meanwhile. */
+  private async sleep(w: Watch, ms: number): Promise<void> {
+    if (w.finished) return;
+    let timer: NodeJS.Timeout | undefined;
+    const woken = new Promise<void>((resolve) => (w.wake = resolve));
+    // The default sleep is cancelled when woken, so no timer outlives the wait; an injected one (tests) is raced.
+    const slept = this.timing.sleep === defaultSleep ? new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))) : this.timing.sleep(ms);
+    try {
+      await Promise.race([slept, woken]);
+    } finally {
+      if (timer) clearTimeout(timer);
+      w.wake = undefined;
+    }
+  }
+
+  /** One poll for `w`: shared with the other watched tasks when there are any, else its own GET. */
+  private async pollFor(w: Watch): Promise<void> {
+    const inFlight = this.#inFlight;
+    if (inFlight?.ids.has(w.task.taskId)) {
+      // A shared poll already on its way asks for this task: its answer is as fresh as another request's.
+      const before = w.seenAt;
+      await inFlight.done;
+      if (w.finished || w.seenAt !== before) return;
+    } else if (this.#shared && this.#watched.size > 1) {
+      const seen = await this.pollShared(w);
+      if (seen) return;
+    }
+    await this.pollOwn(w);
+  }
+
+  /** GET /tasks/{id}: the only answer that can make a task lost (EM's 404 after the session changed). */
+  private async pollOwn(w: Watch): Promise<void> {
+    const sentAt = this.timing.now() - w.started;
+    const taskUrl = w.task.href;
+    let res;
+    try {
+      res = await this.session.request({ method: "GET", ...(taskUrl ? { href: taskUrl } : { path: `/tasks/${encodeURIComponent(w.task.taskId)}` }), expect: [200], answer: ANSWERS.Task });
+    } catch (err) {
+      if (err instanceof EmApiError && err.status === 404 && this.session.generation !== w.generation) throw new EmTaskLostError(w.operation, taskUrl);
+      throw err;
+    }
+    // EM shows a task only to the session that started it: after a new logon, whatever answers is not this task.
+    if (res.generation !== w.generation) throw new EmTaskLostError(w.operation, taskUrl);
+    let current: Task;
+    try {
+      current = parseTask(res.body?.body);
+    } catch (err) {
+      if (!(err instanceof ShapeError)) throw err;
+      throw new EmApiError({ kind: "parse", method: "GET", path: taskUrl, status: res.status, emMessage: `the answer is not a Task (${err.message})` });
+    }
+    this.observe(w, current, sentAt);
+  }
+
+  /**
+   * One `GET /query?type=Task` for `w` and the other watched tasks of its session. Returns whether it showed `w`.
+   * EM refusing the query type (an EM without it, or a session not allowed it) turns sharing off; any other
+   * failure is `w`'s poll failing.
+   */
+  private async pollShared(w: Watch): Promise<boolean> {
+    const now = this.timing.now();
+    // A task not yet halfway to its first poll is still running: asking for it would only cost answer bytes.
+    const ripe = (o: Watch) => now - o.started >= o.dueAt / 2;
+    const others = [...this.#watched.values()].filter((o) => o !== w && o.generation === w.generation && !o.finished && ripe(o)).sort((a, b) => a.started + a.dueAt - (b.started + b.dueAt));
+    if (others.length === 0) return false;
+    const asked = [w, ...others.slice(0, MAX_TASKS_PER_POLL - 1)];
+    const ids = new Set(asked.map((o) => o.task.taskId));
+    const query = Query.type("Task").format("Entities").pageSize(asked.length).filter(where.or(...asked.map((o) => where.eq("TaskId", o.task.taskId))));
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    this.#inFlight = { ids, done };
+    try {
+      const res = await this.session.request({ method: "GET", path: "/query", query: query.toParams(), expect: [200], answer: ANSWERS.QueryResult });
+      let tasks: Task[];
+      try {
+        tasks = parseQueryResult(res.body?.body, TASK_LIST).entities.map((n) => parseTask(n));
+      } catch (err) {
+        if (!(err instanceof ShapeError)) throw err;
+        throw new EmApiError({ kind: "parse", method: "GET", path: "/query?type=Task", status: res.status, emMessage: `the answer is not a QueryResult of tasks (${err.message})` });
+      }
+      if (res.generation !== w.generation) return false;
+      for (const task of tasks) {
+        const o = ids.has(task.taskId) ? this.#watched.get(`${res.generation}/${task.taskId}`) : undefined;
+        if (o) this.observe(o, task, now - o.started);
+      }
+      return tasks.some((task) => task.taskId === w.task.taskId);
+    } catch (err) {
+      if (err instanceof EmApiError && err.fromEm && [400, 403, 404, 501].includes(err.status ?? 0)) {
+        this.#shared = false;
+        this.onProgress?.(`EM did not answer GET /query?type=Task (${err.status}); polling each task alone`);
+        return false;
+      }
+      throw err;
+    } finally {
+      if (this.#inFlight?.done === done) this.#inFlight = undefined;
+      settle();
+    }
+  }
+
+  /** What a poll sent at `sentAt` (ms after the task's 202) showed of the task. */
+  private observe(w: Watch, current: Task, sentAt: number): void {
+    if (w.finished) return;
+    if (current.state !== w.lastState) this.onProgress?.(`EM task ${current.taskId} (${w.operation}): ${current.state}`);
+    w.lastState = current.state;
+    w.seenAt = Math.max(w.seenAt ?? 0, sentAt);
+    if (current.state !== "Finished") {
+      w.runningAt = Math.max(w.runningAt ?? 0, sentAt);
+      return;
+    }
+    w.finished = current;
+    this.durations.record(w.operation, w.runningAt, sentAt);
+    w.wake?.();
   }
 }

@@ -117,4 +117,28 @@ describe("emulator: query service", () => {
       expect(result.PagingInfo.Links.map((l: Record<string, string>) => l.Rel)).to.deep.equal(["First", "Next", "Last"]);
     });
   });
+  describe("tasks (get_query_task)", () => {
+    it("lists the tasks of the asking logon session only, filtered by TaskId with , (or), entities by default", async () => {
+      em = await startEmulator({ taskDurationMs: 60_000 });
+      token = await adminLogon(em.url);
+      const other = await adminLogon(em.url);
+      const sessionOf = (t: string) => em.store.sessions.get(t)?.id ?? "";
+      const ok = () => ({ success: true, message: "" });
+      const mine = [em.store.startTask("AddCloudSubtenant", sessionOf(token), ok), em.store.startTask("EditCloudSubtenant", sessionOf(token), ok)];
+      const theirs = em.store.startTask("AddCloudSubtenant", sessionOf(other), ok);
+      const ids = (body: string) => (xml(body).QueryResult.Resources.Tasks.Task ?? []).map((t: Record<string, string>) => t.TaskId);
+
+      const all = await get("type=Task");
+      expect(all.status).to.equal(200);
+      expect(ids(all.body)).to.deep.equal(mine.map((t) => t.id));
+      const filtered = await get(`type=Task&format=Entities&filter=TaskId=="${mine[1].id}",TaskId=="${theirs.id}"`);
+      expect(ids(filtered.body)).to.deep.equal([mine[1].id]);
+      expect(xml(filtered.body).QueryResult.Resources.Tasks.Task[0]).to.include({ State: "Running", Operation: "EditCloudSubtenant" });
+
+      em.store.finishAllTasks();
+      const finished = xml((await get(`type=Task&format=Entities&filter=State==Finished;Operation==AddCloudSubtenant`)).body).QueryResult.Resources.Tasks.Task;
+      expect(finished.map((t: Record<string, string>) => t.TaskId)).to.deep.equal([mine[0].id]);
+      expect(finished[0].Result["@Success"]).to.equal("true");
+    });
+  });
 });

@@ -1,0 +1,133 @@
+/**
+ * Issue 11: how the client waits for EM tasks. Polls are counted at the emulator over real HTTP; timing is read
+ * from the waits the client asks for (an injected sleep that really sleeps), never from wall-clock thresholds.
+ */
+import { expect } from "chai";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Emulator } from "../../emulator/server";
+import { EmClient, EmTaskLostError } from "../../provider/client";
+import { TaskDurations } from "../../provider/client/tasks";
+import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, count, emulator, sleep } from "./helpers";
+
+const spec = (name: string) => ({ name, password: "pw123456", tenantResourceId: ABC_RESOURCE_ID, unlimitedQuota: true });
+const sharedPolls = (em: Emulator) => count(em, "GET", /^\/api\/query\?type=Task/);
+const ownPolls = (em: Emulator) => count(em, "GET", /^\/api\/tasks\//);
+
+/** Forwards to the emulator; a Task query is sent on as a Job query, which the emulator refuses (501) as EM does a type it lacks. */
+async function withoutTaskQuery(em: Emulator) {
+  const target = new URL(em.url);
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? "").replace(/([?&])type=Task\b/, "$1type=Job");
+    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(up);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+  return { url, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+}
+
+describe("client: waiting for EM tasks (issue 11)", function () {
+  this.timeout(30_000);
+  let em: Emulator;
+  afterEach(() => em?.stop());
+
+  it("answers several outstanding tasks with one GET /query?type=Task per poll", async () => {
+    em = await emulator({ taskDurationMs: 600 });
+    const client = new EmClient({ url: em.url, credentials: ADMIN });
+    try {
+      await client.logon();
+      const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => client.createSubtenant(ABC_TENANT_ID, spec(`shared-${i}`))));
+      expect(outcomes.map((o) => o.operation)).to.deep.equal(new Array(8).fill("AddCloudSubtenant"));
+      expect(em.store.state.subtenants.filter((s) => s.name.startsWith("shared-"))).to.have.length(8);
+      // Polled alone, each of the 8 tasks (600 ms, a kind not yet seen) would take 4 polls: 32 requests.
+      const polls = sharedPolls(em) + ownPolls(em);
+      expect(sharedPolls(em), "shared polls").to.be.at.least(1);
+      expect(polls, `polls for 8 tasks: ${sharedPolls(em)} shared, ${ownPolls(em)} alone`).to.be.at.most(8);
+      const query = em.requests.find((r) => r.url.startsWith("/api/query?type=Task")) as { url: string };
+      expect(decodeURIComponent(query.url)).to.match(/format=Entities.*filter=TaskId=="task-\d+",TaskId=="task-\d+"/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("asks for a task alone when a shared poll does not show it, and only that GET's 404 loses it", async () => {
+    em = await emulator({ taskDurationMs: 400 });
+    const client = new EmClient({ url: em.url, credentials: ADMIN });
+    try {
+      await client.logon();
+      const waits = ["one", "two"].map((name) => client.createSubtenant(ABC_TENANT_ID, spec(name)).catch((e: unknown) => e));
+      // EM forgets one task while both run (the list no longer shows it; its own GET answers 404).
+      for (let i = 0; i < 200 && em.store.tasks.size < 2; i++) await sleep(5);
+      const gone = [...em.store.tasks.values()][1];
+      em.store.tasks.delete(gone.id);
+      const results = await Promise.all(waits);
+      expect(results.filter((r) => r instanceof EmTaskLostError), "lost").to.have.length(1);
+      expect(results.filter((r) => !(r instanceof Error)).map((r) => (r as { operation: string }).operation), "finished").to.deep.equal(["AddCloudSubtenant"]);
+      expect(sharedPolls(em)).to.be.at.least(1);
+      expect(count(em, "GET", new RegExp(`^/api/tasks/${gone.id}$`)), "the task missing from the list was asked for alone").to.be.at.least(1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("polls each task alone on an EM that refuses the Task query, and asks it only once", async () => {
+    em = await emulator({ taskDurationMs: 300 });
+    const fwd = await withoutTaskQuery(em);
+    const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN });
+    try {
+      await client.logon();
+      const outcomes = await Promise.all(Array.from({ length: 4 }, (_, i) => client.createSubtenant(ABC_TENANT_ID, spec(`alone-${i}`))));
+      expect(outcomes).to.have.length(4);
+      expect(count(em, "GET", /^\/api\/query\?type=Job/), "Task queries (refused)").to.equal(1);
+      expect(ownPolls(em)).to.be.at.least(4);
+    } finally {
+      await client.close();
+      await fwd.close();
+    }
+  });
+
+  it("after a first poll that misses a task of a known kind, polls again after a small share of its usual time", async () => {
+    em = await emulator({ taskDurationMs: 150 });
+    const waits: number[] = [];
+    const client = new EmClient({ url: em.url, credentials: ADMIN }, { pollTiming: { sleep: async (ms) => { waits.push(ms); await sleep(ms); } } });
+    try {
+      for (let i = 0; i < 3; i++) await client.createSubtenant(ABC_TENANT_ID, spec(`learn-${i}`));
+      // This task runs longer than the kind's usual: its first poll misses.
+      em.store.settings.taskDurationMs = 260;
+      waits.length = 0;
+      const before = ownPolls(em);
+      await client.createSubtenant(ABC_TENANT_ID, spec("longer"));
+      const polls = ownPolls(em) - before;
+      expect(waits[0], `waits: ${waits.map(Math.round).join(", ")}`).to.be.within(100, 200);
+      // Before: 200 ms (the shortest regular interval) after a miss; now 5 % of the usual time, doubling.
+      expect(waits[1], `waits: ${waits.map(Math.round).join(", ")}`).to.be.at.most(20);
+      expect(polls).to.be.within(2, 6);
+    } finally {
+      await client.close();
+    }
+  });
+
+  describe("TaskDurations", () => {
+    it("first polls when a poll last found the kind done; lowers that a little after a first poll that hit", () => {
+      const d = new TaskDurations((usual) => Math.max(10, 0.05 * usual));
+      expect(d.firstPollMs("Add")).to.equal(undefined);
+      // A kind not seen before, found running at 100 and done at 300: the middle.
+      d.record("Add", 100, 300);
+      expect(d.firstPollMs("Add")).to.equal(200);
+      // Done at the first poll: at most then, probed 2 % lower.
+      d.record("Add", undefined, 200);
+      expect(d.firstPollMs("Add")).to.be.closeTo(196, 0.01);
+      // Missed at 196, done at the quick re-poll 10 ms later: there.
+      d.record("Add", 196, 206);
+      expect(d.firstPollMs("Add")).to.equal(206);
+      // Another task of the kind seen done early by another task's poll: at most then.
+      d.record("Add", undefined, 150);
+      expect(d.firstPollMs("Add")).to.be.closeTo(147, 0.01);
+      expect(d.firstPollMs("Edit")).to.equal(undefined);
+    });
+  });
+});
