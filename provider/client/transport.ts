@@ -4,6 +4,7 @@
  */
 import * as http from "node:http";
 import * as https from "node:https";
+import * as tlsModule from "node:tls";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { type AnswerShape, checkAnswer, EM_NAMESPACE, isErrorDocument, contentType, decodeBody, type DecodedBody, encodeBody, type Element, parseErrorBody } from "./codec";
 import { EmApiError, type EmErrorKind, Redactor } from "./errors";
@@ -160,7 +161,10 @@ export class Transport {
     if (this.base.protocol === "http:" && settings.allowInsecureHttp && !isLoopback(this.base.hostname)) {
       hooks.onWarning?.(`plain http:// to ${this.base.host} (allowInsecureHttp): the EM credentials and session travel unencrypted. Use https:// outside a trusted network.`);
     }
-    const tls = { ca: settings.ca, rejectUnauthorized: !settings.insecureSkipTlsVerify };
+    // One TLS context for every connection: otherwise each connection builds its own (OpenSSL's context and, with
+    // caCertPath, a certificate store), which lives in native memory until the JS heap happens to be collected.
+    const secureContext = tlsModule.createSecureContext(settings.ca ? { ca: settings.ca } : {});
+    const tls = { secureContext, rejectUnauthorized: !settings.insecureSkipTlsVerify };
     // Idle connections are let go well before a server's usual idle timeout (IIS, in front of EM: 120 s).
     // The agents' own limits are never reached (a request holds a turn first); they stand behind this.turns.
     const limit = { maxSockets: settings.maxConnections, maxFreeSockets: settings.maxConnections };

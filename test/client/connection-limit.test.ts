@@ -4,12 +4,14 @@
  * deadline or retry budget.
  */
 import * as http from "node:http";
+import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { type ConnectionSettings, EmApiError, EmSettingsError, resolveSettings } from "../../provider/client";
 import { Redactor } from "../../provider/client/errors";
 import { DEFAULT_MAX_CONNECTIONS, MAX_MAX_CONNECTIONS } from "../../provider/client/settings";
 import { Transport, Turns } from "../../provider/client/transport";
+import { createSelfSignedCertificate } from "../../emulator/tls";
 import { ConnectionConfigError, connectionSettings } from "../../provider/resources/connection";
 
 interface CountingServer {
@@ -24,12 +26,12 @@ interface CountingServer {
  * Answers every request with an empty 200 (201 for a POST) after `delayMs`, counting what is open at once; with
  * `busyFirst`, the first request to each path is answered 503 (EM busy: a GET is repeated).
  */
-async function countingServer(delayMs: number, busyFirst = false): Promise<CountingServer> {
+async function countingServer(delayMs: number, busyFirst = false, tls?: { cert: string; key: string }): Promise<CountingServer> {
   let connections = 0;
   let inProgress = 0;
   const peak = { connections: 0, requests: 0 };
   const requests: CountingServer["requests"] = [];
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     requests.push({ method: req.method ?? "", url: req.url ?? "" });
     inProgress += 1;
     peak.requests = Math.max(peak.requests, inProgress);
@@ -40,8 +42,9 @@ async function countingServer(delayMs: number, busyFirst = false): Promise<Count
       res.writeHead(busy ? 503 : req.method === "POST" ? 201 : 200, { "Content-Length": "0", ...(busy ? { "Retry-After": "0" } : {}) });
       res.end();
     }, delayMs);
-  });
-  server.on("connection", (socket) => {
+  };
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
+  server.on(tls ? "secureConnection" : "connection", (socket: import("node:net").Socket) => {
     connections += 1;
     peak.connections = Math.max(peak.connections, connections);
     socket.on("close", () => (connections -= 1));
@@ -49,7 +52,7 @@ async function countingServer(delayMs: number, busyFirst = false): Promise<Count
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/api/`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}/api/`,
     peak,
     requests,
     close: () =>
@@ -125,6 +128,31 @@ describe("client: at most maxConnections requests to EM at once", () => {
     expect(server.requests.filter((r) => r.method === "POST")).to.have.length(15, "each POST sent once");
     expect(server.peak.requests).to.equal(4);
     expect(t.turns.inFlight).to.equal(0);
+  });
+
+  it("verifies EM's certificate on both kinds of connection over TLS, within the same limit", async () => {
+    const cert = await createSelfSignedCertificate();
+    server = await countingServer(20, false, cert);
+    transport = transportFor(server, { maxConnections: 3, caCertPath: cert.certPath });
+    const t = transport;
+    const sent = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? t.request({ method: "POST", path: "/items", expect: [201] }) : t.request({ method: "GET", path: `/items/${i}`, expect: [200] })));
+    expect((await Promise.all(sent)).map((a) => a.status).sort()).to.deep.equal([...new Array(10).fill(200), ...new Array(10).fill(201)]);
+    expect(server.peak.requests).to.equal(3);
+    // Without the CA, neither a change on a fresh connection nor a read on a kept-alive one gets through.
+    const strict = transportFor(server, { maxConnections: 3 });
+    try {
+      for (const method of ["POST", "GET"] as const) {
+        const err = await strict.request({ method, path: "/items", expect: [200, 201] }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err, method).to.be.instanceOf(EmApiError);
+        expect((err as EmApiError).kind, method).to.equal("tls");
+      }
+    } finally {
+      strict.close();
+    }
+    expect(server.requests).to.have.length(20, "nothing reached the server unverified");
   });
 
   it("does not count the wait for a turn towards the request deadline or the retry budget", async () => {
