@@ -41,7 +41,7 @@ export interface ConnectionSettings {
   taskTimeoutMs?: number;
   /**
    * Most requests to EM at once, so most connections in use at once; the others wait their turn (the wait does not
-   * count towards the request timeout). Default 20.
+   * count towards the request timeout). Default 30.
    */
   maxConnections?: number;
   retry?: RetrySettings;
@@ -80,10 +80,11 @@ export const MAX_TASK_TIMEOUT_MS = 86_400_000;
 export const MAX_RETRY_BUDGET_MS = 86_400_000;
 /**
  * Requests to one EM at once. A refresh of a large stack otherwise opens a TLS connection per read at once (1,500
- * for 500 accounts), which costs EM, a shared system, and this process (about 50 KB each) and is no faster. 20:
- * the engine's usual --parallel 10 times the two reads an account refresh sends at once, so such a run never waits.
+ * for 500 accounts), which costs EM, a shared system, and this process (about 50 KB each) and is no faster. 30:
+ * the engine's usual --parallel 10 times the three reads an account refresh sends at once, so such a run never
+ * waits for a turn.
  */
-export const DEFAULT_MAX_CONNECTIONS = 20;
+export const DEFAULT_MAX_CONNECTIONS = 30;
 export const MAX_MAX_CONNECTIONS = 256;
 
 /** A URL with any user:password@ part masked, for messages. */

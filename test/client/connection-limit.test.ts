@@ -76,9 +76,9 @@ describe("client: at most maxConnections requests to EM at once", () => {
     server = transport = undefined;
   });
 
-  it("defaults to 20 and refuses a limit that is not a whole number from 1 to 256, naming the setting", () => {
+  it("defaults to 30 and refuses a limit that is not a whole number from 1 to 256, naming the setting", () => {
     const base: ConnectionSettings = { url: "https://em.example.com:9398/api/", credentials: { kind: "admin", username: "admin", password: "pw-Limit-1" } };
-    expect(resolveSettings(base).maxConnections).to.equal(DEFAULT_MAX_CONNECTIONS).and.to.equal(20);
+    expect(resolveSettings(base).maxConnections).to.equal(DEFAULT_MAX_CONNECTIONS).and.to.equal(30);
     expect(resolveSettings({ ...base, maxConnections: 1 }).maxConnections).to.equal(1);
     expect(resolveSettings({ ...base, maxConnections: MAX_MAX_CONNECTIONS }).maxConnections).to.equal(256);
     for (const bad of [0, -1, 2.5, 257, "8", null, Number.NaN]) {
