@@ -1,6 +1,6 @@
 /** The figures of a run, and the table made from them: this project against the naive provider, as ratios. */
 import type { TrafficSnapshot } from "./proxy";
-import type { ProviderName } from "./worker";
+import type { BatchMemory, ProviderName } from "./worker";
 import { latencySpreadMs, type Kind, type Operation } from "./workload";
 
 export interface PhaseFigures {
@@ -14,6 +14,8 @@ export interface PhaseFigures {
   failures: number;
   firstFailure?: string;
   traffic: TrafficSnapshot;
+  /** The worker's memory over this phase. */
+  memory?: BatchMemory;
 }
 
 export interface LatencyFigures {
@@ -147,9 +149,38 @@ export function renderReport(r: Results): string {
   latencyRows.push(["`__provider` bytes, EnterpriseAccount", cell({ project: bytes.project.account, naive: bytes.naive.account }, fixed(0))]);
   out += "\n" + table(["figure", "project / naive"], latencyRows);
   out += `\nPeak RSS of a process with only the Pulumi SDK loaded: ${mb(r.sdkPeakRssBytes)}.\n`;
+  out += memoryByPhase(r, phase);
   const failed = [...r.lifecycle, ...r.latency].filter((p) => p.failures > 0);
   if (failed.length > 0) out += `\nFAILURES: ${failed.map((p) => `${p.provider} ${"kind" in p ? `${p.kind} ${p.operation} N=${p.size}` : `latency ${p.taskMs} ms`}: ${p.failures}`).join("; ")}\n`;
   return out;
+}
+
+/**
+ * Where the memory goes, at the largest size: per lifecycle phase, in the order run, the process's peak RSS so far
+ * (above the SDK's own: the phase where it rises set the peak) and the highest samples taken during the phase.
+ */
+function memoryByPhase(r: Results, phase: (provider: ProviderName, size: number, kind: Kind, operation: Operation, unbounded?: boolean) => PhaseFigures | undefined): string {
+  const size = Math.max(...r.options.sizes);
+  const steps = r.lifecycle.filter((p) => p.provider === "project" && p.size === size);
+  if (!steps.some((p) => p.memory)) return "";
+  const rows = steps.map((step) => {
+    const unbounded = step.concurrency === "unbounded";
+    const get = (f: (m: BatchMemory) => number): Pair => {
+      const of = (provider: ProviderName) => {
+        const m = phase(provider, size, step.kind, step.operation, unbounded)?.memory;
+        return m ? f(m) : undefined;
+      };
+      return { project: of("project"), naive: of("naive") };
+    };
+    return [
+      `${step.kind} ${step.operation === "read" ? "refresh" : step.operation} (${unbounded ? "unbounded" : `parallel ${step.concurrency}`})`,
+      cell(get((m) => m.peakRssAfterBytes - r.sdkPeakRssBytes), mb),
+      cell(get((m) => m.sampled.rssBytes - m.rssBeforeBytes), mb),
+      cell(get((m) => m.sampled.heapUsedBytes), mb),
+      cell(get((m) => m.sampled.externalBytes), mb),
+    ];
+  });
+  return `\nMemory by phase at N = ${size} (project / naive; samples every 10 ms):\n\n` + table(["phase", "peak RSS so far, above the SDK's", "RSS rise in the phase", "heap used, highest", "external, highest"], rows);
 }
 
 function maybe<T>(value: T | undefined, f: (v: T) => number): number | undefined {

@@ -148,7 +148,7 @@ class Bench {
           const result = await worker.batch({ kind: step.kind, operation: step.operation, prefix: `${provider}-${size}`, count: size, concurrency });
           const traffic = difference(before, proxy.snapshot());
           if (result.failures > 0) this.say(`${provider} ${step.kind} ${step.operation} x${size}: ${result.failures} failed, e.g. ${result.firstFailure}`);
-          phases.push({ provider, size, kind: step.kind, operation: step.operation, concurrency: step.unbounded ? "unbounded" : concurrency, wallMs: result.wallMs, failures: result.failures, firstFailure: result.firstFailure, traffic, taskMs: this.opts.taskMs });
+          phases.push({ provider, size, kind: step.kind, operation: step.operation, concurrency: step.unbounded ? "unbounded" : concurrency, wallMs: result.wallMs, memory: result.memory, failures: result.failures, firstFailure: result.firstFailure, traffic, taskMs: this.opts.taskMs });
           this.say(`${provider} N=${size} ${step.kind} ${step.operation} (${step.unbounded ? "unbounded" : `parallel ${concurrency}`}): ${(result.wallMs / 1000).toFixed(2)} s, ${traffic.requests} requests`);
         }
         memory[provider] = (await worker.memory()).peakRssBytes;

@@ -24,8 +24,19 @@ export interface BatchRequest {
   concurrency: number;
 }
 
+/** Memory of the worker over one batch. */
+export interface BatchMemory {
+  /** The process's peak RSS since it started, read after the batch: where it rose, this batch set the peak. */
+  peakRssAfterBytes: number;
+  /** RSS when the batch started. */
+  rssBeforeBytes: number;
+  /** The highest of each figure among samples taken every SAMPLE_MS during the batch. */
+  sampled: { rssBytes: number; heapUsedBytes: number; externalBytes: number; arrayBuffersBytes: number };
+}
+
 export interface BatchResult {
   wallMs: number;
+  memory?: BatchMemory;
   /** Per resource, when its operation returned, in ms after the batch started. */
   doneAtMs: number[];
   failures: number;
@@ -118,6 +129,29 @@ async function operate(methods: Methods, held: Map<string, Held>, request: Batch
   }
 }
 
+/** How often memory is sampled during a batch: often enough to catch a peak of a phase that lasts 100 ms. */
+const SAMPLE_MS = 10;
+
+/** Samples memory until the returned function is called, which answers the batch's figures. */
+function sampleMemory(): () => BatchMemory {
+  const rssBeforeBytes = process.memoryUsage().rss;
+  const sampled = { rssBytes: rssBeforeBytes, heapUsedBytes: 0, externalBytes: 0, arrayBuffersBytes: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    sampled.rssBytes = Math.max(sampled.rssBytes, m.rss);
+    sampled.heapUsedBytes = Math.max(sampled.heapUsedBytes, m.heapUsed);
+    sampled.externalBytes = Math.max(sampled.externalBytes, m.external);
+    sampled.arrayBuffersBytes = Math.max(sampled.arrayBuffersBytes, m.arrayBuffers);
+  };
+  sample();
+  const timer = setInterval(sample, SAMPLE_MS);
+  return () => {
+    clearInterval(timer);
+    sample();
+    return { peakRssAfterBytes: process.resourceUsage().maxRSS * 1024, rssBeforeBytes, sampled };
+  };
+}
+
 async function main(): Promise<void> {
   const name = process.argv[2] as ProviderName;
   // The plugin process always has the SDK loaded; so does every worker, the "sdk" one alone.
@@ -136,6 +170,7 @@ async function main(): Promise<void> {
     const doneAtMs: number[] = new Array(request.count).fill(0);
     let failures = 0;
     let firstFailure: string | undefined;
+    const memory = sampleMemory();
     const started = performance.now();
     await inParallel(request.count, request.concurrency, async (index) => {
       try {
@@ -146,7 +181,8 @@ async function main(): Promise<void> {
       }
       doneAtMs[index] = performance.now() - started;
     });
-    answer({ id: message.id, result: { wallMs: performance.now() - started, doneAtMs, failures, firstFailure } });
+    const wallMs = performance.now() - started;
+    answer({ id: message.id, result: { wallMs, memory: memory(), doneAtMs, failures, firstFailure } });
   });
   process.send?.({ id: 0 });
 }

@@ -4,10 +4,11 @@
  */
 import * as http from "node:http";
 import * as https from "node:https";
+import * as tlsModule from "node:tls";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { type AnswerShape, checkAnswer, EM_NAMESPACE, isErrorDocument, contentType, decodeBody, type DecodedBody, encodeBody, type Element, parseErrorBody } from "./codec";
 import { EmApiError, type EmErrorKind, Redactor } from "./errors";
-import { POLICIES, type PolicyName, withRetry } from "./retry";
+import { type Clock, POLICIES, type PolicyName, REAL_CLOCK, withRetry } from "./retry";
 import { isLoopback, type ResolvedSettings } from "./settings";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
@@ -101,6 +102,43 @@ export function reusesConnection(req: Pick<TransportRequest, "method" | "logon" 
   return policyOf(req) !== "notTaken";
 }
 
+/**
+ * At most `limit` requests at once; the others wait their turn, first come first served. Each request holds its
+ * turn only while on the wire (not while parsing, nor during a retry's wait).
+ */
+export class Turns {
+  #inFlight = 0;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(readonly limit: number) {}
+
+  /** Requests on the wire now. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Requests waiting for their turn now. */
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
+  /** Resolves when the caller may send; it must call `give` once done. */
+  take(): Promise<void> {
+    if (this.#inFlight < this.limit) {
+      this.#inFlight += 1;
+      return Promise.resolve();
+    }
+    // The turn passes straight from `give` to the next in line, so the count stays the same.
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#inFlight -= 1;
+  }
+}
+
 export class Transport {
   private readonly http: AxiosInstance;
   private readonly base: URL;
@@ -108,6 +146,8 @@ export class Transport {
   private readonly reused: { http: http.Agent; https: https.Agent };
   /** A new connection per request, for changes that must not be repeated. */
   private readonly fresh: { http: http.Agent; https: https.Agent };
+  /** Requests on the wire at once, over both kinds of connection (settings.maxConnections). */
+  readonly turns: Turns;
 
   constructor(
     private readonly settings: ResolvedSettings,
@@ -121,10 +161,16 @@ export class Transport {
     if (this.base.protocol === "http:" && settings.allowInsecureHttp && !isLoopback(this.base.hostname)) {
       hooks.onWarning?.(`plain http:// to ${this.base.host} (allowInsecureHttp): the EM credentials and session travel unencrypted. Use https:// outside a trusted network.`);
     }
-    const tls = { ca: settings.ca, rejectUnauthorized: !settings.insecureSkipTlsVerify };
+    // One TLS context for every connection: otherwise each connection builds its own (OpenSSL's context and, with
+    // caCertPath, a certificate store), which lives in native memory until the JS heap happens to be collected.
+    const secureContext = tlsModule.createSecureContext(settings.ca ? { ca: settings.ca } : {});
+    const tls = { secureContext, rejectUnauthorized: !settings.insecureSkipTlsVerify };
     // Idle connections are let go well before a server's usual idle timeout (IIS, in front of EM: 120 s).
-    this.reused = { http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }), https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, ...tls }) };
-    this.fresh = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false, ...tls }) };
+    // The agents' own limits are never reached (a request holds a turn first); they stand behind this.turns.
+    const limit = { maxSockets: settings.maxConnections, maxFreeSockets: settings.maxConnections };
+    this.turns = new Turns(settings.maxConnections);
+    this.reused = { http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, ...limit }), https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, ...limit, ...tls }) };
+    this.fresh = { http: new http.Agent({ keepAlive: false, ...limit }), https: new https.Agent({ keepAlive: false, ...limit, ...tls }) };
     this.http = axios.create({
       maxRedirects: 0,
       validateStatus: () => true,
@@ -173,17 +219,30 @@ export class Transport {
     return this.redactor.apply(url.pathname + url.search);
   }
 
-  /** One request, retried under its policy (see retry.ts) within the retry budget. */
+  /**
+   * One request, retried under its policy (see retry.ts) within the retry budget. Time spent waiting for a turn
+   * counts towards neither the attempt's deadline nor the budget: a queue behind a large refresh is not EM's delay.
+   */
   async request(req: TransportRequest): Promise<TransportResponse> {
     const policy = POLICIES[policyOf(req)];
     const timing = { ...this.settings.retry, retries: policy === POLICIES.once ? 0 : this.settings.retry.retries };
-    return withRetry(policy, timing, (remainingMs) => this.send(req, Math.min(req.singleAttemptTimeoutMs ?? this.settings.requestTimeoutMs, remainingMs)), (e, left) =>
-      this.hooks.onRetry?.(`${e.method} ${e.path}: ${e.status ?? e.code ?? e.kind}; retrying (${left} left)`),
+    let queuedMs = 0;
+    const clock: Clock = { sleep: REAL_CLOCK.sleep, now: () => REAL_CLOCK.now() - queuedMs };
+    const onQueued = (ms: number) => (queuedMs += ms);
+    return withRetry(
+      policy,
+      timing,
+      (remainingMs) => this.send(req, Math.min(req.singleAttemptTimeoutMs ?? this.settings.requestTimeoutMs, remainingMs), onQueued),
+      (e, left) => this.hooks.onRetry?.(`${e.method} ${e.path}: ${e.status ?? e.code ?? e.kind}; retrying (${left} left)`),
+      clock,
     );
   }
 
-  /** One attempt, which must be answered in full within `deadlineMs` (the request timeout by default). */
-  async send(req: TransportRequest, deadlineMs = this.settings.requestTimeoutMs): Promise<TransportResponse> {
+  /**
+   * One attempt, which must be answered in full within `deadlineMs` (the request timeout by default) from when its
+   * turn came (see Turns); `onQueued` learns how long it waited for the turn.
+   */
+  async send(req: TransportRequest, deadlineMs = this.settings.requestTimeoutMs, onQueued?: (ms: number) => void): Promise<TransportResponse> {
     const url = this.resolveUrl(req);
     const path = this.display(url);
     const headers: Record<string, string> = { Accept: contentType(this.settings.format), "User-Agent": "pulumi-veeam-em", ...req.headers };
@@ -193,6 +252,9 @@ export class Transport {
       headers["Content-Type"] = `${contentType(this.settings.format)}; charset=utf-8`;
     }
     let res: AxiosResponse<string>;
+    const queuedAt = REAL_CLOCK.now();
+    await this.turns.take();
+    onQueued?.(REAL_CLOCK.now() - queuedAt);
     // A deadline for the whole exchange: axios' own timeout restarts with every byte a slow answer trickles in.
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), deadlineMs);
@@ -203,6 +265,7 @@ export class Transport {
       throw this.networkError(req, path, url, err, abort.signal.aborted ? deadlineMs : undefined);
     } finally {
       clearTimeout(timer);
+      this.turns.give();
     }
     const text = typeof res.data === "string" ? res.data : "";
     const resHeaders: Record<string, string | undefined> = {};

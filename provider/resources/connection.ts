@@ -23,6 +23,7 @@ const ENV_FALLBACK: Record<string, string> = {
   requestTimeoutSeconds: "VEEAM_EM_REQUEST_TIMEOUT_SECONDS",
   retryBudgetSeconds: "VEEAM_EM_RETRY_BUDGET_SECONDS",
   allowInsecureHttp: "VEEAM_EM_ALLOW_INSECURE_HTTP",
+  maxConnections: "VEEAM_EM_MAX_CONNECTIONS",
 };
 
 /** Largest values of the time settings, in seconds (Node's timers stop at 2^31-1 ms, about 24.8 days). */
@@ -73,6 +74,13 @@ function secondsSetting(value: string | undefined, key: string): number | undefi
   return Math.max(1, Math.round(seconds * 1000)) / 1000;
 }
 
+/** A whole number as written in config; the client checks its range (and says what is allowed). */
+function wholeNumberSetting(value: string | undefined, key: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\s*\d+\s*$/.test(value)) throw new ConnectionConfigError(`veeam-em: ${key} must be a whole number, got '${value}'`);
+  return Number(value);
+}
+
 /**
  * The EM connection from stack config and environment. Tenant logon when `tenantName` is set, vCD organization
  * logon when `vcdOrganization` is set, administrator logon otherwise.
@@ -99,6 +107,7 @@ export function connectionSettings(config: ConfigSource | undefined, env: NodeJS
   const requestTimeoutSeconds = secondsSetting(read("requestTimeoutSeconds"), "requestTimeoutSeconds");
   const retryBudgetSeconds = secondsSetting(read("retryBudgetSeconds"), "retryBudgetSeconds");
   const allowInsecureHttp = booleanSetting(read("allowInsecureHttp"), "allowInsecureHttp");
+  const maxConnections = wholeNumberSetting(read("maxConnections"), "maxConnections");
   return {
     url,
     credentials,
@@ -110,6 +119,7 @@ export function connectionSettings(config: ConfigSource | undefined, env: NodeJS
     taskTimeoutMs: taskTimeoutSeconds === undefined ? undefined : Math.round(taskTimeoutSeconds * 1000),
     requestTimeoutMs: requestTimeoutSeconds === undefined ? undefined : Math.round(requestTimeoutSeconds * 1000),
     ...(retryBudgetSeconds !== undefined ? { retry: { budgetMs: Math.round(retryBudgetSeconds * 1000) } } : {}),
+    ...(maxConnections !== undefined ? { maxConnections } : {}),
   };
 }
 

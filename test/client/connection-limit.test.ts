@@ -1,0 +1,216 @@
+/**
+ * The connection limit (settings.maxConnections): at most that many requests on the wire to one EM at once, counted
+ * by a raw loopback server of the test's own; the others wait their turn, and that wait is no part of a request's
+ * deadline or retry budget.
+ */
+import * as http from "node:http";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
+import { expect } from "chai";
+import { type ConnectionSettings, EmApiError, EmSettingsError, resolveSettings } from "../../provider/client";
+import { Redactor } from "../../provider/client/errors";
+import { DEFAULT_MAX_CONNECTIONS, MAX_MAX_CONNECTIONS } from "../../provider/client/settings";
+import { Transport, Turns } from "../../provider/client/transport";
+import { createSelfSignedCertificate } from "../../emulator/tls";
+import { ConnectionConfigError, connectionSettings } from "../../provider/resources/connection";
+
+interface CountingServer {
+  url: string;
+  /** Most connections open at once, and most requests being answered at once. */
+  peak: { connections: number; requests: number };
+  requests: Array<{ method: string; url: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Answers every request with an empty 200 (201 for a POST) after `delayMs`, counting what is open at once; with
+ * `busyFirst`, the first request to each path is answered 503 (EM busy: a GET is repeated).
+ */
+async function countingServer(delayMs: number, busyFirst = false, tls?: { cert: string; key: string }): Promise<CountingServer> {
+  let connections = 0;
+  let inProgress = 0;
+  const peak = { connections: 0, requests: 0 };
+  const requests: CountingServer["requests"] = [];
+  const handler: http.RequestListener = (req, res) => {
+    requests.push({ method: req.method ?? "", url: req.url ?? "" });
+    inProgress += 1;
+    peak.requests = Math.max(peak.requests, inProgress);
+    req.resume();
+    const busy = busyFirst && requests.filter((r) => r.url === req.url).length === 1;
+    setTimeout(() => {
+      inProgress -= 1;
+      res.writeHead(busy ? 503 : req.method === "POST" ? 201 : 200, { "Content-Length": "0", ...(busy ? { "Retry-After": "0" } : {}) });
+      res.end();
+    }, delayMs);
+  };
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
+  server.on(tls ? "secureConnection" : "connection", (socket: import("node:net").Socket) => {
+    connections += 1;
+    peak.connections = Math.max(peak.connections, connections);
+    socket.on("close", () => (connections -= 1));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}/api/`,
+    peak,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function transportFor(server: CountingServer, settings: Partial<ConnectionSettings> = {}): Transport {
+  return new Transport(resolveSettings({ url: server.url, credentials: { kind: "admin", username: "admin", password: "pw-Limit-1" }, ...settings }), new Redactor());
+}
+
+describe("client: at most maxConnections requests to EM at once", () => {
+  let server: CountingServer | undefined;
+  let transport: Transport | undefined;
+  afterEach(async () => {
+    transport?.close();
+    await server?.close();
+    server = transport = undefined;
+  });
+
+  it("defaults to 30 and refuses a limit that is not a whole number from 1 to 256, naming the setting", () => {
+    const base: ConnectionSettings = { url: "https://em.example.com:9398/api/", credentials: { kind: "admin", username: "admin", password: "pw-Limit-1" } };
+    expect(resolveSettings(base).maxConnections).to.equal(DEFAULT_MAX_CONNECTIONS).and.to.equal(30);
+    expect(resolveSettings({ ...base, maxConnections: 1 }).maxConnections).to.equal(1);
+    expect(resolveSettings({ ...base, maxConnections: MAX_MAX_CONNECTIONS }).maxConnections).to.equal(256);
+    for (const bad of [0, -1, 2.5, 257, "8", null, Number.NaN]) {
+      let err: unknown;
+      try {
+        resolveSettings({ ...base, maxConnections: bad as number });
+      } catch (e) {
+        err = e;
+      }
+      expect(err, `maxConnections ${String(bad)}`).to.be.instanceOf(EmSettingsError);
+      const message = (err as Error).message;
+      expect(message).to.contain("'maxConnections'");
+      expect(message).to.contain(`got ${JSON.stringify(bad)}`);
+      expect(message).to.match(/whole number of connections from 1 to 256/);
+    }
+  });
+
+  it("reads veeam-em:maxConnections (or VEEAM_EM_MAX_CONNECTIONS) from the stack config, refusing what is no whole number", () => {
+    const config = (value: string) => ({ get: (key: string) => ({ "veeam-em:url": "https://em.example.com:9398/api/", "veeam-em:username": "admin", "veeam-em:password": "pw-Limit-1", "veeam-em:maxConnections": value })[key] });
+    expect(connectionSettings(config("4"), {}).maxConnections).to.equal(4);
+    expect(connectionSettings(config(""), { VEEAM_EM_MAX_CONNECTIONS: "6" }).maxConnections).to.equal(6);
+    expect(connectionSettings(config(""), {})).not.to.have.property("maxConnections");
+    expect(() => connectionSettings(config("four"), {})).to.throw(ConnectionConfigError, /veeam-em: maxConnections must be a whole number, got 'four'/);
+    expect(() => resolveSettings(connectionSettings(config("0"), {}))).to.throw(EmSettingsError, /'maxConnections': got 0\. A whole number of connections from 1 to 256/);
+  });
+
+  it("sends 40 concurrent GETs over at most 3 connections, 3 at a time, and answers them all", async () => {
+    server = await countingServer(20);
+    transport = transportFor(server, { maxConnections: 3 });
+    const t = transport;
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => t.request({ method: "GET", path: `/items/${i}`, expect: [200] })));
+    expect(answers.map((a) => a.status)).to.deep.equal(new Array(40).fill(200));
+    expect(server.requests).to.have.length(40, "no request was repeated");
+    expect(server.peak.requests).to.equal(3, "the limit is used, and never passed");
+    expect(server.peak.connections).to.be.at.most(3);
+    expect(t.turns.inFlight).to.equal(0, "every turn was given back");
+    expect(t.turns.waiting).to.equal(0);
+  });
+
+  it("counts POSTs on fresh connections and GETs on kept-alive ones against the same limit", async () => {
+    server = await countingServer(20);
+    transport = transportFor(server, { maxConnections: 4 });
+    const t = transport;
+    const sent = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? t.request({ method: "POST", path: "/items", expect: [201] }) : t.request({ method: "GET", path: `/items/${i}`, expect: [200] })));
+    const answers = await Promise.all(sent);
+    expect(answers.filter((a) => a.status === 201)).to.have.length(15);
+    expect(server.requests.filter((r) => r.method === "POST")).to.have.length(15, "each POST sent once");
+    expect(server.peak.requests).to.equal(4);
+    expect(t.turns.inFlight).to.equal(0);
+  });
+
+  it("verifies EM's certificate on both kinds of connection over TLS, within the same limit", async () => {
+    const cert = await createSelfSignedCertificate();
+    server = await countingServer(20, false, cert);
+    transport = transportFor(server, { maxConnections: 3, caCertPath: cert.certPath });
+    const t = transport;
+    const sent = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? t.request({ method: "POST", path: "/items", expect: [201] }) : t.request({ method: "GET", path: `/items/${i}`, expect: [200] })));
+    expect((await Promise.all(sent)).map((a) => a.status).sort()).to.deep.equal([...new Array(10).fill(200), ...new Array(10).fill(201)]);
+    expect(server.peak.requests).to.equal(3);
+    // Without the CA, neither a change on a fresh connection nor a read on a kept-alive one gets through.
+    const strict = transportFor(server, { maxConnections: 3 });
+    try {
+      for (const method of ["POST", "GET"] as const) {
+        const err = await strict.request({ method, path: "/items", expect: [200, 201] }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err, method).to.be.instanceOf(EmApiError);
+        expect((err as EmApiError).kind, method).to.equal("tls");
+      }
+    } finally {
+      strict.close();
+    }
+    expect(server.requests).to.have.length(20, "nothing reached the server unverified");
+  });
+
+  it("does not count the wait for a turn towards the request deadline or the retry budget", async () => {
+    // One connection, answers after 120 ms: the fifth request waits about 480 ms for its turn, more than its
+    // 200 ms deadline and its 250 ms budget; only its own 120 ms on the wire count.
+    server = await countingServer(120);
+    transport = transportFor(server, { maxConnections: 1, requestTimeoutMs: 200, retry: { retries: 0, budgetMs: 250 } });
+    const t = transport;
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => t.request({ method: "GET", path: `/slow/${i}`, expect: [200] })));
+    expect(answers.map((a) => a.status)).to.deep.equal([200, 200, 200, 200, 200]);
+    expect(Date.now() - started).to.be.at.least(5 * 120 - 20, "they went one at a time");
+    expect(server.peak.connections).to.equal(1);
+  });
+
+  it("leaves a request that waited for its turn its whole retry budget", async () => {
+    // Six GETs, each answered 503 once: about 700 ms of queueing for the last, past its 300 ms budget, yet each may
+    // still repeat its GET, as its own attempts and waits took far less than that.
+    server = await countingServer(60, true);
+    transport = transportFor(server, { maxConnections: 1, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2, budgetMs: 300 } });
+    const t = transport;
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => t.request({ method: "GET", path: `/busy/${i}`, expect: [200] })));
+    expect(answers.map((a) => a.status)).to.deep.equal(new Array(6).fill(200));
+    expect(server.requests).to.have.length(12, "each GET answered 503 once, then repeated once");
+  });
+
+  it("still holds a request that is slow on the wire to its deadline", async () => {
+    server = await countingServer(400);
+    transport = transportFor(server, { maxConnections: 1, requestTimeoutMs: 150, retry: { retries: 0 } });
+    const t = transport;
+    const err = await t.request({ method: "GET", path: "/slow", expect: [200] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(EmApiError);
+    expect((err as EmApiError).code).to.equal("EM_DEADLINE");
+    expect(t.turns.inFlight).to.equal(0, "a failed request gives its turn back");
+  });
+});
+
+describe("client: Turns", () => {
+  it("lets `limit` callers through and passes each given-back turn to the next in line, in order", async () => {
+    const turns = new Turns(2);
+    const order: number[] = [];
+    await turns.take();
+    await turns.take();
+    const later = [3, 4, 5].map((n) => turns.take().then(() => order.push(n)));
+    expect(turns.waiting).to.equal(3);
+    turns.give();
+    await later[0];
+    expect(order).to.deep.equal([3]);
+    expect(turns.inFlight).to.equal(2);
+    turns.give();
+    turns.give();
+    await Promise.all(later.slice(1));
+    expect(order).to.deep.equal([3, 4, 5]);
+    turns.give();
+    turns.give();
+    expect(turns.inFlight).to.equal(0);
+  });
+});
