@@ -33,9 +33,9 @@ export function checkTargets(r: Results): TargetCheck[] {
     return p && p.traffic.requests / p.size;
   };
   const fixed = (digits: number) => (v: number) => v.toFixed(digits);
-  // Every create takes at least 3 requests (POST, a poll, the look-up of the new id), so a mean of at most 3 means
-  // a median of 3; the same holds for updates and deletes at 2 (the request and a poll).
-  add(`requests per subtenant create, N = ${size} (mean) ≤ 3`, perOp("subtenant", "create"), 3, fixed(2), "mean ≤ 3 implies median 3: no create takes fewer");
+  // Means, not medians: one shared task poll answers for several operations, so requests cannot be told apart
+  // by operation; the mean is what EM sees per operation.
+  add(`requests per subtenant create, N = ${size} (mean) ≤ 3`, perOp("subtenant", "create"), 3, fixed(2));
   add(`requests per subtenant update, N = ${size} (mean) ≤ 2`, perOp("subtenant", "update"), 2, fixed(2));
   add(`requests per subtenant delete, N = ${size} (mean) ≤ 2`, perOp("subtenant", "delete"), 2, fixed(2));
   add(`requests per account create, N = ${size} (mean) ≤ 2`, perOp("account", "create"), 2, fixed(2));
