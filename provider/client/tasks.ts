@@ -72,6 +72,8 @@ const PROBE_SHARE = 0.02;
 /** Most tasks one shared poll asks for (its filter stays about 1.5 KB of URL). */
 export const MAX_TASKS_PER_POLL = 50;
 const TASK_LIST = { singular: "Task", plural: "Tasks" };
+/** Shared polls that may fail in a row (each then asked alone) before sharing is turned off for the client. */
+const MAX_SHARED_FAILURES = 3;
 
 /**
  * When each kind of task (by operation) usually finishes, learned in the run: the time after its 202 from which a
@@ -124,6 +126,8 @@ export class TaskWaiter {
   #inFlight?: { ids: Set<string>; done: Promise<void> };
   /** Off once EM refused the Task query (an EM without it): every task is then polled alone. */
   #shared = true;
+  /** Shared polls failed in a row. */
+  #sharedFailures = 0;
 
   constructor(
     private readonly session: SessionManager,
@@ -264,9 +268,9 @@ export class TaskWaiter {
   }
 
   /**
-   * One `GET /query?type=Task` for `w` and the other watched tasks of its session. Returns whether it showed `w`.
-   * EM refusing the query type (an EM without it, or a session not allowed it) turns sharing off; any other
-   * failure is `w`'s poll failing.
+   * One `GET /query?type=Task` for `w` and the other watched tasks of its session. Returns whether it showed `w`;
+   * a failed shared poll shows nothing (each task is then asked for alone), and one that cannot succeed later
+   * turns sharing off.
    */
   private async pollShared(w: Watch): Promise<boolean> {
     const now = this.timing.now();
@@ -281,7 +285,8 @@ export class TaskWaiter {
     const done = new Promise<void>((resolve) => (settle = resolve));
     this.#inFlight = { ids, done };
     try {
-      const res = await this.session.request({ method: "GET", path: "/query", query: query.toParams(), expect: [200], answer: ANSWERS.QueryResult });
+      // Not retried: on any failure each task is asked for alone at once, under the full retry policy.
+      const res = await this.session.request({ method: "GET", path: "/query", query: query.toParams(), expect: [200], answer: ANSWERS.QueryResult, policy: "once" });
       let tasks: Task[];
       try {
         tasks = parseQueryResult(res.body?.body, TASK_LIST).entities.map((n) => parseTask(n));
@@ -289,6 +294,7 @@ export class TaskWaiter {
         if (!(err instanceof ShapeError)) throw err;
         throw new EmApiError({ kind: "parse", method: "GET", path: "/query?type=Task", status: res.status, emMessage: `the answer is not a QueryResult of tasks (${err.message})` });
       }
+      this.#sharedFailures = 0;
       if (res.generation !== w.generation) return false;
       for (const task of tasks) {
         const o = ids.has(task.taskId) ? this.#watched.get(`${res.generation}/${task.taskId}`) : undefined;
@@ -296,12 +302,17 @@ export class TaskWaiter {
       }
       return tasks.some((task) => task.taskId === w.task.taskId);
     } catch (err) {
-      if (err instanceof EmApiError && err.fromEm && [400, 403, 404, 501].includes(err.status ?? 0)) {
+      // The shared poll only saves requests: whatever goes wrong with it, each task is asked for alone (its own
+      // GET decides). An answer that will not change (a 4xx other than 429, 501, or not a list of tasks, e.g. from
+      // a server without the Task query), or failures in a row, turn sharing off for this client.
+      const status = err instanceof EmApiError ? err.status : undefined;
+      const lasting = (err instanceof EmApiError && err.kind === "parse") || status === 501 || (status !== undefined && status >= 400 && status < 500 && status !== 429);
+      this.#sharedFailures += 1;
+      if (lasting || this.#sharedFailures >= MAX_SHARED_FAILURES) {
         this.#shared = false;
-        this.onProgress?.(`EM did not answer GET /query?type=Task (${err.status}); polling each task alone`);
-        return false;
+        this.onProgress?.(`EM did not answer GET /query?type=Task (${status ?? (err as Error).message}); polling each task alone`);
       }
-      throw err;
+      return false;
     } finally {
       if (this.#inFlight?.done === done) this.#inFlight = undefined;
       settle();

@@ -30,6 +30,27 @@ async function withoutTaskQuery(em: Emulator) {
   return { url, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
 }
 
+/** Forwards to the emulator, but answers Task queries itself with `page` (a proxy's or a stand-in's error page). */
+async function taskQueryAnswered(em: Emulator, page: { status: number; body: string }) {
+  const target = new URL(em.url);
+  let asked = 0;
+  const server = http.createServer((req, res) => {
+    if (/[?&]type=Task\b/.test(req.url ?? "")) {
+      asked += 1;
+      res.writeHead(page.status, { "Content-Type": "text/html" }).end(page.body);
+      return;
+    }
+    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(up);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+  return { url, asked: () => asked, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+}
+
 describe("client: waiting for EM tasks (issue 11)", function () {
   this.timeout(30_000);
   let em: Emulator;
@@ -89,6 +110,30 @@ describe("client: waiting for EM tasks (issue 11)", function () {
       await fwd.close();
     }
   });
+
+  for (const [what, page, lasting] of [
+    ["a non-EM 404 page (a server without the Task query)", { status: 404, body: "<html><title>Not Found</title></html>" }, true],
+    ["a proxy's 500 page", { status: 500, body: "<html><title>Internal error</title></html>" }, false],
+  ] as const) {
+    it(`never fails a wait because a shared poll failed: ${what} makes each task be asked for alone`, async () => {
+      // Tasks long enough for several rounds of polls, so that passing failures can add up.
+      em = await emulator({ taskDurationMs: 900 });
+      const fwd = await taskQueryAnswered(em, page);
+      const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN });
+      try {
+        await client.logon();
+        const outcomes = await Promise.all(Array.from({ length: 4 }, (_, i) => client.createSubtenant(ABC_TENANT_ID, spec(`page-${i}`))));
+        expect(outcomes.map((o) => o.operation)).to.deep.equal(new Array(4).fill("AddCloudSubtenant"));
+        expect(em.store.state.subtenants.filter((s) => s.name.startsWith("page-"))).to.have.length(4);
+        expect(ownPolls(em)).to.be.at.least(4);
+        // Not retried; a lasting refusal turns sharing off at once, passing failures after three in a row.
+        expect(fwd.asked()).to.equal(lasting ? 1 : 3);
+      } finally {
+        await client.close();
+        await fwd.close();
+      }
+    });
+  }
 
   it("after a first poll that misses a task of a known kind, polls again after a small share of its usual time", async () => {
     em = await emulator({ taskDurationMs: 150 });
