@@ -7,12 +7,13 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { type ConnectionSettings, EmApiError, EmSettingsError, resolveSettings } from "../../provider/client";
+import { type ConnectionSettings, EmApiError, EmClient, EmSettingsError, resolveSettings } from "../../provider/client";
 import { Redactor } from "../../provider/client/errors";
 import { DEFAULT_MAX_CONNECTIONS, MAX_MAX_CONNECTIONS } from "../../provider/client/settings";
 import { Transport, Turns } from "../../provider/client/transport";
 import { createSelfSignedCertificate } from "../../emulator/tls";
 import { ConnectionConfigError, connectionSettings } from "../../provider/resources/connection";
+import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, emulator, sleep } from "./helpers";
 
 interface CountingServer {
   url: string;
@@ -212,5 +213,28 @@ describe("client: Turns", () => {
     turns.give();
     turns.give();
     expect(turns.inFlight).to.equal(0);
+  });
+});
+
+describe("client: one connection at a time against the emulator", function () {
+  this.timeout(30_000);
+  it("with maxConnections 1, concurrent creates, shared task polls and a logon renewed mid-way all finish", async () => {
+    const em = await emulator({ taskDurationMs: 300 });
+    const client = new EmClient({ url: em.url, credentials: ADMIN, maxConnections: 1 });
+    try {
+      await client.logon();
+      const creates = Array.from({ length: 5 }, (_, i) => client.createSubtenant(ABC_TENANT_ID, { name: `one-at-a-time-${i}`, password: "pw123456", tenantResourceId: ABC_RESOURCE_ID, unlimitedQuota: true }).catch((e: unknown) => e));
+      // EM forgets the session while the creates wait: the client logs on again, needing a turn of its own.
+      for (let i = 0; i < 100 && em.store.tasks.size < 5; i++) await sleep(5);
+      em.store.sessions.clear();
+      const results = await Promise.all(creates);
+      // Every wait ends (no deadlock); a task the lost session started may end as lost, never hang.
+      expect(results).to.have.length(5);
+      for (const r of results) if (r instanceof Error) expect(r.name, r.message).to.equal("EmTaskLostError");
+      expect(await client.getTenant(ABC_TENANT_ID)).to.not.equal(undefined);
+    } finally {
+      await client.close();
+      em.stop();
+    }
   });
 });
