@@ -14,9 +14,12 @@ import { DEFAULT_PAGE_SIZE, Query, where } from "./query";
 
 /**
  * A page (100 subtenants, about 100 KB) is read only where it can be expected to answer this many reads; fewer
- * reads take one small GET each (a refresh at --parallel 10 hands over ten reads at a time).
+ * reads (a refresh at --parallel 10 hands over ten at a time) are asked for by UID in one query.
  */
 const READS_PER_PAGE = 10;
+
+/** Most subtenants one query by id asks for (its filter stays about 3 KB of URL). */
+const MAX_IDS_PER_QUERY = 50;
 
 /** How long reads are gathered before their batch is sent; the engine starts a refresh's reads within a few ms. */
 export const BATCH_WINDOW_MS = 15;
@@ -35,6 +38,8 @@ export class SubtenantReads {
   /** How many pages each tenant's subtenants filled when last read: a hint (never an answer) for choosing. */
   readonly #pagesSeen = new Map<string, number>();
   #timer?: NodeJS.Timeout;
+  /** Off once EM refused a query by UID for good: the reads then take one GET each. */
+  #byIds = true;
 
   constructor(
     private readonly client: EmClient,
@@ -68,8 +73,10 @@ export class SubtenantReads {
       open.delete(id);
     };
     try {
-      // Pages only when they may be fewer than the reads (a refresh of a whole stack, not a few resources).
+      // Pages when they may be fewer than the reads (a refresh of a whole stack, not a few resources); a few reads
+      // together (as at --parallel 10) ask for exactly their subtenants, by UID.
       if (open.size > 1 && (this.#pagesSeen.get(tenantId.toLowerCase()) ?? 0) * READS_PER_PAGE <= open.size) await this.pages(tenantId, open, settle);
+      else if (open.size > 1 && this.#byIds) await this.byIds(tenantId, open, settle);
       // What the pages did not show (or a lone read): one GET each, where only EM's 404 means gone.
       await Promise.all(
         [...open.keys()].map(async (id) => {
@@ -109,6 +116,30 @@ export class SubtenantReads {
       }
       for (const s of subtenants) if (s.tenantId.toLowerCase() === tenantId.toLowerCase() && open.has(s.id.toLowerCase())) settle(s.id.toLowerCase(), s);
       if (subtenants.length === 0 || page >= pagesCount || (pagesCount - page) * READS_PER_PAGE > open.size) return;
+    }
+  }
+
+  /**
+   * Asks for the reads' subtenants by UID, `GET /query?type=CloudSubtenant&filter=UID=="…",UID=="…"` (UID: the
+   * subtenant's id, get_query_cloudsubtenant; "," is OR, query_and_or), settling each read a query shows. The
+   * query only saves requests: whatever goes wrong with it, the reads it did not settle take one GET each, and an
+   * answer that will not change (a 4xx other than 429, 501, or not a list of subtenants) turns it off.
+   */
+  private async byIds(tenantId: string, open: Map<string, Pending[]>, settle: (id: string, found: CloudSubtenant) => void): Promise<void> {
+    const ids = [...open.values()].map((pending) => pending[0].id);
+    for (let at = 0; at < ids.length && this.#byIds; at += MAX_IDS_PER_QUERY) {
+      const chunk = ids.slice(at, at + MAX_IDS_PER_QUERY);
+      const query = Query.type("CloudSubtenant").format("Entities").filter(where.or(...chunk.map((id) => where.eq("UID", id)))).pageSize(chunk.length);
+      try {
+        // Not retried: the GETs that follow for what it did not settle are.
+        const res = await this.client.request({ method: "GET", path: "/query", query: query.toParams(), expect: [200], answer: ANSWERS.QueryResult, policy: "once" });
+        const subtenants = parseQueryResult(res.body?.body, CLOUD_SUBTENANT).entities.map((n) => parseCloudSubtenant(n, tenantId));
+        for (const s of subtenants) if (s.tenantId.toLowerCase() === tenantId.toLowerCase() && open.has(s.id.toLowerCase())) settle(s.id.toLowerCase(), s);
+      } catch (err) {
+        const status = err instanceof EmApiError ? err.status : undefined;
+        if (err instanceof ShapeError || status === 501 || (status !== undefined && status >= 400 && status < 500 && status !== 429)) this.#byIds = false;
+        if (!(err instanceof ShapeError) && !(err instanceof EmApiError)) throw err;
+      }
     }
   }
 }

@@ -12,12 +12,12 @@ import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, count, emulator } from "./helper
 const OTHER_TENANT_ID = "5b6d3f0a-0c1e-4a8e-9f6b-2d7c1e3a4b50";
 
 /** Forwards to the emulator, counting TCP connections; answers 500 to requests `fail` picks. */
-async function forwarder(em: Emulator, fail: (url: string) => boolean = () => false) {
+async function forwarder(em: Emulator, fail: (url: string) => boolean = () => false, failStatus = 500) {
   const target = new URL(em.url);
   const counts = { connections: 0 };
   const server = http.createServer((req, res) => {
     if (fail(req.url ?? "")) {
-      res.writeHead(500, { "Content-Type": "text/plain" }).end("injected");
+      res.writeHead(failStatus, { "Content-Type": "text/plain" }).end("injected");
       return;
     }
     const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
@@ -133,7 +133,7 @@ describe("client: requests and connections (issue 11)", function () {
       }
     });
 
-    it("takes one GET each for a few reads of a tenant whose pages are many (a refresh at --parallel 10)", async () => {
+    it("asks for exactly their subtenants, by UID, for a few reads of a tenant whose pages are many (a refresh at --parallel 10)", async () => {
       const { abcIds } = await setup();
       const client = new EmClient({ url: em.url, credentials: ADMIN });
       const reads = new SubtenantReads(client);
@@ -141,13 +141,42 @@ describe("client: requests and connections (issue 11)", function () {
         // The first batch learns that ABC fills 3 pages.
         await Promise.all(abcIds.slice(0, 10).map((id) => reads.read(ABC_TENANT_ID, id)));
         expect([queries(), gets()]).to.deep.equal([1, 0]);
+        em.store.state.subtenants = em.store.state.subtenants.filter((s) => s.id !== abcIds[205]);
         const later = await Promise.all(abcIds.slice(200, 210).map((id) => reads.read(ABC_TENANT_ID, id)));
-        expect(later.map((s) => s?.id)).to.deep.equal(abcIds.slice(200, 210));
-        expect([queries(), gets()]).to.deep.equal([1, 10]);
+        expect(later.map((s) => s?.id)).to.deep.equal([...abcIds.slice(200, 205), undefined, ...abcIds.slice(206, 210)]);
+        // One query by UID for the ten; the one it did not show is looked up alone, and only its 404 says gone.
+        expect([queries(), gets()]).to.deep.equal([2, 1]);
+        const byId = em.requests.filter((r) => r.url.startsWith("/api/query?type=CloudSubtenant")).map((r) => decodeURIComponent(r.url))[1];
+        expect(byId).to.match(/filter=UID=="[0-9a-f-]{36}",UID=="/);
       } finally {
         await client.close();
       }
     });
+
+    for (const [what, status, lasting] of [["refused for good (400)", 400, true], ["failing in passing (500)", 500, false]] as const) {
+      it(`takes one GET each when the query by UID is ${what}${lasting ? ", and asks it no more" : ""}`, async () => {
+        const { abcIds } = await setup();
+        let asked = 0;
+        const fwd = await forwarder(em, (url) => decodeURIComponent(url).includes("UID==") && ++asked > 0, status);
+        const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN });
+        const reads = new SubtenantReads(client);
+        try {
+          await Promise.all(abcIds.slice(0, 10).map((id) => reads.read(ABC_TENANT_ID, id)));
+          for (const batch of [abcIds.slice(100, 105), abcIds.slice(200, 205)]) {
+            const got = await Promise.all(batch.map((id) => reads.read(ABC_TENANT_ID, id)));
+            expect(got.map((s) => s?.id)).to.deep.equal(batch);
+          }
+          expect(gets(), "one GET per read the query did not answer").to.equal(10);
+          // The forwarder answers the UID queries itself: the emulator saw only the first page.
+          expect(queries()).to.equal(1);
+          // Never repeated; refused for good, it is not asked for the second batch either.
+          expect(asked, "queries by UID").to.equal(lasting ? 1 : 2);
+        } finally {
+          await client.close();
+          await fwd.close();
+        }
+      });
+    }
 
     it("a failing query fails the reads of its tenant only, and never as gone", async () => {
       const { abcIds, otherIds } = await setup();
