@@ -1,3 +1,5 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/server";
 import { EmClient, type ConnectionSettings, type EmClientHooks } from "../../provider/client";
 
@@ -22,3 +24,31 @@ export function count(em: Emulator, method: string, pattern: RegExp): number {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What a test's forwarder answers itself instead of forwarding: a status and a body (an error page). */
+export type Intercepted = { status: number; body: string; contentType?: string } | undefined;
+
+/**
+ * A plain-HTTP loopback forwarder to the emulator, counting the connections it accepts; `intercept` may answer a
+ * request itself (a proxy's error page, a server without some query) or rewrite its path before it is forwarded.
+ */
+export async function forwarder(em: Emulator, intercept: (url: string) => Intercepted = () => undefined, rewrite: (url: string) => string = (url) => url) {
+  const target = new URL(em.url);
+  const counts = { connections: 0 };
+  const server = http.createServer((req, res) => {
+    const own = intercept(req.url ?? "");
+    if (own) {
+      res.writeHead(own.status, { "Content-Type": own.contentType ?? "text/plain" }).end(own.body);
+      return;
+    }
+    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: rewrite(req.url ?? ""), headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(up);
+  });
+  server.on("connection", () => (counts.connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+  return { url, counts, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+}

@@ -3,34 +3,13 @@
  * of the test's own, which counts TCP connections and can fail chosen requests). Counts, never times.
  */
 import { expect } from "chai";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Emulator } from "../../emulator/server";
 import { EmClient, runLookups, SubtenantReads } from "../../provider/client";
-import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, count, emulator } from "./helpers";
+import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, count, emulator, forwarder } from "./helpers";
 
 const OTHER_TENANT_ID = "5b6d3f0a-0c1e-4a8e-9f6b-2d7c1e3a4b50";
 
 /** Forwards to the emulator, counting TCP connections; answers 500 to requests `fail` picks. */
-async function forwarder(em: Emulator, fail: (url: string) => boolean = () => false, failStatus = 500) {
-  const target = new URL(em.url);
-  const counts = { connections: 0 };
-  const server = http.createServer((req, res) => {
-    if (fail(req.url ?? "")) {
-      res.writeHead(failStatus, { "Content-Type": "text/plain" }).end("injected");
-      return;
-    }
-    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    req.pipe(up);
-  });
-  server.on("connection", () => (counts.connections += 1));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
-  return { url, counts, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
-}
 
 function subtenantsOf(em: Emulator, tenantId: string, n: number, prefix: string): string[] {
   const ids: string[] = [];
@@ -157,7 +136,7 @@ describe("client: requests and connections (issue 11)", function () {
       it(`takes one GET each when the query by UID is ${what}${lasting ? ", and asks it no more" : ""}`, async () => {
         const { abcIds } = await setup();
         let asked = 0;
-        const fwd = await forwarder(em, (url) => decodeURIComponent(url).includes("UID==") && ++asked > 0, status);
+        const fwd = await forwarder(em, (url) => (decodeURIComponent(url).includes("UID==") && ++asked > 0 ? { status, body: "injected" } : undefined));
         const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN });
         const reads = new SubtenantReads(client);
         try {
@@ -180,7 +159,7 @@ describe("client: requests and connections (issue 11)", function () {
 
     it("a failing query fails the reads of its tenant only, and never as gone", async () => {
       const { abcIds, otherIds } = await setup();
-      const fwd = await forwarder(em, (url) => url.startsWith("/api/query") && decodeURIComponent(url).includes(OTHER_TENANT_ID));
+      const fwd = await forwarder(em, (url) => (url.startsWith("/api/query") && decodeURIComponent(url).includes(OTHER_TENANT_ID) ? { status: 500, body: "injected" } : undefined));
       const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN, retry: { retries: 1, minDelayMs: 2, maxDelayMs: 5 } });
       const reads = new SubtenantReads(client);
       try {
