@@ -8,9 +8,10 @@
  * says it is gone. An error fails the reads of its tenant only.
  */
 import { ANSWERS, type CloudSubtenant, parseCloudSubtenant, parseQueryResult, ShapeError } from "./codec";
-import { EmApiError } from "./errors";
+import { EmApiError, refusedForGood } from "./errors";
 import type { EmClient } from "./client";
 import { DEFAULT_PAGE_SIZE, Query, where } from "./query";
+import type { PolicyName } from "./retry";
 
 /**
  * A page (100 subtenants, about 100 KB) is read only where it can be expected to answer this many reads; fewer
@@ -29,6 +30,9 @@ interface Pending {
   resolve(found: CloudSubtenant | undefined): void;
   reject(err: unknown): void;
 }
+
+/** Answers the open reads of a subtenant id (lower case) with what a query showed. */
+type Settle = (id: string, found: CloudSubtenant) => void;
 
 const CLOUD_SUBTENANT = { singular: "CloudSubtenant", plural: "CloudSubtenants" };
 
@@ -99,23 +103,12 @@ export class SubtenantReads {
    * the pages left cannot be expected to answer READS_PER_PAGE reads each: one GET each is then cheaper (a few
    * reads, or a tenant shared with other stacks).
    */
-  private async pages(tenantId: string, open: Map<string, Pending[]>, settle: (id: string, found: CloudSubtenant) => void): Promise<void> {
+  private async pages(tenantId: string, open: Map<string, Pending[]>, settle: Settle): Promise<void> {
     const query = Query.type("CloudSubtenant").format("Entities").filter(where.eq("CloudTenantUid", `urn:veeam:CloudTenant:${tenantId}`)).pageSize(DEFAULT_PAGE_SIZE);
     for (let page = 1; open.size > 0; page++) {
-      const res = await this.client.request({ method: "GET", path: "/query", query: query.page(page).toParams(), expect: [200], answer: ANSWERS.QueryResult });
-      let subtenants: CloudSubtenant[];
-      let pagesCount: number;
-      try {
-        const result = parseQueryResult(res.body?.body, CLOUD_SUBTENANT);
-        subtenants = result.entities.map((n) => parseCloudSubtenant(n, tenantId));
-        pagesCount = result.paging?.pagesCount ?? page;
-        this.#pagesSeen.set(tenantId.toLowerCase(), pagesCount);
-      } catch (err) {
-        if (!(err instanceof ShapeError)) throw err;
-        throw new EmApiError({ kind: "parse", method: "GET", path: "/query?type=CloudSubtenant", status: res.status, emMessage: `the answer is not a QueryResult of subtenants (${err.message})` });
-      }
-      for (const s of subtenants) if (s.tenantId.toLowerCase() === tenantId.toLowerCase() && open.has(s.id.toLowerCase())) settle(s.id.toLowerCase(), s);
-      if (subtenants.length === 0 || page >= pagesCount || (pagesCount - page) * READS_PER_PAGE > open.size) return;
+      const { shown, pagesCount = page } = await this.query(tenantId, query.page(page), open, settle);
+      this.#pagesSeen.set(tenantId.toLowerCase(), pagesCount);
+      if (shown === 0 || page >= pagesCount || (pagesCount - page) * READS_PER_PAGE > open.size) return;
     }
   }
 
@@ -125,22 +118,39 @@ export class SubtenantReads {
    * query only saves requests: whatever goes wrong with it, the reads it did not settle take one GET each, and an
    * answer that will not change (a 4xx other than 429, 501, or not a list of subtenants) turns it off.
    */
-  private async byIds(tenantId: string, open: Map<string, Pending[]>, settle: (id: string, found: CloudSubtenant) => void): Promise<void> {
+  private async byIds(tenantId: string, open: Map<string, Pending[]>, settle: Settle): Promise<void> {
     const ids = [...open.values()].map((pending) => pending[0].id);
     for (let at = 0; at < ids.length && this.#byIds; at += MAX_IDS_PER_QUERY) {
       const chunk = ids.slice(at, at + MAX_IDS_PER_QUERY);
       const query = Query.type("CloudSubtenant").format("Entities").filter(where.or(...chunk.map((id) => where.eq("UID", id)))).pageSize(chunk.length);
       try {
         // Not retried: the GETs that follow for what it did not settle are.
-        const res = await this.client.request({ method: "GET", path: "/query", query: query.toParams(), expect: [200], answer: ANSWERS.QueryResult, policy: "once" });
-        const subtenants = parseQueryResult(res.body?.body, CLOUD_SUBTENANT).entities.map((n) => parseCloudSubtenant(n, tenantId));
-        for (const s of subtenants) if (s.tenantId.toLowerCase() === tenantId.toLowerCase() && open.has(s.id.toLowerCase())) settle(s.id.toLowerCase(), s);
+        await this.query(tenantId, query, open, settle, "once");
       } catch (err) {
-        const status = err instanceof EmApiError ? err.status : undefined;
-        if (err instanceof ShapeError || status === 501 || (status !== undefined && status >= 400 && status < 500 && status !== 429)) this.#byIds = false;
-        if (!(err instanceof ShapeError) && !(err instanceof EmApiError)) throw err;
+        if (!(err instanceof EmApiError)) throw err;
+        if (refusedForGood(err)) this.#byIds = false;
       }
     }
+  }
+
+  /**
+   * One `GET /query?type=CloudSubtenant`, settling each open read of the tenant whose subtenant it shows. Returns how
+   * many subtenants it showed and its page count; any other answer is an EmApiError.
+   */
+  private async query(tenantId: string, query: Query, open: Map<string, Pending[]>, settle: Settle, policy?: PolicyName): Promise<{ shown: number; pagesCount?: number }> {
+    const res = await this.client.request({ method: "GET", path: "/query", query: query.toParams(), expect: [200], answer: ANSWERS.QueryResult, policy });
+    let subtenants: CloudSubtenant[];
+    let pagesCount: number | undefined;
+    try {
+      const result = parseQueryResult(res.body?.body, CLOUD_SUBTENANT);
+      subtenants = result.entities.map((n) => parseCloudSubtenant(n, tenantId));
+      pagesCount = result.paging?.pagesCount;
+    } catch (err) {
+      if (!(err instanceof ShapeError)) throw err;
+      throw new EmApiError({ kind: "parse", method: "GET", path: "/query?type=CloudSubtenant", status: res.status, emMessage: `the answer is not a QueryResult of subtenants (${err.message})` });
+    }
+    for (const s of subtenants) if (s.tenantId.toLowerCase() === tenantId.toLowerCase() && open.has(s.id.toLowerCase())) settle(s.id.toLowerCase(), s);
+    return { shown: subtenants.length, pagesCount };
   }
 }
 

@@ -147,6 +147,18 @@ export function outcomeUnknown(err: unknown): boolean {
 }
 
 /**
+ * Whether asking again would get the same failure: an answer that is not the document asked for, 501 (EM lacks the
+ * feature), or a 4xx other than 429 (the request itself is refused). Optional requests that only save others (a
+ * shared task poll, a query by UID) are then no longer sent.
+ */
+export function refusedForGood(err: unknown): boolean {
+  if (!(err instanceof EmApiError)) return false;
+  if (err.kind === "parse") return true;
+  const status = err.status;
+  return status === 501 || (status !== undefined && status >= 400 && status < 500 && status !== 429);
+}
+
+/**
  * A create EM refused because the name is taken: the object of that name belongs to someone else (another stack,
  * another run, a person). Nothing was changed.
  */

@@ -15,7 +15,7 @@
  */
 import { ANSWERS, parseQueryResult, parseTask, ShapeError, type Task } from "./codec";
 import type { PollOptions } from "./retry";
-import { EmApiError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError } from "./errors";
+import { EmApiError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, refusedForGood } from "./errors";
 import { Query, where } from "./query";
 import type { SessionManager } from "./session";
 
@@ -244,7 +244,7 @@ export class TaskWaiter {
     await this.pollOwn(w);
   }
 
-  /** GET /tasks/{id}: the only answer that can make a task lost (EM's 404 after the session changed). */
+  /** GET /tasks/{id}: the only poll that can make a task lost (any answer once the session changed, EM's 404 included). */
   private async pollOwn(w: Watch): Promise<void> {
     const sentAt = this.timing.now() - w.started;
     const taskUrl = w.task.href;
@@ -305,11 +305,10 @@ export class TaskWaiter {
       // The shared poll only saves requests: whatever goes wrong with it, each task is asked for alone (its own
       // GET decides). An answer that will not change (a 4xx other than 429, 501, or not a list of tasks, e.g. from
       // a server without the Task query), or failures in a row, turn sharing off for this client.
-      const status = err instanceof EmApiError ? err.status : undefined;
-      const lasting = (err instanceof EmApiError && err.kind === "parse") || status === 501 || (status !== undefined && status >= 400 && status < 500 && status !== 429);
       this.#sharedFailures += 1;
-      if (lasting || this.#sharedFailures >= MAX_SHARED_FAILURES) {
+      if (refusedForGood(err) || this.#sharedFailures >= MAX_SHARED_FAILURES) {
         this.#shared = false;
+        const status = err instanceof EmApiError ? err.status : undefined;
         this.onProgress?.(`EM did not answer GET /query?type=Task (${status ?? (err as Error).message}); polling each task alone`);
       }
       return false;
