@@ -28,6 +28,7 @@ import {
   ShapeError,
   obj,
   ANSWERS,
+  ACCOUNT_URN,
   type AnswerShape,
   items,
   type Task,
@@ -87,7 +88,7 @@ function roleUid(value: string): string {
 function createdAccount(id: string, spec: EnterpriseAccountCreateSpec): EnterpriseAccount {
   return {
     id,
-    uid: `urn:veeam:EnterpriseAccount:${id}`,
+    uid: ACCOUNT_URN + id,
     name: spec.accountName,
     accountType: spec.accountType,
     allowRestoreAllVms: spec.allowRestoreAllVms,

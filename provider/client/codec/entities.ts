@@ -214,12 +214,15 @@ export function parseCloudSubtenants(body: unknown, fallbackTenantId?: string): 
   return items(body, "CloudSubtenant", "CloudSubtenants").map((n) => parseCloudSubtenant(n, fallbackTenantId));
 }
 
+/** The prefix of an account's UID; its id follows. */
+export const ACCOUNT_URN = "urn:veeam:EnterpriseAccount:";
+
 export function parseEnterpriseAccount(n: Node): EnterpriseAccount {
   const uid = str(n.UID) ?? "";
   const id = idFromUid(uid) || lastSegment(str(n.Href)) || "";
   const account: EnterpriseAccount = {
     id: need(id, "EnterpriseAccount UID"),
-    uid: uid || `urn:veeam:EnterpriseAccount:${id}`,
+    uid: uid || ACCOUNT_URN + id,
     name: str(n.Name) ?? "",
     accountType: str(n.AccountType) ?? "",
     allowRestoreAllVms: bool(n.AllowRestoreAllVms) ?? false,

@@ -88,7 +88,7 @@ function rolesAsInEm(old: Old, report: AccountReport): string[] {
 function scopeAsInEm(old: Old, report: AccountReport): ScopeObject[] | undefined {
   // Not read (the account may restore all VMs, so EM does not apply its scope): the state's value stands.
   if (report.scopes === undefined) return old.hierarchyScopeObjects;
-  const scope = (report.scopes ?? []).filter((s) => s.name !== "").map((s) => (old.hierarchyScopeObjects ?? []).find((item) => scopeKey(item) === nameKey(s.name)) ?? { objectName: s.name });
+  const scope = report.scopes.filter((s) => s.name !== "").map((s) => (old.hierarchyScopeObjects ?? []).find((item) => scopeKey(item) === nameKey(s.name)) ?? { objectName: s.name });
   return old.hierarchyScopeObjects === undefined && scope.length === 0 ? undefined : scope;
 }
 
