@@ -4,6 +4,7 @@ import type { Emulator } from "../../emulator/server";
 import { DEFAULT_SEED_PATH, readSeedFile } from "../../emulator/store";
 import { EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, Query } from "../../provider/client";
 import { ABC_RESOURCE_ID, ABC_TENANT_ID, clientFor, count, emulator } from "./helpers";
+import { forgetSessionsAtFirstSleep } from "../support/sessions";
 
 describe("client: subtenants, tasks and queries (emulator)", () => {
   let em: Emulator;
@@ -85,19 +86,7 @@ describe("client: subtenants, tasks and queries (emulator)", () => {
   });
 
   it("raises 'task lost' when the session was renewed while polling and EM no longer shows the task", async () => {
-    let sleeps = 0;
-    const client = clientFor(em, {}, {
-      pollTiming: {
-        initialDelayMs: 10,
-        maxDelayMs: 40,
-        sleep: async (ms) => {
-          sleeps += 1;
-          // EM forgets every session while the task runs (e.g. it restarted, or the session expired).
-          if (sleeps === 1) for (const [token, s] of em.store.sessions) if (!s.pinned) em.store.sessions.delete(token);
-          await new Promise((r) => setTimeout(r, ms));
-        },
-      },
-    });
+    const client = clientFor(em, {}, { pollTiming: { initialDelayMs: 10, maxDelayMs: 40, sleep: forgetSessionsAtFirstSleep(em) } });
     const err = await client.createSubtenant(ABC_TENANT_ID, { name: "lost", password: "pw123456", tenantResourceId: ABC_RESOURCE_ID, unlimitedQuota: true }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(EmTaskLostError);
     expect((err as Error).message).to.match(/AddCloudSubtenant .*task-\d+.*outcome is unknown; query the object/);

@@ -11,6 +11,7 @@ import { ClientPool, connectionSettings } from "../../provider/resources/connect
 import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
 import type { SubtenantInputs, SubtenantOutputs } from "../../provider/resources/subtenant/inputs";
 import { ABC, ABC_RESOURCE, EM_PASSWORD, emulatorFor, proxyTo } from "./support";
+import { forgetSessionsAtFirstSleep } from "../support/sessions";
 
 const subtenant = (name: string, overrides: Partial<SubtenantInputs> = {}): SubtenantInputs =>
   ({ tenantName: "ABC Company", name, password: "Subtenant-Pass-1", description: "", enabled: true, tenantResourceId: ABC_RESOURCE, quotaMb: 2048, unlimitedQuota: false, ...overrides }) as SubtenantInputs;
@@ -241,21 +242,9 @@ describe("safety: a change whose task can no longer be read is verified by readi
 
   /** A client whose EM forgets every session while the first task runs (a restart, an idle expiry). */
   function forgetfulClient(): EmClient {
-    let sleeps = 0;
     return new EmClient(
       { url: em.url, credentials: { kind: "admin", username: "admin", password: EM_PASSWORD }, retry: { retries: 3, minDelayMs: 2, maxDelayMs: 10 } },
-      {
-        pollTiming: {
-          initialDelayMs: 10,
-          maxDelayMs: 40,
-          sleep: async (ms) => {
-            sleeps += 1;
-            if (sleeps === 1) for (const [token, s] of em.store.sessions) if (!s.pinned) em.store.sessions.delete(token);
-            await new Promise((r) => setTimeout(r, ms));
-          },
-          now: () => Date.now(),
-        },
-      },
+      { pollTiming: { initialDelayMs: 10, maxDelayMs: 40, sleep: forgetSessionsAtFirstSleep(em), now: () => Date.now() } },
     );
   }
 
