@@ -1,13 +1,14 @@
 import type { WireFormat } from "../settings";
 import type { Element } from "./element";
 import { writeJson } from "./json";
-import { parseXml } from "./xml";
+import { parseXml } from "./xml-reader";
 
 export * from "./element";
 export * from "./entities";
 export * from "./specs";
 export * from "./answers";
-export { escapeXmlText, parseXml, writeXml, LIST_ITEMS } from "./xml";
+export { escapeXmlText, writeXml } from "./xml";
+export { parseXml, LIST_ITEMS } from "./xml-reader";
 export { writeJson } from "./json";
 export { items, str, bool, num, obj, links, findLink, type Node, type Link } from "./read";
 
