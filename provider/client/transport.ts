@@ -10,6 +10,7 @@ import { type AnswerShape, checkAnswer, EM_NAMESPACE, isErrorDocument, contentTy
 import { EmApiError, type EmErrorKind, Redactor } from "./errors";
 import { type Clock, POLICIES, type PolicyName, REAL_CLOCK, withRetry } from "./retry";
 import { isLoopback, type ResolvedSettings } from "./settings";
+import { SpareConnections } from "./spare-connections";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -43,6 +44,8 @@ export interface TransportResponse {
 
 /** The largest answer read; EM's pages are far smaller (a page of 100 subtenants is about 100 KB). */
 export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+/** The most spare connections kept for one EM (one per change under way, up to this many). */
+const MAX_SPARES = 10;
 /** How long an idle kept-alive connection is kept. */
 const IDLE_SOCKET_MS = 30_000;
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME_MISMATCH/;
@@ -146,6 +149,8 @@ export class Transport {
   private readonly reused: { http: http.Agent; https: https.Agent };
   /** A new connection per request, for changes that must not be repeated. */
   private readonly fresh: { http: http.Agent; https: https.Agent };
+  /** New connections opened ahead for the next changes. */
+  private readonly spares: SpareConnections;
   /** Requests on the wire at once, over both kinds of connection (settings.maxConnections). */
   readonly turns: Turns;
 
@@ -171,6 +176,11 @@ export class Transport {
     this.turns = new Turns(settings.maxConnections);
     this.reused = { http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, ...limit }), https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, ...limit, ...tls }) };
     this.fresh = { http: new http.Agent({ keepAlive: false, ...limit }), https: new https.Agent({ keepAlive: false, ...limit, ...tls }) };
+    // Fresh connections are opened ahead, one for each change under way, so that a change does not wait for a
+    // handshake (spare-connections.ts).
+    this.spares = new SpareConnections(Math.min(MAX_SPARES, settings.maxConnections));
+    this.spares.attach(this.fresh.http);
+    this.spares.attach(this.fresh.https);
     // A bare instance, not axios.create(): axios' defaults carry header sets for every method, deep-merged into
     // each request (about 17 KB of garbage a request, a quarter of axios' share). Everything we rely on is set here;
     // the headers are our own (send), and HTTP(S)_PROXY / NO_PROXY are still honoured.
@@ -188,8 +198,9 @@ export class Transport {
     });
   }
 
-  /** Closes the kept-alive connections (at the end of a run). */
+  /** Closes the kept-alive and spare connections (at the end of a run). */
   close(): void {
+    this.spares.close();
     for (const agents of [this.reused, this.fresh]) {
       agents.http.destroy();
       agents.https.destroy();

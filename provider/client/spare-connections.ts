@@ -1,0 +1,125 @@
+/**
+ * Connections opened ahead for changes. A POST or PUT that must not be repeated travels on a connection that carried
+ * no request before (see reusesConnection in transport.ts); opening it when the change is sent puts a TCP and TLS
+ * handshake (about 15 ms, more on a slow link) in front of every create, edit and account create. Instead, each time
+ * such a connection is used, another is opened in the background and kept, unused, for the next change.
+ *
+ * A spare is as fresh as a connection opened on demand: it has carried no request, so a failure on it can only mean
+ * the change never arrived or EM dropped it, exactly as on a new connection. It is let go after SPARE_MAX_AGE_MS (far
+ * below any server's timeout for a connection that has sent nothing: 60 s and more), or as soon as the server closes
+ * it. Spares never keep the process alive, and a spare that fails to open is simply dropped: the change then opens
+ * its own connection and meets the error itself.
+ */
+import type * as http from "node:http";
+import type { Duplex } from "node:stream";
+import { TLSSocket } from "node:tls";
+
+/** How long a spare waits for a change before it is closed. */
+export const SPARE_MAX_AGE_MS = 5_000;
+
+type Socket = Duplex & { ref?(): unknown; unref?(): unknown; readonly connecting?: boolean };
+type Connect = (options: Record<string, unknown>, onCreate?: (err: Error | null, socket: Socket) => void) => Socket | undefined;
+
+interface Spare {
+  socket: Socket;
+  /** Connected, and for TLS the handshake done. */
+  ready: boolean;
+  timer: NodeJS.Timeout;
+  drop: () => void;
+}
+
+export class SpareConnections {
+  /** Ready spares by the agent's connection key (host, port, TLS options). */
+  readonly #ready = new Map<string, Spare[]>();
+  #closed = false;
+
+  /**
+   * @param max the most spares kept for one key (the changes expected at once)
+   * @param maxAgeMs how long a spare is kept unused
+   */
+  constructor(
+    private readonly max: number,
+    private readonly maxAgeMs = SPARE_MAX_AGE_MS,
+  ) {}
+
+  /** Spares ready now, over all keys. */
+  get count(): number {
+    let n = 0;
+    for (const list of this.#ready.values()) n += list.length;
+    return n;
+  }
+
+  /** Makes `agent` hand out a spare when one is ready, and open one for the next change each time it is asked. */
+  attach(agent: http.Agent): void {
+    const target = agent as unknown as { createConnection: Connect };
+    const open: Connect = target.createConnection.bind(agent);
+    target.createConnection = (options, onCreate) => {
+      const key = String(options._agentKey ?? `${String(options.host)}:${String(options.port)}`);
+      const spare = this.take(key);
+      // The spare had not finished its handshake: changes come faster than one spare each, so keep one more.
+      const opens = spare && !spare.ready ? 2 : 1;
+      for (let i = 0; i < opens; i++) this.replenish(key, () => open({ ...options }));
+      return spare?.socket ?? open(options, onCreate);
+    };
+  }
+
+  /** Closes every spare (at the end of a run). */
+  close(): void {
+    this.#closed = true;
+    for (const list of this.#ready.values()) for (const spare of [...list]) spare.drop();
+    this.#ready.clear();
+  }
+
+  /** The oldest spare whose handshake is done, else the oldest still connecting. */
+  private take(key: string): { socket: Socket; ready: boolean } | undefined {
+    const list = this.#ready.get(key);
+    if (!list) return undefined;
+    const ready = list.findIndex((s) => s.ready);
+    if (ready > 0) list.unshift(...list.splice(ready, 1));
+    for (let spare = list.shift(); spare; spare = list.shift()) {
+      clearTimeout(spare.timer);
+      spare.socket.removeListener("error", spare.drop);
+      spare.socket.removeListener("close", spare.drop);
+      spare.socket.removeListener("end", spare.drop);
+      if (spare.socket.destroyed || !spare.socket.writable) {
+        spare.socket.destroy();
+        continue;
+      }
+      spare.socket.ref?.();
+      return { socket: spare.socket, ready: spare.ready };
+    }
+    return undefined;
+  }
+
+  private replenish(key: string, open: () => Socket | undefined): void {
+    if (this.#closed) return;
+    const list = this.#ready.get(key) ?? [];
+    if (list.length >= this.max) return;
+    let socket: Socket | undefined;
+    try {
+      socket = open();
+    } catch {
+      return; // the change opens its own connection and meets the error itself
+    }
+    if (!socket) return;
+    socket.unref?.();
+    const spare: Spare = {
+      socket,
+      ready: false,
+      timer: setTimeout(() => spare.drop(), this.maxAgeMs),
+      drop: () => {
+        clearTimeout(spare.timer);
+        const at = list.indexOf(spare);
+        if (at >= 0) list.splice(at, 1);
+        socket.destroy();
+      },
+    };
+    spare.timer.unref();
+    socket.once(socket instanceof TLSSocket ? "secureConnect" : "connect", () => (spare.ready = true));
+    socket.on("error", spare.drop);
+    socket.on("close", spare.drop);
+    socket.on("end", spare.drop);
+    list.push(spare);
+    this.#ready.set(key, list);
+  }
+}
