@@ -35,6 +35,7 @@ import {
 } from "./codec";
 import { EmApiError, isNotFound, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, Redactor } from "./errors";
 import { dispatchThenVerify, pollUntil } from "./retry";
+import { NameLookups, pickByName } from "./name-lookups";
 import { Query, QueryRunner, where } from "./query";
 import { SessionManager } from "./session";
 import { type ConnectionSettings, type ResolvedSettings, resolveSettings } from "./settings";
@@ -103,6 +104,8 @@ export class EmClient {
   readonly #session: SessionManager;
   readonly #tasks: TaskWaiter;
   readonly #query: QueryRunner;
+  /** Look-ups of new subtenants by name, shared by creates that finish together. */
+  readonly #newSubtenants: NameLookups;
   readonly #onProgress?: (msg: string) => void;
   /** Tasks this client started and was told about (202); any other task of its session may be a lost answer's. */
   readonly #knownTasks = new Set<string>();
@@ -116,6 +119,7 @@ export class EmClient {
     this.#session = new SessionManager(this.#transport, this.#settings, hooks.onProgress);
     this.#tasks = new TaskWaiter(this.#session, this.#settings.taskTimeoutMs, { ...DEFAULT_POLL_TIMING, ...hooks.pollTiming }, hooks.onProgress);
     this.#query = new QueryRunner(this.#session);
+    this.#newSubtenants = new NameLookups(this);
   }
 
   /** EM's REST base URL as used (always ending in /api/). */
@@ -199,8 +203,7 @@ export class EmClient {
 
   /** The subtenant of that name (EM compares names without case), or undefined. */
   async findSubtenantByName(tenantId: string, name: string): Promise<CloudSubtenant | undefined> {
-    const matches = await this.listSubtenants({ tenantId, name });
-    return matches.find((s) => s.name === name && s.tenantId.toLowerCase() === tenantId.toLowerCase()) ?? matches.find((s) => s.name.toLowerCase() === name.toLowerCase() && s.tenantId.toLowerCase() === tenantId.toLowerCase());
+    return pickByName(await this.listSubtenants({ tenantId, name }), tenantId, name);
   }
 
   /**
@@ -251,8 +254,9 @@ export class EmClient {
         this.#onProgress?.(`The answer to creating subtenant '${spec.name}' was lost and EM did not create it; sending it again`);
       }
     }
-    // EM reported success: the new subtenant's id comes from a lookup by name (the task does not carry it).
-    const created = await pollUntil(() => this.findSubtenantByName(tenantId, spec.name), { ...this.#tasks.poll, timeoutMs: Math.min(this.#tasks.poll.timeoutMs, this.#settings.requestTimeoutMs) });
+    // EM reported success: the new subtenant's id comes from a lookup by name (the task does not carry it), shared
+    // with other creates that finished at the same moment.
+    const created = await pollUntil(() => this.#newSubtenants.find(tenantId, spec.name), { ...this.#tasks.poll, timeoutMs: Math.min(this.#tasks.poll.timeoutMs, this.#settings.requestTimeoutMs) });
     if (!created) throw new EmOutcomeUnknownError("subtenant", spec.name, "EM reported the create task as successful, but no subtenant of that name can be found");
     return created;
   }
