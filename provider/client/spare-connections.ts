@@ -5,17 +5,20 @@
  * such a connection is used, another is opened in the background and kept, unused, for the next change.
  *
  * A spare is as fresh as a connection opened on demand: it has carried no request, so a failure on it can only mean
- * the change never arrived or EM dropped it, exactly as on a new connection. It is let go after SPARE_MAX_AGE_MS (far
- * below any server's timeout for a connection that has sent nothing: 60 s and more), or as soon as the server closes
- * it. Spares never keep the process alive, and a spare that fails to open is simply dropped: the change then opens
- * its own connection and meets the error itself.
+ * the change never arrived or EM dropped it, exactly as on a new connection. It is let go after SPARE_MAX_AGE_MS, as
+ * soon as the server closes it, and never used once the server has sent anything on it. Spares never keep the
+ * process alive, and a spare that fails to open is simply dropped: the change then opens its own connection and
+ * meets the error itself.
  */
 import type * as http from "node:http";
 import type { Duplex } from "node:stream";
 import { TLSSocket } from "node:tls";
 
-/** How long a spare waits for a change before it is closed. */
-export const SPARE_MAX_AGE_MS = 5_000;
+/**
+ * How long a spare waits for a change before it is closed: below the shortest timeout a server or proxy commonly
+ * gives a connection that has sent nothing (HAProxy setups often use 5 s), so that it is not closed as it is used.
+ */
+export const SPARE_MAX_AGE_MS = 2_000;
 
 type Socket = Duplex & { ref?(): unknown; unref?(): unknown; readonly connecting?: boolean };
 type Connect = (options: Record<string, unknown>, onCreate?: (err: Error | null, socket: Socket) => void) => Socket | undefined;
@@ -81,7 +84,9 @@ export class SpareConnections {
       spare.socket.removeListener("error", spare.drop);
       spare.socket.removeListener("close", spare.drop);
       spare.socket.removeListener("end", spare.drop);
-      if (spare.socket.destroyed || !spare.socket.writable) {
+      // Anything the server sent on a connection that carried no request (a proxy's "408 Request Timeout" before
+      // it closes an idle connection) would be read as the change's answer: such a spare is never used.
+      if (spare.socket.destroyed || !spare.socket.writable || spare.socket.readableLength > 0 || spare.socket.readableEnded) {
         spare.socket.destroy();
         continue;
       }

@@ -171,11 +171,14 @@ export class Transport {
     const secureContext = tlsModule.createSecureContext(settings.ca ? { ca: settings.ca } : {});
     const tls = { secureContext, rejectUnauthorized: !settings.insecureSkipTlsVerify };
     // Idle connections are let go well before a server's usual idle timeout (IIS, in front of EM: 120 s).
-    // The agents' own limits are never reached (a request holds a turn first); they stand behind this.turns.
+    // The reused agents' own limits are never reached (a request holds a turn first); they stand behind this.turns.
     const limit = { maxSockets: settings.maxConnections, maxFreeSockets: settings.maxConnections };
     this.turns = new Turns(settings.maxConnections);
     this.reused = { http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, ...limit }), https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, ...limit, ...tls }) };
-    this.fresh = { http: new http.Agent({ keepAlive: false, ...limit }), https: new https.Agent({ keepAlive: false, ...limit, ...tls }) };
+    // No socket limit on the fresh agents: with one, Node keeps a finished change's socket alive and hands it to a
+    // request queued in the agent, so two changes could share a connection. Unlimited, each is sent with
+    // "Connection: close" and its socket is never reused; this.turns bounds how many are on the wire.
+    this.fresh = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false, ...tls }) };
     // Fresh connections are opened ahead, one for each change under way, so that a change does not wait for a
     // handshake (spare-connections.ts).
     this.spares = new SpareConnections(Math.min(MAX_SPARES, settings.maxConnections));

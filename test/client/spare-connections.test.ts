@@ -29,15 +29,27 @@ interface RecordingServer {
 
 /**
  * Answers 201 to a POST and 200 otherwise, recording each connection; with `dropIdleAfterMs`, closes a connection
- * that has carried no request for that long (as a server's header timeout does).
+ * that has carried no request for that long (as a server's header timeout does), first answering it
+ * `408 Request Timeout` with `say408` (as Node's server and HAProxy do); with `answerInPairs`, holds each answer
+ * until a second request is waiting too (up to 200 ms), so that answers arrive together.
  */
-async function recordingServer(options: { tls?: { cert: string; key: string }; dropIdleAfterMs?: number } = {}): Promise<RecordingServer> {
+async function recordingServer(options: { tls?: { cert: string; key: string }; dropIdleAfterMs?: number; say408?: boolean; answerInPairs?: boolean } = {}): Promise<RecordingServer> {
   const connections: Connection[] = [];
   const bySocket = new Map<Socket, Connection>();
+  let held: Array<() => void> = [];
   const handler: http.RequestListener = (req, res) => {
     bySocket.get(req.socket)?.requests.push({ method: req.method ?? "", at: Date.now() });
     req.resume();
-    res.writeHead(req.method === "POST" ? 201 : 200, { "Content-Length": "0" }).end();
+    const answer = () => void res.writeHead(req.method === "POST" ? 201 : 200, { "Content-Length": "0" }).end();
+    if (!options.answerInPairs) return answer();
+    held.push(answer);
+    if (held.length === 2) {
+      const pair = held;
+      held = [];
+      setTimeout(() => pair.forEach((a) => a()), 20);
+    } else {
+      setTimeout(() => held.includes(answer) && (held = held.filter((a) => a !== answer), answer()), 200);
+    }
   };
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
   server.on(options.tls ? "secureConnection" : "connection", (socket: Socket) => {
@@ -46,7 +58,8 @@ async function recordingServer(options: { tls?: { cert: string; key: string }; d
     bySocket.set(socket, connection);
     socket.on("close", () => (connection.closedAt = Date.now()));
     const idle = options.dropIdleAfterMs;
-    if (idle !== undefined) setTimeout(() => connection.requests.length === 0 && socket.destroy(), idle).unref();
+    const drop = () => (options.say408 ? socket.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n") : socket.destroy());
+    if (idle !== undefined) setTimeout(() => connection.requests.length === 0 && drop(), idle).unref();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -102,17 +115,30 @@ describe("client: changes ride connections opened ahead (spare connections)", ()
     expect(server.connections[0].requests).to.have.length(5);
   });
 
-  it("never sends a change on a spare the server has closed, and opens a new one instead", async () => {
-    server = await recordingServer({ dropIdleAfterMs: 40 });
-    transport = transportFor(server, { retry: { retries: 0 } });
-    for (let i = 0; i < 3; i++) {
-      expect((await transport.request({ method: "POST", path: "/items", expect: [201] })).status).to.equal(201);
-      await sleep(150); // the spare opened for it is closed by the server meanwhile
-    }
+  for (const say408 of [false, true]) {
+    it(`never sends a change on a spare the server has closed${say408 ? " after answering it 408" : ""}, and opens a new one instead`, async () => {
+      server = await recordingServer({ dropIdleAfterMs: 40, say408 });
+      transport = transportFor(server, { retry: { retries: 0 } });
+      for (let i = 0; i < 3; i++) {
+        expect((await transport.request({ method: "POST", path: "/items", expect: [201] })).status).to.equal(201, say408 ? "never the idle connection's 408" : undefined);
+        await sleep(150); // the spare opened for it is closed by the server meanwhile
+      }
+      const posts = carrying(server, "POST");
+      expect(posts).to.have.length(3, "each POST sent once, none lost on a closed spare");
+      for (const c of posts) expect(c.requests).to.have.length(1);
+      expect(server.connections.filter((c) => c.requests.length === 0 && c.closedAt !== undefined).length).to.be.at.least(2);
+    });
+  }
+
+  it("never lets two changes share a connection, even when answers arrive together and changes wait their turn", async () => {
+    server = await recordingServer({ answerInPairs: true });
+    transport = transportFor(server, { maxConnections: 2, retry: { retries: 0 } });
+    const t = transport;
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => t.request({ method: "POST", path: `/items/${i}`, expect: [201] })));
+    expect(answers.map((a) => a.status)).to.deep.equal(new Array(8).fill(201));
     const posts = carrying(server, "POST");
-    expect(posts).to.have.length(3, "each POST sent once, none lost on a closed spare");
-    for (const c of posts) expect(c.requests).to.have.length(1);
-    expect(server.connections.filter((c) => c.requests.length === 0 && c.closedAt !== undefined).length).to.be.at.least(2);
+    expect(posts.reduce((n, c) => n + c.requests.length, 0)).to.equal(8);
+    for (const c of posts) expect(c.requests, "one change per connection").to.have.length(1);
   });
 
   it("closes a spare unused after its time, without sending anything on it", async () => {
