@@ -47,6 +47,17 @@ describe("XML reader", () => {
       expect(doc.body).to.deep.equal({ b: "<>'JJ", c: "&nbsp;", d: "<raw> &", t: 'x & "y" é' });
     });
 
+    it("reads every line break as LF (XML 1.0 §2.11), in text and attributes, but keeps a &#xD; that is written out", () => {
+      const doc = parseXml(`<a\r\n  t="x\r\ny"><d>line1\r\nline2\rline3</d><e>keep&#xD;end</e></a>\r\n`);
+      expect(doc.body).to.deep.equal({ d: "line1\nline2\nline3", e: "keep\rend", t: "x\ny" });
+    });
+
+    it("takes names of Object's own properties as plain names", () => {
+      const doc = parseXml(`<a><constructor>x</constructor><B toString="t" hasOwnProperty="h" /><valueOf>1</valueOf><valueOf>2</valueOf></a>`);
+      expect(doc.body).to.deep.equal({ constructor: "x", B: { toString: "t", hasOwnProperty: "h" }, valueOf: ["1", "2"] });
+      expect(Object.getPrototypeOf(doc.body)).to.equal(Object.prototype);
+    });
+
     it("skips the declaration, comments, processing instructions and a DOCTYPE without a subset; accepts a BOM", () => {
       const doc = parseXml(`\uFEFF<?xml version="1.0"?>\n<!DOCTYPE Task>\n<!-- before --><Task><!-- inside --><?pi x?><Id>1</Id></Task>\n<!-- after -->\n`);
       expect(doc).to.deep.equal({ root: "Task", namespace: "", body: { Id: "1" } });
@@ -70,6 +81,11 @@ describe("XML reader", () => {
       ["attributes run together", `<a x="1"y="2"/>`, /white space is missing/],
       ["a bare ampersand", `<a>fish & chips</a>`, /starts no entity reference/],
       ["a bad character reference", `<a>&#xZZ;</a>`, /not valid/],
+      ["a reference to NUL", `<a>&#0;</a>`, /not valid/],
+      ["a reference to a lone surrogate", `<a t="&#xD800;"/>`, /not valid/],
+      ["a reference beyond Unicode", `<a>&#x110000;</a>`, /not valid/],
+      ["an element named __proto__", `<a><__proto__>x</__proto__></a>`, /'__proto__' is not accepted/],
+      ["an attribute named __proto__", `<a __proto__="x"/>`, /'__proto__' is not accepted/],
       ["an unclosed comment", `<a><!-- x </a>`, /comment is not closed/],
       ["an unclosed CDATA section", `<a><![CDATA[x</a>`, /CDATA section is not closed/],
       ["a bad name", `<1a/>`, /name was expected/],
@@ -88,6 +104,8 @@ describe("XML reader", () => {
 
     it("names the line of the fault", () => {
       expect(() => parseXml(`<a>\n<b>\n</c>\n</a>`)).to.throw(/at line 3\)/);
+      expect(() => parseXml(`<S>\n\n\n  fish & chips</S>`)).to.throw(/at line 4\)/);
+      expect(() => parseXml(`<S>\r\n\r\n  fish & chips</S>`)).to.throw(/at line 3\)/);
     });
   });
 });

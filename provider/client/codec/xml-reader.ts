@@ -59,6 +59,11 @@ function isNameChar(c: number): boolean {
   return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46;
 }
 
+/** A character XML allows (XML 1.0 §2.2): no NUL or other control characters, no lone surrogates. */
+function isXmlChar(c: number): boolean {
+  return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
@@ -74,7 +79,12 @@ class Reader {
   private root: { name: string; prefix: string; namespaces: Map<string, string> } | undefined;
   private body: Plain | undefined;
 
-  constructor(private readonly text: string) {}
+  private readonly text: string;
+
+  constructor(text: string) {
+    // XML reads every line break as LF (XML 1.0 §2.11); EM, a .NET service, may write CRLF.
+    this.text = text.replace(/\r\n?/g, "\n");
+  }
 
   read(): ParsedXml {
     const t = this.text;
@@ -116,13 +126,17 @@ class Reader {
     let out = "";
     let at = from;
     while (amp >= 0 && amp < to) {
+      this.pos = amp; // for the line of a fault
       const semi = t.indexOf(";", amp);
       if (semi < 0 || semi >= to) this.fail("an '&' that starts no entity reference");
       const ref = t.slice(amp + 1, semi);
       let value: string | undefined;
-      if (ref.startsWith("#x")) value = /^#x[0-9a-fA-F]{1,6}$/.test(ref) ? String.fromCodePoint(Math.min(parseInt(ref.slice(2), 16), 0x10ffff)) : undefined;
-      else if (ref.startsWith("#")) value = /^#[0-9]{1,7}$/.test(ref) ? String.fromCodePoint(Math.min(parseInt(ref.slice(1), 10), 0x10ffff)) : undefined;
-      else if (/^[A-Za-z_][\w.-]*$/.test(ref)) value = PREDEFINED[ref] ?? `&${ref};`; // an undeclared entity stays as written
+      if (ref.startsWith("#")) {
+        const code = /^#x[0-9a-fA-F]{1,6}$/.test(ref) ? parseInt(ref.slice(2), 16) : /^#[0-9]{1,7}$/.test(ref) ? parseInt(ref.slice(1), 10) : NaN;
+        value = isXmlChar(code) ? String.fromCodePoint(code) : undefined;
+      } else if (/^[A-Za-z_][\w.-]*$/.test(ref)) {
+        value = Object.hasOwn(PREDEFINED, ref) ? PREDEFINED[ref] : `&${ref};`; // an undeclared entity stays as written
+      }
       if (value === undefined) this.fail(`the entity reference '&${ref.slice(0, 20)};' is not valid`);
       out += t.slice(at, amp) + value;
       at = semi + 1;
@@ -173,8 +187,11 @@ class Reader {
     if (!isNameStart(t.charCodeAt(start))) this.fail("a name was expected");
     let i = start + 1;
     while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    const name = t.slice(start, i);
+    // It would become a property that sets the plain object's prototype; EM's schema has no such name.
+    if (localName(name) === "__proto__") this.fail("the name '__proto__' is not accepted");
     this.pos = i;
-    return t.slice(start, i);
+    return name;
   }
 
   private spaces(): boolean {
@@ -261,7 +278,7 @@ class Reader {
       return;
     }
     const children = (parent.children ??= {});
-    const existing = children[el.name];
+    const existing = Object.hasOwn(children, el.name) ? children[el.name] : undefined;
     if (existing === undefined) children[el.name] = LIST_ITEMS.has(el.name) ? [value] : value;
     else if (Array.isArray(existing)) existing.push(value);
     else children[el.name] = [existing as Plain, value];
@@ -273,8 +290,8 @@ function valueOf(el: Open): Plain {
   if (!el.children && !el.attrs) return text;
   const out: PlainObject = el.children ?? {};
   // An element's child element wins over an attribute of the same name (none known in EM's schema).
-  if (el.attrs) for (const [name, value] of el.attrs) if (!(name in out)) out[name] = value;
-  if (text !== "" && !("_text" in out)) out._text = text;
+  if (el.attrs) for (const [name, value] of el.attrs) if (!Object.hasOwn(out, name)) out[name] = value;
+  if (text !== "" && !Object.hasOwn(out, "_text")) out._text = text;
   return out;
 }
 
