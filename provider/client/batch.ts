@@ -7,10 +7,10 @@
  * the rest between pages, so a subtenant a batch did not see is looked up by its own GET, and only EM's 404 there
  * says it is gone. An error fails the reads of its tenant only.
  */
-import { ANSWERS, type CloudSubtenant, parseCloudSubtenant, parseQueryResult, ShapeError } from "./codec";
+import { type CloudSubtenant, parseCloudSubtenant } from "./codec";
 import { EmApiError, refusedForGood } from "./errors";
 import type { EmClient } from "./client";
-import { DEFAULT_PAGE_SIZE, Query, where } from "./query";
+import { DEFAULT_PAGE_SIZE, Query, QUERY_ENTITIES, where } from "./query";
 import type { PolicyName } from "./retry";
 
 /**
@@ -33,8 +33,6 @@ interface Pending {
 
 /** Answers the open reads of a subtenant id (lower case) with what a query showed. */
 type Settle = (id: string, found: CloudSubtenant) => void;
-
-const CLOUD_SUBTENANT = { singular: "CloudSubtenant", plural: "CloudSubtenants" };
 
 export class SubtenantReads {
   /** Reads waiting for their batch, by tenant id (lower case). */
@@ -138,17 +136,7 @@ export class SubtenantReads {
    * many subtenants it showed and its page count; any other answer is an EmApiError.
    */
   private async query(tenantId: string, query: Query, open: Map<string, Pending[]>, settle: Settle, policy?: PolicyName): Promise<{ shown: number; pagesCount?: number }> {
-    const res = await this.client.request({ method: "GET", path: "/query", query: query.toParams(), expect: [200], answer: ANSWERS.QueryResult, policy });
-    let subtenants: CloudSubtenant[];
-    let pagesCount: number | undefined;
-    try {
-      const result = parseQueryResult(res.body?.body, CLOUD_SUBTENANT);
-      subtenants = result.entities.map((n) => parseCloudSubtenant(n, tenantId));
-      pagesCount = result.paging?.pagesCount;
-    } catch (err) {
-      if (!(err instanceof ShapeError)) throw err;
-      throw new EmApiError({ kind: "parse", method: "GET", path: "/query?type=CloudSubtenant", status: res.status, emMessage: `the answer is not a QueryResult of subtenants (${err.message})` });
-    }
+    const { items: subtenants, pagesCount } = await this.client.queryPage(query, QUERY_ENTITIES.CloudSubtenant, (n) => parseCloudSubtenant(n, tenantId), policy);
     for (const s of subtenants) if (s.tenantId.toLowerCase() === tenantId.toLowerCase() && open.has(s.id.toLowerCase())) settle(s.id.toLowerCase(), s);
     return { shown: subtenants.length, pagesCount };
   }

@@ -29,14 +29,15 @@ import {
   obj,
   ANSWERS,
   ACCOUNT_URN,
+  type Node,
   type AnswerShape,
   items,
   type Task,
 } from "./codec";
 import { EmApiError, isNotFound, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, Redactor } from "./errors";
-import { dispatchThenVerify, pollUntil } from "./retry";
+import { dispatchThenVerify, type PolicyName, pollUntil } from "./retry";
 import { NameLookups, pickByName } from "./name-lookups";
-import { Query, QueryRunner, where } from "./query";
+import { Query, QUERY_ENTITIES, type QueryEntity, QueryRunner, where } from "./query";
 import { SessionManager } from "./session";
 import { type ConnectionSettings, type ResolvedSettings, resolveSettings } from "./settings";
 import { DEFAULT_POLL_TIMING, type PollTiming, type TaskOutcome, TaskWaiter } from "./tasks";
@@ -49,8 +50,7 @@ export interface EmClientHooks {
   pollTiming?: Partial<PollTiming>;
 }
 
-const CLOUD_TENANT = { singular: "CloudTenant", plural: "CloudTenants" };
-const CLOUD_SUBTENANT = { singular: "CloudSubtenant", plural: "CloudSubtenants" };
+const { CloudTenant: CLOUD_TENANT, CloudSubtenant: CLOUD_SUBTENANT } = QUERY_ENTITIES;
 /** How often a change that is safe to repeat is sent when each time its outcome is unknown and EM does not show it. */
 export const UNKNOWN_OUTCOME_SENDS = 3;
 /** The prefix of every EM role UID (`urn:veeam:EnterpriseRole:<GUID>`). */
@@ -160,8 +160,13 @@ export class EmClient {
   }
 
   /** Runs a query and collects every page. */
-  async query(query: Query, entity?: { singular: string; plural: string }) {
+  async query(query: Query, entity?: QueryEntity) {
     return this.#query.all(query, entity);
+  }
+
+  /** One page of a query's entities, each taken by `take` (QueryRunner.entities). */
+  async queryPage<T>(query: Query, entity: QueryEntity, take: (n: Node) => T, policy?: PolicyName) {
+    return this.#query.entities(query, entity, take, policy);
   }
 
   // ---- tenants ----

@@ -8,15 +8,13 @@
  * query only saves requests: a name it does not show, or any failure of it, falls back to the look-up of that name
  * alone, and an answer that will not change (a 4xx other than 429, 501, or not a list of subtenants) turns it off.
  */
-import { ANSWERS, type CloudSubtenant, parseCloudSubtenant, parseQueryResult, ShapeError } from "./codec";
+import { type CloudSubtenant, parseCloudSubtenant } from "./codec";
 import { EmApiError, refusedForGood } from "./errors";
 import type { EmClient } from "./client";
-import { Query, where } from "./query";
+import { Query, QUERY_ENTITIES, where } from "./query";
 
 /** Most names one query asks for (its filter stays within a few KB of URL). */
 const MAX_NAMES_PER_QUERY = 50;
-
-const CLOUD_SUBTENANT = { singular: "CloudSubtenant", plural: "CloudSubtenants" };
 
 interface Pending {
   name: string;
@@ -89,12 +87,6 @@ export class NameLookups {
   /** The subtenants (of any tenant) with one of these names; not retried, as the look-ups alone follow. */
   private async query(names: string[]): Promise<CloudSubtenant[]> {
     const query = Query.type("CloudSubtenant").format("Entities").filter(where.or(...names.map((n) => where.eq("Name", n)))).pageSize(2 * MAX_NAMES_PER_QUERY);
-    const res = await this.client.request({ method: "GET", path: "/query", query: query.toParams(), expect: [200], answer: ANSWERS.QueryResult, policy: "once" });
-    try {
-      return parseQueryResult(res.body?.body, CLOUD_SUBTENANT).entities.map((n) => parseCloudSubtenant(n));
-    } catch (err) {
-      if (!(err instanceof ShapeError)) throw err;
-      throw new EmApiError({ kind: "parse", method: "GET", path: "/query?type=CloudSubtenant", status: res.status, emMessage: `the answer is not a QueryResult of subtenants (${err.message})` });
-    }
+    return (await this.client.queryPage(query, QUERY_ENTITIES.CloudSubtenant, (n) => parseCloudSubtenant(n), "once")).items;
   }
 }

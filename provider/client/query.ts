@@ -3,9 +3,20 @@
  * collected. Filter syntax (EM): Field==Value with == != < > <= >=; ";" is AND, "," is OR, parentheses group.
  * String values are double-quoted, with a double quote inside doubled; backslashes are literal.
  */
-import { ANSWERS, type Node, parseQueryResult, ShapeError, type EntityRef } from "./codec";
+import { ANSWERS, type Node, parseQueryResult, type QueryPage, ShapeError, type EntityRef } from "./codec";
 import { EmApiError } from "./errors";
+import type { PolicyName } from "./retry";
 import type { SessionManager } from "./session";
+
+/** The element names of a query's entities, e.g. CloudSubtenant in CloudSubtenants. */
+export type QueryEntity = { singular: string; plural: string };
+
+/** The entities this client queries. */
+export const QUERY_ENTITIES = {
+  CloudTenant: { singular: "CloudTenant", plural: "CloudTenants" },
+  CloudSubtenant: { singular: "CloudSubtenant", plural: "CloudSubtenants" },
+  Task: { singular: "Task", plural: "Tasks" },
+} satisfies Record<string, QueryEntity>;
 
 export type Operator = "==" | "!=" | "<" | ">" | "<=" | ">=";
 
@@ -152,13 +163,29 @@ export class QueryRunner {
   constructor(private readonly session: SessionManager) {}
 
   /** One page. */
-  async page(query: Query, entity?: { singular: string; plural: string }) {
-    const res = await this.session.request({ method: "GET", path: "/query", query: query.toParams(), expect: [200], answer: ANSWERS.QueryResult });
+  async page(query: Query, entity?: QueryEntity) {
+    return (await this.read(query, entity, undefined, (page) => page)).value;
+  }
+
+  /**
+   * One page of entities, each taken by `take`, with the session generation that asked (EM answers some queries,
+   * such as the Task query, per session). `policy` as for any request (an optional query that only saves others is
+   * sent "once").
+   */
+  async entities<T>(query: Query, entity: QueryEntity, take: (n: Node) => T, policy?: PolicyName): Promise<{ items: T[]; pagesCount?: number; generation: number }> {
+    const { value, generation } = await this.read(query, entity, policy, (page) => ({ items: page.entities.map(take), pagesCount: page.paging?.pagesCount }));
+    return { ...value, generation };
+  }
+
+  /** One GET /query, its page read by `read`: an answer that is not such a page is an EmApiError (parse), never "nothing". */
+  private async read<T>(query: Query, entity: QueryEntity | undefined, policy: PolicyName | undefined, read: (page: QueryPage) => T): Promise<{ value: T; generation: number }> {
+    const res = await this.session.request({ method: "GET", path: "/query", query: query.toParams(), expect: [200], answer: ANSWERS.QueryResult, policy });
     try {
-      return parseQueryResult(res.body?.body, entity);
+      return { value: read(parseQueryResult(res.body?.body, entity)), generation: res.generation };
     } catch (err) {
       if (!(err instanceof ShapeError)) throw err;
-      throw new EmApiError({ kind: "parse", method: "GET", path: `/query?type=${query.typeName}`, status: res.status, emMessage: `the answer is not a QueryResult (${err.message})` });
+      const what = entity ? `a QueryResult of ${entity.plural}` : "a QueryResult";
+      throw new EmApiError({ kind: "parse", method: "GET", path: `/query?type=${query.typeName}`, status: res.status, emMessage: `the answer is not ${what} (${err.message})` });
     }
   }
 
@@ -167,7 +194,7 @@ export class QueryRunner {
    * below PagesCount. Each next page is requested by number with this client's own (properly encoded)
    * parameters rather than by the Next Href, whose echo of the filter EM does not encode reliably.
    */
-  async all(query: Query, entity?: { singular: string; plural: string }): Promise<QueryResults> {
+  async all(query: Query, entity?: QueryEntity): Promise<QueryResults> {
     const out: QueryResults = { refs: [], entities: [], pages: 0 };
     const q = query.clone();
     if (q.toParams().pageSize === undefined) q.pageSize(DEFAULT_PAGE_SIZE);

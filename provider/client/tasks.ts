@@ -13,10 +13,10 @@
  * taken for every task in it; a task it does not show is asked for alone (`GET /tasks/{id}`), so only EM's own 404
  * there can make a task lost, never an absence from a list.
  */
-import { ANSWERS, parseQueryResult, parseTask, ShapeError, type Task } from "./codec";
+import { ANSWERS, parseTask, ShapeError, type Task } from "./codec";
 import type { PollOptions } from "./retry";
 import { EmApiError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, refusedForGood } from "./errors";
-import { Query, where } from "./query";
+import { Query, QUERY_ENTITIES, QueryRunner, where } from "./query";
 import type { SessionManager } from "./session";
 
 export interface TaskOutcome {
@@ -71,7 +71,6 @@ export const DEFAULT_POLL_TIMING: PollTiming = {
 const PROBE_SHARE = 0.02;
 /** Most tasks one shared poll asks for (its filter stays about 1.5 KB of URL). */
 export const MAX_TASKS_PER_POLL = 50;
-const TASK_LIST = { singular: "Task", plural: "Tasks" };
 /** Shared polls that may fail in a row (each then asked alone) before sharing is turned off for the client. */
 const MAX_SHARED_FAILURES = 3;
 
@@ -128,6 +127,7 @@ export class TaskWaiter {
   #shared = true;
   /** Shared polls failed in a row. */
   #sharedFailures = 0;
+  readonly #query: QueryRunner;
 
   constructor(
     private readonly session: SessionManager,
@@ -136,6 +136,7 @@ export class TaskWaiter {
     private readonly onProgress?: (msg: string) => void,
   ) {
     this.durations = new TaskDurations((usual) => this.retryMs(usual));
+    this.#query = new QueryRunner(session);
   }
 
   /** Poll options of the task deadline, for any wait that follows it (e.g. for an object after a lost answer). */
@@ -286,18 +287,11 @@ export class TaskWaiter {
     this.#inFlight = { ids, done };
     try {
       // Not retried: on any failure each task is asked for alone at once, under the full retry policy.
-      const res = await this.session.request({ method: "GET", path: "/query", query: query.toParams(), expect: [200], answer: ANSWERS.QueryResult, policy: "once" });
-      let tasks: Task[];
-      try {
-        tasks = parseQueryResult(res.body?.body, TASK_LIST).entities.map((n) => parseTask(n));
-      } catch (err) {
-        if (!(err instanceof ShapeError)) throw err;
-        throw new EmApiError({ kind: "parse", method: "GET", path: "/query?type=Task", status: res.status, emMessage: `the answer is not a QueryResult of tasks (${err.message})` });
-      }
+      const { items: tasks, generation } = await this.#query.entities(query, QUERY_ENTITIES.Task, (n) => parseTask(n), "once");
       this.#sharedFailures = 0;
-      if (res.generation !== w.generation) return false;
+      if (generation !== w.generation) return false;
       for (const task of tasks) {
-        const o = ids.has(task.taskId) ? this.#watched.get(`${res.generation}/${task.taskId}`) : undefined;
+        const o = ids.has(task.taskId) ? this.#watched.get(`${generation}/${task.taskId}`) : undefined;
         if (o) this.observe(o, task, now - o.started);
       }
       return tasks.some((task) => task.taskId === w.task.taskId);
