@@ -67,6 +67,11 @@ export const DEFAULT_POLL_TIMING: PollTiming = {
   now: () => Date.now(),
 };
 
+/** The first quick re-poll after a first poll that missed: a share of the usual duration, at least minRetryMs. */
+function quickRetryMs(timing: Pick<PollTiming, "retryShare" | "minRetryMs">, usualMs: number): number {
+  return Math.max(timing.minRetryMs, timing.retryShare * usualMs);
+}
+
 /** How far the usual time is lowered after a first poll that found the task done (probing for faster tasks). */
 const PROBE_SHARE = 0.02;
 /** Most tasks one shared poll asks for (its filter stays about 1.5 KB of URL). */
@@ -83,7 +88,7 @@ const MAX_SHARED_FAILURES = 3;
 export class TaskDurations {
   readonly #usualMs = new Map<string, number>();
 
-  constructor(private readonly retryMs: (usualMs: number) => number = (usual) => Math.max(DEFAULT_POLL_TIMING.minRetryMs, DEFAULT_POLL_TIMING.retryShare * usual)) {}
+  constructor(private readonly retryMs: (usualMs: number) => number = (usual) => quickRetryMs(DEFAULT_POLL_TIMING, usual)) {}
 
   /** When to poll a task of this operation first (undefined: not seen yet). */
   firstPollMs(operation: string): number | undefined {
@@ -145,7 +150,7 @@ export class TaskWaiter {
   }
 
   private retryMs(usualMs: number): number {
-    return Math.max(this.timing.minRetryMs, this.timing.retryShare * usualMs);
+    return quickRetryMs(this.timing, usualMs);
   }
 
   /**

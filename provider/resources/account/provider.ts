@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { EmNameTakenError, EmOutcomeUnknownError, runLookups, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
-import { CreatedButFailedError, declaredArgs, finishCreated, pick, plain, ProviderBase } from "../base";
+import { declaredArgs, finishCreated, pick, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
 import { sameConnectionEm } from "../fields/connection";
