@@ -20,7 +20,7 @@ import { TLSSocket } from "node:tls";
  */
 export const SPARE_MAX_AGE_MS = 2_000;
 
-type Socket = Duplex & { ref?(): unknown; unref?(): unknown; readonly connecting?: boolean };
+type Socket = Duplex & { ref?(): unknown; unref?(): unknown };
 type Connect = (options: Record<string, unknown>, onCreate?: (err: Error | null, socket: Socket) => void) => Socket | undefined;
 
 interface Spare {
@@ -32,8 +32,8 @@ interface Spare {
 }
 
 export class SpareConnections {
-  /** Ready spares by the agent's connection key (host, port, TLS options). */
-  readonly #ready = new Map<string, Spare[]>();
+  /** Spares kept, by the agent's connection key (host, port, TLS options), oldest first. */
+  readonly #spares = new Map<string, Spare[]>();
   #closed = false;
 
   /**
@@ -45,10 +45,10 @@ export class SpareConnections {
     private readonly maxAgeMs = SPARE_MAX_AGE_MS,
   ) {}
 
-  /** Spares ready now, over all keys. */
+  /** Spares kept now, over all keys. */
   get count(): number {
     let n = 0;
-    for (const list of this.#ready.values()) n += list.length;
+    for (const list of this.#spares.values()) n += list.length;
     return n;
   }
 
@@ -69,17 +69,15 @@ export class SpareConnections {
   /** Closes every spare (at the end of a run). */
   close(): void {
     this.#closed = true;
-    for (const list of this.#ready.values()) for (const spare of [...list]) spare.drop();
-    this.#ready.clear();
+    for (const list of this.#spares.values()) for (const spare of [...list]) spare.drop();
+    this.#spares.clear();
   }
 
   /** The oldest spare whose handshake is done, else the oldest still connecting. */
   private take(key: string): { socket: Socket; ready: boolean } | undefined {
-    const list = this.#ready.get(key);
-    if (!list) return undefined;
-    const ready = list.findIndex((s) => s.ready);
-    if (ready > 0) list.unshift(...list.splice(ready, 1));
-    for (let spare = list.shift(); spare; spare = list.shift()) {
+    const list = this.#spares.get(key) ?? [];
+    while (list.length > 0) {
+      const [spare] = list.splice(Math.max(0, list.findIndex((s) => s.ready)), 1);
       clearTimeout(spare.timer);
       spare.socket.removeListener("error", spare.drop);
       spare.socket.removeListener("close", spare.drop);
@@ -98,7 +96,7 @@ export class SpareConnections {
 
   private replenish(key: string, open: () => Socket | undefined): void {
     if (this.#closed) return;
-    const list = this.#ready.get(key) ?? [];
+    const list = this.#spares.get(key) ?? [];
     if (list.length >= this.max) return;
     let socket: Socket | undefined;
     try {
@@ -125,6 +123,6 @@ export class SpareConnections {
     socket.on("close", spare.drop);
     socket.on("end", spare.drop);
     list.push(spare);
-    this.#ready.set(key, list);
+    this.#spares.set(key, list);
   }
 }
