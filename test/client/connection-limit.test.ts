@@ -5,15 +5,13 @@
  */
 import * as http from "node:http";
 import * as https from "node:https";
-import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { type ConnectionSettings, EmApiError, EmClient, EmSettingsError, resolveSettings } from "../../provider/client";
-import { Redactor } from "../../provider/client/errors";
 import { DEFAULT_MAX_CONNECTIONS, MAX_MAX_CONNECTIONS } from "../../provider/client/settings";
 import { Transport, Turns } from "../../provider/client/transport";
 import { createSelfSignedCertificate } from "../../emulator/tls";
 import { ConnectionConfigError, connectionSettings } from "../../provider/resources/connection";
-import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, emulator, sleep } from "./helpers";
+import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, emulator, listenOnLoopback, sleep, transportTo } from "./helpers";
 
 interface CountingServer {
   url: string;
@@ -50,23 +48,10 @@ async function countingServer(delayMs: number, busyFirst = false, tls?: { cert: 
     peak.connections = Math.max(peak.connections, connections);
     socket.on("close", () => (connections -= 1));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `${tls ? "https" : "http"}://127.0.0.1:${port}/api/`,
-    peak,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server, tls !== undefined)), peak, requests };
 }
 
-function transportFor(server: CountingServer, settings: Partial<ConnectionSettings> = {}): Transport {
-  return new Transport(resolveSettings({ url: server.url, credentials: { kind: "admin", username: "admin", password: "pw-Limit-1" }, ...settings }), new Redactor());
-}
+const transportFor = (server: CountingServer, settings: Partial<ConnectionSettings> = {}) => transportTo(server.url, settings);
 
 describe("client: at most maxConnections requests to EM at once", () => {
   let server: CountingServer | undefined;

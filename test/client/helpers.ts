@@ -1,7 +1,10 @@
 import * as http from "node:http";
+import type * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/server";
-import { EmClient, type ConnectionSettings, type EmClientHooks } from "../../provider/client";
+import { EmClient, type ConnectionSettings, type EmClientHooks, resolveSettings } from "../../provider/client";
+import { Redactor } from "../../provider/client/errors";
+import { Transport } from "../../provider/client/transport";
 
 export const ABC_TENANT_ID = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
 export const ABC_RESOURCE_ID = "11c59670-23df-448c-a4b3-74c42669633e";
@@ -24,6 +27,31 @@ export function count(em: Emulator, method: string, pattern: RegExp): number {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A subtenant of ABC Company with an unlimited quota: the spec the client tests create. */
+export const subtenantSpec = (name: string) => ({ name, password: "pw123456", tenantResourceId: ABC_RESOURCE_ID, unlimitedQuota: true });
+
+/**
+ * Starts a raw server of the test's own on an ephemeral loopback port: the EM API base URL it answers at, and a
+ * close that ends its open connections too.
+ */
+export async function listenOnLoopback(server: http.Server | https.Server, tls: boolean): Promise<{ url: string; close(): Promise<void> }> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}/api/`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A bare transport (no session) to `url`, as the client builds it. */
+export function transportTo(url: string, settings: Partial<ConnectionSettings> = {}): Transport {
+  return new Transport(resolveSettings({ url, credentials: { kind: "admin", username: "admin", password: "pw-Transport-1" }, ...settings }), new Redactor());
+}
 
 /** What a test's forwarder answers itself instead of forwarding: a status and a body (an error page). */
 export type Intercepted = { status: number; body: string; contentType?: string } | undefined;

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
 import { EmClient } from "../../provider/client";
 import { NameLookups } from "../../provider/client/name-lookups";
-import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, emulator, forwarder } from "./helpers";
+import { ABC_TENANT_ID, ADMIN, emulator, forwarder, subtenantSpec } from "./helpers";
 
 const sharedQueries = (em: Emulator) => em.requests.filter((r) => r.url.startsWith("/api/query?type=CloudSubtenant") && /Name=="[^"]*",Name==/.test(decodeURIComponent(r.url))).length;
 const nameQueries = (em: Emulator) => em.requests.filter((r) => r.url.startsWith("/api/query?type=CloudSubtenant") && decodeURIComponent(r.url).includes("Name==")).length;
@@ -16,13 +16,12 @@ describe("client: look-ups of new subtenants by name, shared (issue 11)", functi
   let em: Emulator;
   afterEach(() => em?.stop());
 
-  const spec = (name: string) => ({ name, password: "pw123456", tenantResourceId: ABC_RESOURCE_ID, unlimitedQuota: true });
-
+  
   it("answers the look-ups of one turn with one query, each with its own subtenant", async () => {
     em = await emulator();
     const client = new EmClient({ url: em.url, credentials: ADMIN });
     try {
-      for (const name of ["nl-a", "nl-b", "nl-c"]) await client.addSubtenant(ABC_TENANT_ID, spec(name));
+      for (const name of ["nl-a", "nl-b", "nl-c"]) await client.addSubtenant(ABC_TENANT_ID, subtenantSpec(name));
       const lookups = new NameLookups(client);
       const before = nameQueries(em);
       const found = await Promise.all(["nl-a", "NL-B", "nl-c", "nl-missing"].map((n) => lookups.find(ABC_TENANT_ID, n)));
@@ -41,7 +40,7 @@ describe("client: look-ups of new subtenants by name, shared (issue 11)", functi
     const client = new EmClient({ url: em.url, credentials: ADMIN });
     try {
       const names = Array.from({ length: 8 }, (_, i) => `nl-together-${i}`);
-      const created = await Promise.all(names.map((n) => client.addSubtenant(ABC_TENANT_ID, spec(n))));
+      const created = await Promise.all(names.map((n) => client.addSubtenant(ABC_TENANT_ID, subtenantSpec(n))));
       expect(created.map((s) => s.name)).to.deep.equal(names);
       expect(new Set(created.map((s) => s.id)).size).to.equal(8);
       for (const s of created) expect((await client.getSubtenant(ABC_TENANT_ID, s.id))?.name).to.equal(s.name);
@@ -59,7 +58,7 @@ describe("client: look-ups of new subtenants by name, shared (issue 11)", functi
       const fwd = await forwarder(em, (url) => (/Name=="[^"]*",Name==/.test(decodeURIComponent(url)) && ++asked > 0 ? { status, body: "injected" } : undefined));
       const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN });
       try {
-        for (const name of ["nl-x", "nl-y"]) await client.addSubtenant(ABC_TENANT_ID, spec(name));
+        for (const name of ["nl-x", "nl-y"]) await client.addSubtenant(ABC_TENANT_ID, subtenantSpec(name));
         const lookups = new NameLookups(client);
         for (let round = 0; round < 2; round++) {
           const found = await Promise.all(["nl-x", "nl-y"].map((n) => lookups.find(ABC_TENANT_ID, n)));

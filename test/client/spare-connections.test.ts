@@ -6,14 +6,13 @@
  */
 import * as http from "node:http";
 import * as https from "node:https";
-import type { AddressInfo, Socket } from "node:net";
+import type { Socket } from "node:net";
 import { expect } from "chai";
-import { type ConnectionSettings, EmApiError, resolveSettings } from "../../provider/client";
-import { Redactor } from "../../provider/client/errors";
+import { type ConnectionSettings, EmApiError } from "../../provider/client";
 import { SpareConnections } from "../../provider/client/spare-connections";
 import { Transport } from "../../provider/client/transport";
 import { createSelfSignedCertificate } from "../../emulator/tls";
-import { sleep } from "./helpers";
+import { listenOnLoopback, sleep, transportTo } from "./helpers";
 
 interface Connection {
   acceptedAt: number;
@@ -61,22 +60,10 @@ async function recordingServer(options: { tls?: { cert: string; key: string }; d
     const drop = () => (options.say408 ? socket.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n") : socket.destroy());
     if (idle !== undefined) setTimeout(() => connection.requests.length === 0 && drop(), idle).unref();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}/api/`,
-    connections,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server, options.tls !== undefined)), connections };
 }
 
-function transportFor(server: RecordingServer, settings: Partial<ConnectionSettings> = {}): Transport {
-  return new Transport(resolveSettings({ url: server.url, credentials: { kind: "admin", username: "admin", password: "pw-Spare-1" }, ...settings }), new Redactor());
-}
+const transportFor = (server: RecordingServer, settings: Partial<ConnectionSettings> = {}) => transportTo(server.url, settings);
 
 const carrying = (server: RecordingServer, method: string) => server.connections.filter((c) => c.requests.some((r) => r.method === method));
 

@@ -6,9 +6,8 @@ import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
 import { EmClient, EmTaskLostError } from "../../provider/client";
 import { TaskDurations } from "../../provider/client/tasks";
-import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, count, emulator, forwarder, sleep } from "./helpers";
+import { ABC_TENANT_ID, ADMIN, count, emulator, forwarder, sleep, subtenantSpec } from "./helpers";
 
-const spec = (name: string) => ({ name, password: "pw123456", tenantResourceId: ABC_RESOURCE_ID, unlimitedQuota: true });
 const sharedPolls = (em: Emulator) => count(em, "GET", /^\/api\/query\?type=Task/);
 const ownPolls = (em: Emulator) => count(em, "GET", /^\/api\/tasks\//);
 
@@ -22,7 +21,7 @@ describe("client: waiting for EM tasks (issue 11)", function () {
     const client = new EmClient({ url: em.url, credentials: ADMIN });
     try {
       await client.logon();
-      const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => client.createSubtenant(ABC_TENANT_ID, spec(`shared-${i}`))));
+      const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => client.createSubtenant(ABC_TENANT_ID, subtenantSpec(`shared-${i}`))));
       expect(outcomes.map((o) => o.operation)).to.deep.equal(new Array(8).fill("AddCloudSubtenant"));
       expect(em.store.state.subtenants.filter((s) => s.name.startsWith("shared-"))).to.have.length(8);
       // Polled alone, each of the 8 tasks (600 ms, a kind not yet seen) would take 4 polls: 32 requests.
@@ -41,7 +40,7 @@ describe("client: waiting for EM tasks (issue 11)", function () {
     const client = new EmClient({ url: em.url, credentials: ADMIN });
     try {
       await client.logon();
-      const waits = ["one", "two"].map((name) => client.createSubtenant(ABC_TENANT_ID, spec(name)).catch((e: unknown) => e));
+      const waits = ["one", "two"].map((name) => client.createSubtenant(ABC_TENANT_ID, subtenantSpec(name)).catch((e: unknown) => e));
       // EM forgets one task while both run (the list no longer shows it; its own GET answers 404).
       for (let i = 0; i < 200 && em.store.tasks.size < 2; i++) await sleep(5);
       const gone = [...em.store.tasks.values()][1];
@@ -63,7 +62,7 @@ describe("client: waiting for EM tasks (issue 11)", function () {
     const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN });
     try {
       await client.logon();
-      const outcomes = await Promise.all(Array.from({ length: 4 }, (_, i) => client.createSubtenant(ABC_TENANT_ID, spec(`alone-${i}`))));
+      const outcomes = await Promise.all(Array.from({ length: 4 }, (_, i) => client.createSubtenant(ABC_TENANT_ID, subtenantSpec(`alone-${i}`))));
       expect(outcomes).to.have.length(4);
       expect(count(em, "GET", /^\/api\/query\?type=Job/), "Task queries (refused)").to.equal(1);
       expect(ownPolls(em)).to.be.at.least(4);
@@ -85,7 +84,7 @@ describe("client: waiting for EM tasks (issue 11)", function () {
       const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN });
       try {
         await client.logon();
-        const outcomes = await Promise.all(Array.from({ length: 4 }, (_, i) => client.createSubtenant(ABC_TENANT_ID, spec(`page-${i}`))));
+        const outcomes = await Promise.all(Array.from({ length: 4 }, (_, i) => client.createSubtenant(ABC_TENANT_ID, subtenantSpec(`page-${i}`))));
         expect(outcomes.map((o) => o.operation)).to.deep.equal(new Array(4).fill("AddCloudSubtenant"));
         expect(em.store.state.subtenants.filter((s) => s.name.startsWith("page-"))).to.have.length(4);
         expect(ownPolls(em)).to.be.at.least(4);
@@ -103,12 +102,12 @@ describe("client: waiting for EM tasks (issue 11)", function () {
     const waits: number[] = [];
     const client = new EmClient({ url: em.url, credentials: ADMIN }, { pollTiming: { sleep: async (ms) => { waits.push(ms); await sleep(ms); } } });
     try {
-      for (let i = 0; i < 3; i++) await client.createSubtenant(ABC_TENANT_ID, spec(`learn-${i}`));
+      for (let i = 0; i < 3; i++) await client.createSubtenant(ABC_TENANT_ID, subtenantSpec(`learn-${i}`));
       // This task runs longer than the kind's usual: its first poll misses.
       em.store.settings.taskDurationMs = 260;
       waits.length = 0;
       const before = ownPolls(em);
-      await client.createSubtenant(ABC_TENANT_ID, spec("longer"));
+      await client.createSubtenant(ABC_TENANT_ID, subtenantSpec("longer"));
       const polls = ownPolls(em) - before;
       expect(waits[0], `waits: ${waits.map(Math.round).join(", ")}`).to.be.within(100, 200);
       // Before: 200 ms (the shortest regular interval) after a miss; now 5 % of the usual time, doubling.
