@@ -5,9 +5,9 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import * as tlsModule from "node:tls";
-import axios, { type AxiosResponse } from "axios";
 import { type AnswerShape, checkAnswer, EM_NAMESPACE, isErrorDocument, contentType, decodeBody, type DecodedBody, encodeBody, type Element, parseErrorBody } from "./codec";
 import { EmApiError, type EmErrorKind, Redactor } from "./errors";
+import { exchange, type ExchangeAnswer, proxyAgentOptions } from "./http-exchange";
 import { type Clock, POLICIES, type PolicyName, REAL_CLOCK, withRetry } from "./retry";
 import { isLoopback, type ResolvedSettings } from "./settings";
 import { SpareConnections } from "./spare-connections";
@@ -143,7 +143,6 @@ export class Turns {
 }
 
 export class Transport {
-  private readonly http: InstanceType<typeof axios.Axios>;
   private readonly base: URL;
   /** Kept-alive connections, for requests that may be repeated. */
   private readonly reused: { http: http.Agent; https: https.Agent };
@@ -170,35 +169,22 @@ export class Transport {
     // caCertPath, a certificate store), which lives in native memory until the JS heap happens to be collected.
     const secureContext = tlsModule.createSecureContext(settings.ca ? { ca: settings.ca } : {});
     const tls = { secureContext, rejectUnauthorized: !settings.insecureSkipTlsVerify };
+    // HTTP(S)_PROXY / NO_PROXY, through Node's own proxy support (http-exchange.ts).
+    const proxy = proxyAgentOptions(process.env, (message) => hooks.onWarning?.(message));
     // Idle connections are let go well before a server's usual idle timeout (IIS, in front of EM: 120 s).
     // The reused agents' own limits are never reached (a request holds a turn first); they stand behind this.turns.
     const limit = { maxSockets: settings.maxConnections, maxFreeSockets: settings.maxConnections };
     this.turns = new Turns(settings.maxConnections);
-    this.reused = { http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, ...limit }), https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, ...limit, ...tls }) };
+    this.reused = { http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, ...limit, ...proxy }), https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, ...limit, ...tls, ...proxy }) };
     // No socket limit on the fresh agents: with one, Node keeps a finished change's socket alive and hands it to a
     // request queued in the agent, so two changes could share a connection. Unlimited, each is sent with
     // "Connection: close" and its socket is never reused; this.turns bounds how many are on the wire.
-    this.fresh = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false, ...tls }) };
+    this.fresh = { http: new http.Agent({ keepAlive: false, ...proxy }), https: new https.Agent({ keepAlive: false, ...tls, ...proxy }) };
     // Fresh connections are opened ahead, one for each change under way, so that a change does not wait for a
-    // handshake (spare-connections.ts).
-    this.spares = new SpareConnections(Math.min(MAX_SPARES, settings.maxConnections));
+    // handshake (spare-connections.ts). Not through a proxy: Node opens its tunnels itself, after the request.
+    this.spares = new SpareConnections(proxy.proxyEnv ? 0 : Math.min(MAX_SPARES, settings.maxConnections));
     this.spares.attach(this.fresh.http);
     this.spares.attach(this.fresh.https);
-    // A bare instance, not axios.create(): axios' defaults carry header sets for every method, deep-merged into
-    // each request (about 17 KB of garbage a request, a quarter of axios' share). Everything we rely on is set here;
-    // the headers are our own (send), and HTTP(S)_PROXY / NO_PROXY are still honoured.
-    this.http = new axios.Axios({
-      adapter: "http",
-      headers: {},
-      maxRedirects: 0,
-      validateStatus: () => true,
-      responseType: "text",
-      transformRequest: [],
-      transformResponse: [(data: unknown) => data],
-      maxContentLength: MAX_ANSWER_BYTES,
-      maxBodyLength: -1,
-      timeout: 0,
-    });
   }
 
   /** Closes the kept-alive and spare connections (at the end of a run). */
@@ -273,25 +259,22 @@ export class Transport {
       data = encodeBody(req.body, this.settings.format);
       headers["Content-Type"] = `${contentType(this.settings.format)}; charset=utf-8`;
     }
-    let res: AxiosResponse<string>;
+    let res: ExchangeAnswer;
     const queuedAt = REAL_CLOCK.now();
     await this.turns.take();
     onQueued?.(REAL_CLOCK.now() - queuedAt);
-    // A deadline for the whole exchange: axios' own timeout restarts with every byte a slow answer trickles in.
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), deadlineMs);
     try {
       const agents = reusesConnection(req) ? this.reused : this.fresh;
-      res = await this.http.request<string>({ method: req.method, url: url.toString(), headers, data, signal: abort.signal, httpAgent: agents.http, httpsAgent: agents.https });
+      // One deadline for the whole exchange, so an answer that stalls or trickles in cannot hold a run up.
+      res = await exchange({ method: req.method, url, headers, body: data, agent: url.protocol === "https:" ? agents.https : agents.http, deadlineMs, maxBytes: MAX_ANSWER_BYTES });
     } catch (err) {
-      throw this.networkError(req, path, url, err, abort.signal.aborted ? deadlineMs : undefined);
+      throw this.networkError(req, path, url, err, deadlineMs);
     } finally {
-      clearTimeout(timer);
       this.turns.give();
     }
-    const text = typeof res.data === "string" ? res.data : "";
+    const text = res.text;
     const resHeaders: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(res.headers ?? {})) resHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v === undefined || v === null ? undefined : String(v);
+    for (const [k, v] of Object.entries(res.headers)) resHeaders[k] = Array.isArray(v) ? v.join(", ") : v;
     if (!req.expect.includes(res.status)) throw this.statusError(req, path, res.status, text, resHeaders);
     if (text.trim() === "") {
       if (req.answer) throw this.answerError(req, path, res.status, `the answer is empty, where EM sends ${req.answer.describe}`);
@@ -364,22 +347,23 @@ export class Transport {
     return new EmApiError({ kind, method: req.method, path, status, emMessage, hint, fromEm, retryAfterMs: status === 429 || status === 503 ? retryAfterMs(headers["retry-after"]) : undefined });
   }
 
-  private networkError(req: TransportRequest, path: string, url: URL, err: unknown, deadlineMs?: number): EmApiError {
+  private networkError(req: TransportRequest, path: string, url: URL, err: unknown, deadlineMs: number): EmApiError {
     const e = err as { code?: string; message?: string; cause?: { code?: string } };
     let code = e.code ?? e.cause?.code;
     let description = this.redactor.apply(String(e.message ?? "request failed"));
     const where = `${url.protocol}//${url.host}`;
     let kind: EmErrorKind = "network";
     let hint: string;
-    if (deadlineMs !== undefined) {
-      code = "EM_DEADLINE";
+    if (code === "EM_DEADLINE") {
       description = `no complete answer within ${deadlineMs} ms`;
       hint = `EM at ${where} did not answer in full within ${deadlineMs} ms (an answer that stalls or trickles in counts too): check EM's load and the network, or raise requestTimeoutSeconds`;
-    } else if (/maxContentLength/i.test(String(e.message))) {
+    } else if (code === "EM_TOO_LARGE") {
       kind = "parse";
-      code = "EM_TOO_LARGE";
       description = `the answer is larger than ${MAX_ANSWER_BYTES} bytes`;
       hint = `EM's answers are far smaller; check that the URL points at EM's REST API (${this.base.origin}${this.base.pathname})`;
+    } else if (code === "EM_BAD_ENCODING") {
+      kind = "parse";
+      hint = `EM sends plain or gzip-compressed answers; check that the URL points at EM's REST API (${this.base.origin}${this.base.pathname}) and what a proxy in between does to answers`;
     } else if (code && TLS_CODES.test(code)) {
       kind = "tls";
       hint =

@@ -1,0 +1,129 @@
+/**
+ * One HTTP exchange with EM on Node's own http/https: the request sent on the agent given, the answer read in full
+ * as text. It replaces axios, whose per-request machinery (a merged config, header objects, an abort emitter)
+ * kept about 1–2 KB a request alive past its end and roughly doubled the provider's memory over a run of 500
+ * resources (README, Performance). What axios did for us is done here: the answer decompressed (gzip, deflate,
+ * br), a UTF-8 byte-order mark dropped, a cap on the answer's size, one deadline for the whole exchange, and
+ * HTTP(S)_PROXY / NO_PROXY through Node's own proxy support (proxyAgentOptions).
+ */
+import * as http from "node:http";
+import * as https from "node:https";
+import type { Readable } from "node:stream";
+import * as zlib from "node:zlib";
+
+export interface Exchange {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+  /** The connection pool: kept-alive, or a new connection per request. */
+  agent: http.Agent;
+  /** The whole exchange, from sending to the last byte of the answer, within this many milliseconds. */
+  deadlineMs: number;
+  /** The largest answer read, after decompression. */
+  maxBytes: number;
+}
+
+export interface ExchangeAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/** Why an exchange failed where Node gives no code of its own. */
+export type ExchangeFailure = "EM_DEADLINE" | "EM_TOO_LARGE" | "EM_BAD_ENCODING" | "ECONNRESET";
+
+/** A failed exchange: `code` is Node's (ECONNREFUSED, a TLS code, …) or one of ExchangeFailure. */
+export class ExchangeError extends Error {
+  override readonly name = "ExchangeError";
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const DECODERS: Record<string, (() => zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress) | undefined> = {
+  gzip: () => zlib.createGunzip(),
+  "x-gzip": () => zlib.createGunzip(),
+  deflate: () => zlib.createInflate(),
+  br: () => zlib.createBrotliDecompress(),
+};
+
+/** The encodings asked for: EM behind IIS compresses large answers (a page of 100 subtenants) when asked. */
+export const ACCEPT_ENCODING = "gzip, deflate, br";
+
+export function exchange(x: Exchange): Promise<ExchangeAnswer> {
+  const transport = x.url.protocol === "https:" ? https : http;
+  const headers: Record<string, string | number> = { "Accept-Encoding": ACCEPT_ENCODING, ...x.headers };
+  if (x.body !== undefined) headers["Content-Length"] = Buffer.byteLength(x.body);
+  return new Promise<ExchangeAnswer>((resolve, reject) => {
+    let settled = false;
+    const req = transport.request(x.url, { method: x.method, headers, agent: x.agent });
+    const finish = (err: Error | undefined, answer?: ExchangeAnswer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) {
+        req.destroy();
+        reject(err);
+      } else resolve(answer as ExchangeAnswer);
+    };
+    const timer = setTimeout(() => finish(new ExchangeError("EM_DEADLINE", `no complete answer within ${x.deadlineMs} ms`)), x.deadlineMs);
+    req.on("error", (err) => finish(err));
+    req.on("response", (res) => {
+      const encoding = String(res.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+      const decoder = encoding === "identity" || encoding === "" ? undefined : DECODERS[encoding];
+      if (encoding !== "identity" && encoding !== "" && !decoder) {
+        res.resume();
+        return finish(new ExchangeError("EM_BAD_ENCODING", `the answer is encoded as '${encoding}', which is not one asked for (${ACCEPT_ENCODING})`));
+      }
+      let source: Readable = res;
+      if (decoder) {
+        const d = decoder();
+        d.on("error", (err) => finish(new ExchangeError("EM_BAD_ENCODING", `the ${encoding} answer cannot be decompressed: ${err.message}`, { cause: err })));
+        source = res.pipe(d);
+      }
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      res.on("error", (err) => finish(err));
+      // An answer cut off before its end (the connection closed mid-body).
+      res.on("close", () => {
+        if (!res.complete) finish(new ExchangeError("ECONNRESET", "the connection closed before the answer was complete"));
+      });
+      source.on("data", (chunk: Buffer) => {
+        if (settled) return;
+        bytes += chunk.length;
+        if (bytes > x.maxBytes) return finish(new ExchangeError("EM_TOO_LARGE", `the answer is larger than ${x.maxBytes} bytes`));
+        chunks.push(chunk);
+      });
+      source.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text });
+      });
+    });
+    req.end(x.body);
+  });
+}
+
+const PROXY_VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
+
+/** Node's own proxy support for agents (the `proxyEnv` option): 22.21 and later 22.x, 24.5 and later. */
+export function nodeSupportsProxyEnv(version = process.versions.node): boolean {
+  const [major, minor] = version.split(".").map(Number);
+  return major > 24 || (major === 24 && minor >= 5) || (major === 22 && minor >= 21);
+}
+
+/**
+ * Agent options that send EM's traffic through the proxy the environment names (HTTP(S)_PROXY, minus NO_PROXY),
+ * as axios did. Without such variables: none. On a Node that cannot do it: none, and a warning.
+ */
+export function proxyAgentOptions(env: NodeJS.ProcessEnv, warn: (message: string) => void, version = process.versions.node): { proxyEnv?: NodeJS.ProcessEnv } {
+  const named = PROXY_VARIABLES.find((name) => (env[name] ?? "").trim() !== "");
+  if (!named) return {};
+  if (nodeSupportsProxyEnv(version)) return { proxyEnv: env };
+  warn(`${named} is set, but Node ${version} cannot send the connection to EM through a proxy (Node 22.21+ or 24.5+ can): connecting to EM directly`);
+  return {};
+}
