@@ -130,6 +130,20 @@ describe("client: one HTTP exchange on Node's http/https (http-exchange)", () =>
       });
     }
 
+    // axios read these as empty text; an empty body is no gzip stream, so it must not be handed to the decoder.
+    const emptyButEncoded: Array<[string, number, http.OutgoingHttpHeaders]> = [
+      ["a 204 (EM's answer to a logout)", 204, { "Content-Encoding": "gzip" }],
+      ["a 200 with Content-Length: 0", 200, { "Content-Encoding": "gzip", "Content-Length": "0" }],
+    ];
+    for (const [what, status, headers] of emptyButEncoded) {
+      it(`reads ${what} that names gzip but carries no body as empty text`, async () => {
+        const s = await server((_req, res) => void res.writeHead(status, headers).end());
+        const answer = await run(s, { method: "DELETE" });
+        expect(answer.status).to.equal(status);
+        expect(answer.text).to.equal("");
+      });
+    }
+
     it("fails with EM_BAD_ENCODING on an encoding it did not ask for (compress)", async () => {
       const s = await server((_req, res) => void res.writeHead(200, { "Content-Encoding": "compress" }).end("\x1f\x9d\x90 whatever"));
       const err = await failure(run(s));
