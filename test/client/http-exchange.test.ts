@@ -130,6 +130,13 @@ describe("client: one HTTP exchange on Node's http/https (http-exchange)", () =>
       });
     }
 
+    it("decompresses a deflate answer sent as raw deflate without the zlib header (servers that misread RFC 2616 do, Microsoft's notably, per the zlib FAQ), as axios did", async () => {
+      const raw = zlib.deflateRawSync(Buffer.from(text, "utf8"));
+      const s = await server((_req, res) => void res.writeHead(200, { "Content-Encoding": "deflate", "Content-Length": raw.length }).end(raw));
+      const answer = await run(s);
+      expect(answer.text).to.equal(text);
+    });
+
     // axios read these as empty text; an empty body is no gzip stream, so it must not be handed to the decoder.
     const emptyButEncoded: Array<[string, number, http.OutgoingHttpHeaders]> = [
       ["a 204 (EM's answer to a logout)", 204, { "Content-Encoding": "gzip" }],
