@@ -8,7 +8,6 @@
  */
 import * as http from "node:http";
 import * as https from "node:https";
-import type { Readable } from "node:stream";
 import * as zlib from "node:zlib";
 
 export interface Exchange {
@@ -45,12 +44,18 @@ export class ExchangeError extends Error {
   }
 }
 
-const DECODERS: Record<string, (() => zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress) | undefined> = {
-  gzip: () => zlib.createGunzip(),
-  "x-gzip": () => zlib.createGunzip(),
-  deflate: () => zlib.createInflate(),
-  br: () => zlib.createBrotliDecompress(),
-};
+/** Decoders by Content-Encoding ("deflate" may also be raw deflate: see decode). A Map: a header is no property name. */
+const DECODERS = new Map<string, () => zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress>([
+  ["gzip", () => zlib.createGunzip()],
+  ["x-gzip", () => zlib.createGunzip()],
+  ["deflate", () => zlib.createInflate()],
+  ["br", () => zlib.createBrotliDecompress()],
+]);
+
+/** Whether deflate data starts with the two-byte zlib header (RFC 1950), rather than being raw deflate (RFC 1951). */
+function hasZlibHeader(data: Buffer): boolean {
+  return data.length >= 2 && (data[0] & 0x0f) === 8 && ((data[0] << 8) | data[1]) % 31 === 0;
+}
 
 /** The encodings asked for: EM behind IIS compresses large answers (a page of 100 subtenants) when asked. */
 export const ACCEPT_ENCODING = "gzip, deflate, br";
@@ -75,33 +80,59 @@ export function exchange(x: Exchange): Promise<ExchangeAnswer> {
     req.on("error", (err) => finish(err));
     req.on("response", (res) => {
       const encoding = String(res.headers["content-encoding"] ?? "identity").trim().toLowerCase();
-      const decoder = encoding === "identity" || encoding === "" ? undefined : DECODERS[encoding];
-      if (encoding !== "identity" && encoding !== "" && !decoder) {
+      const plain = encoding === "identity" || encoding === "";
+      const makeDecoder = DECODERS.get(encoding);
+      if (!plain && !makeDecoder) {
         res.resume();
         return finish(new ExchangeError("EM_BAD_ENCODING", `the answer is encoded as '${encoding}', which is not one asked for (${ACCEPT_ENCODING})`));
       }
-      let source: Readable = res;
-      if (decoder) {
-        const d = decoder();
-        d.on("error", (err) => finish(new ExchangeError("EM_BAD_ENCODING", `the ${encoding} answer cannot be decompressed: ${err.message}`, { cause: err })));
-        source = res.pipe(d);
-      }
       const chunks: Buffer[] = [];
       let bytes = 0;
-      res.on("error", (err) => finish(err));
-      // An answer cut off before its end (the connection closed mid-body).
-      res.on("close", () => {
-        if (!res.complete) finish(new ExchangeError("ECONNRESET", "the connection closed before the answer was complete"));
-      });
-      source.on("data", (chunk: Buffer) => {
+      const take = (chunk: Buffer) => {
         if (settled) return;
         bytes += chunk.length;
         if (bytes > x.maxBytes) return finish(new ExchangeError("EM_TOO_LARGE", `the answer is larger than ${x.maxBytes} bytes`));
         chunks.push(chunk);
-      });
-      source.on("end", () => {
+      };
+      const done = () => {
         const text = Buffer.concat(chunks).toString("utf8");
         finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text });
+      };
+      // The decoder is chosen on the first bytes: an empty body (a 204 that names gzip) is empty text, not a zlib
+      // error, and "deflate" may come with or without its zlib header (servers differ; axios took both).
+      let decoder: zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress | undefined;
+      let head: Buffer | undefined;
+      let received = 0;
+      const decode = (chunk: Buffer) => {
+        if (!decoder) {
+          decoder = encoding === "deflate" && !hasZlibHeader(chunk) ? zlib.createInflateRaw() : (makeDecoder as NonNullable<typeof makeDecoder>)();
+          decoder.on("data", take);
+          decoder.on("end", () => !settled && done());
+          decoder.on("error", (err) => finish(new ExchangeError("EM_BAD_ENCODING", `the ${encoding} answer cannot be decompressed: ${err.message}`, { cause: err })));
+        }
+        decoder.write(chunk);
+      };
+      res.on("data", (chunk: Buffer) => {
+        if (settled) return;
+        if (plain) return take(chunk);
+        // Compressed bytes count against the cap too, so that a decoder never queues more than it.
+        received += chunk.length;
+        if (received > x.maxBytes) return finish(new ExchangeError("EM_TOO_LARGE", `the answer is larger than ${x.maxBytes} bytes`));
+        head = head ? Buffer.concat([head, chunk]) : chunk;
+        if (!decoder && head.length < 2) return; // a zlib header is two bytes
+        decode(head);
+        head = undefined;
+      });
+      res.on("end", () => {
+        if (settled) return;
+        if (head) decode(head);
+        if (decoder) decoder.end();
+        else done();
+      });
+      res.on("error", (err) => finish(err));
+      // An answer cut off before its end (the connection closed mid-body).
+      res.on("close", () => {
+        if (!res.complete) finish(new ExchangeError("ECONNRESET", "the connection closed before the answer was complete"));
       });
     });
     req.end(x.body);

@@ -159,6 +159,15 @@ describe("client: one HTTP exchange on Node's http/https (http-exchange)", () =>
       expect(err.message).to.include("compress");
     });
 
+    it("fails with EM_BAD_ENCODING, and nothing throws, on an encoding named like an object's property (toString)", async () => {
+      for (const encoding of ["toString", "constructor", "__proto__"]) {
+        const s = await server((_req, res) => void res.writeHead(200, { "Content-Encoding": encoding }).end("x"));
+        const err = await failure(run(s));
+        expect(err, encoding).to.be.instanceOf(ExchangeError);
+        expect(err.code, encoding).to.equal("EM_BAD_ENCODING");
+      }
+    });
+
     it("fails with EM_BAD_ENCODING on a gzip answer that is not gzip", async () => {
       const corrupt = Buffer.from("this is not gzip at all, though the header says so");
       const s = await server((_req, res) => void res.writeHead(200, { "Content-Encoding": "gzip", "Content-Length": corrupt.length }).end(corrupt));
