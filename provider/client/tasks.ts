@@ -179,39 +179,36 @@ export class TaskWaiter {
   /**
    * Polls first at `dueAt`; after a miss, quickly again when the kind is known (`usual`; doubling waits), then every
    * `intervalShare` of the time the task has run (at least `minIntervalMs`, at most `maxDelayMs`), until the
-   * deadline. A poll made for other tasks that showed this one counts as this one's, past the quick re-polls.
+   * deadline. A poll made for other tasks that showed this one running counts as this one's when it is as recent as
+   * this one's own would be: when the next step planned from it still lies ahead.
    */
   private async pollTimed(w: Watch, usual: number | undefined): Promise<Task | undefined> {
     const t = this.timing;
     const elapsed = () => t.now() - w.started;
     /** The next quick re-poll step (doubling), while below the regular interval; 0 once regular. */
     let quick = usual === undefined ? 0 : this.retryMs(usual);
-    let ownPolls = 0;
+    const step = (base: number) => (quick > 0 && quick < this.regularInterval(base) ? quick : this.regularInterval(base));
+    /** Plans the next poll after one that showed the task running at `base`. */
+    const planFrom = (base: number) => {
+      w.dueAt = base + step(base);
+      quick = quick > 0 && quick < this.regularInterval(base) ? quick * 2 : 0;
+    };
     /** The observation the current due time was planned from. */
     let plannedFrom = w.seenAt;
     for (;;) {
       await this.sleep(w, Math.max(0, Math.min(w.dueAt, this.timeoutMs) - elapsed()));
       if (w.finished) return w.finished;
-      const regular = ownPolls > 0 && quick === 0;
-      if (regular && w.seenAt !== undefined && w.seenAt !== plannedFrom && elapsed() < this.timeoutMs) {
-        // Another task's poll showed this one running since: the interval runs from then.
+      if (w.seenAt !== undefined && w.seenAt !== plannedFrom && w.seenAt + step(w.seenAt) > elapsed() && elapsed() < this.timeoutMs) {
+        // Another task's poll showed this one running since: it stands for this poll.
         plannedFrom = w.seenAt;
-        w.dueAt = w.seenAt + this.regularInterval(w.seenAt);
-        if (w.dueAt > elapsed()) continue;
+        planFrom(w.seenAt);
+        continue;
       }
       await this.pollFor(w);
-      ownPolls += 1;
       if (w.finished) return w.finished;
       if (elapsed() >= this.timeoutMs) return undefined;
-      const base = w.seenAt ?? elapsed();
       plannedFrom = w.seenAt;
-      if (quick > 0 && quick < this.regularInterval(base)) {
-        w.dueAt = base + quick;
-        quick *= 2;
-      } else {
-        quick = 0;
-        w.dueAt = base + this.regularInterval(base);
-      }
+      planFrom(w.seenAt ?? elapsed());
     }
   }
 
