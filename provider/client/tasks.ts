@@ -100,7 +100,9 @@ export class TaskDurations {
     const usual = this.#usualMs.get(operation);
     let estimate: number;
     if (runningAt !== undefined && finishedBy - runningAt <= 2 * this.retryMs(finishedBy)) estimate = finishedBy;
-    else if (runningAt !== undefined && usual === undefined) estimate = (runningAt + finishedBy) / 2;
+    // Seen running long before it was seen done: it took longer than runningAt. A usual time at or below that was
+    // too early (the middle, then); one above it is probed lower, never below runningAt.
+    else if (runningAt !== undefined) estimate = usual === undefined || usual <= runningAt ? (runningAt + finishedBy) / 2 : Math.max(runningAt, Math.min(usual, finishedBy) * (1 - PROBE_SHARE));
     else estimate = Math.min(usual ?? finishedBy, finishedBy) * (1 - PROBE_SHARE);
     this.#usualMs.set(operation, Math.max(1, estimate));
   }
