@@ -52,6 +52,17 @@ const DECODERS = new Map<string, () => zlib.Gunzip | zlib.Inflate | zlib.BrotliD
   ["br", () => zlib.createBrotliDecompress()],
 ]);
 
+/**
+ * A decoder's failure. A compressed stream that stops before its end (zlib's Z_BUF_ERROR, "unexpected end of file")
+ * is an answer cut short, as on a connection that ends the answer by closing: a broken connection, so that a change
+ * whose answer it was counts as of unknown outcome and is checked, never as refused. Anything else is not EM's
+ * encoding.
+ */
+function decodeFailure(encoding: string, err: NodeJS.ErrnoException): ExchangeError {
+  if (err.code === "Z_BUF_ERROR") return new ExchangeError("ECONNRESET", `the ${encoding} answer ended before its compressed stream did`, { cause: err });
+  return new ExchangeError("EM_BAD_ENCODING", `the ${encoding} answer cannot be decompressed: ${err.message}`, { cause: err });
+}
+
 /** Whether deflate data starts with the two-byte zlib header (RFC 1950), rather than being raw deflate (RFC 1951). */
 function hasZlibHeader(data: Buffer): boolean {
   return data.length >= 2 && (data[0] & 0x0f) === 8 && ((data[0] << 8) | data[1]) % 31 === 0;
@@ -66,6 +77,8 @@ export function exchange(x: Exchange): Promise<ExchangeAnswer> {
   if (x.body !== undefined) headers["Content-Length"] = Buffer.byteLength(x.body);
   return new Promise<ExchangeAnswer>((resolve, reject) => {
     let settled = false;
+    /** The answer's decoder, once chosen: stopped with the exchange, so it inflates nothing more. */
+    let decoder: zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress | undefined;
     const req = transport.request(x.url, { method: x.method, headers, agent: x.agent });
     const finish = (err: Error | undefined, answer?: ExchangeAnswer) => {
       if (settled) return;
@@ -73,6 +86,7 @@ export function exchange(x: Exchange): Promise<ExchangeAnswer> {
       clearTimeout(timer);
       if (err) {
         req.destroy();
+        decoder?.destroy();
         reject(err);
       } else resolve(answer as ExchangeAnswer);
     };
@@ -100,7 +114,6 @@ export function exchange(x: Exchange): Promise<ExchangeAnswer> {
       };
       // The decoder is chosen on the first bytes: an empty body (a 204 that names gzip) is empty text, not a zlib
       // error, and "deflate" may come with or without its zlib header (servers differ; axios took both).
-      let decoder: zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress | undefined;
       let head: Buffer | undefined;
       let received = 0;
       const decode = (chunk: Buffer) => {
@@ -108,7 +121,7 @@ export function exchange(x: Exchange): Promise<ExchangeAnswer> {
           decoder = encoding === "deflate" && !hasZlibHeader(chunk) ? zlib.createInflateRaw() : (makeDecoder as NonNullable<typeof makeDecoder>)();
           decoder.on("data", take);
           decoder.on("end", () => !settled && done());
-          decoder.on("error", (err) => finish(new ExchangeError("EM_BAD_ENCODING", `the ${encoding} answer cannot be decompressed: ${err.message}`, { cause: err })));
+          decoder.on("error", (err: NodeJS.ErrnoException) => finish(decodeFailure(encoding, err)));
         }
         decoder.write(chunk);
       };
