@@ -72,6 +72,8 @@ function quickRetryMs(timing: Pick<PollTiming, "retryShare" | "minRetryMs">, usu
   return Math.max(timing.minRetryMs, timing.retryShare * usualMs);
 }
 
+/** The most one task raises a kind's usual time, as a factor. */
+const MAX_RISE = 1.25;
 /** How far the usual time is lowered after a first poll that found the task done (probing for faster tasks). */
 const PROBE_SHARE = 0.02;
 /** Most tasks one shared poll asks for (its filter stays about 1.5 KB of URL). */
@@ -104,6 +106,9 @@ export class TaskDurations {
     // too early (the middle, then); one above it is probed lower, never below runningAt.
     else if (runningAt !== undefined) estimate = usual === undefined || usual <= runningAt ? (runningAt + finishedBy) / 2 : Math.max(runningAt, Math.min(usual, finishedBy) * (1 - PROBE_SHARE));
     else estimate = Math.min(usual ?? finishedBy, finishedBy) * (1 - PROBE_SHARE);
+    // One slow task raises the usual time by a quarter at most: the first poll comes at the usual time, and a kind
+    // whose tasks vary must not wait for its slowest one every time.
+    if (usual !== undefined) estimate = Math.min(estimate, usual * MAX_RISE);
     this.#usualMs.set(operation, Math.max(1, estimate));
   }
 }

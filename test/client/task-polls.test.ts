@@ -148,11 +148,24 @@ describe("client: waiting for EM tasks (issue 11)", function () {
         d.record("Delete", Math.max(first, 160), 210);
       }
       expect(d.firstPollMs("Delete")).to.be.within(160, 210);
-      // A usual time below the sighting is raised to the middle of what is known.
+      // A usual time below the sighting is raised towards the middle of what is known, a quarter at a time.
       const e = new TaskDurations((usual) => Math.max(10, 0.05 * usual));
-      e.record("Delete", undefined, 120);
+      e.record("Delete", undefined, 125);
       e.record("Delete", 150, 250);
-      expect(e.firstPollMs("Delete")).to.equal(200);
+      expect(e.firstPollMs("Delete")).to.be.closeTo(125 * 0.98 * 1.25, 0.01);
+      e.record("Delete", 160, 250);
+      expect(e.firstPollMs("Delete")).to.be.within(160, 205);
+    });
+
+    it("lets one slow task raise the usual time by a quarter at most", () => {
+      const d = new TaskDurations((usual) => Math.max(10, 0.05 * usual));
+      d.record("Add", 100, 300);
+      // A 60 s task among 2 s ones, seen running just before it was done: not the usual time of the kind.
+      d.record("Add", 59_990, 60_000);
+      expect(d.firstPollMs("Add")).to.equal(250);
+      // Short tasks after it bring it back down.
+      for (let i = 0; i < 20; i++) d.record("Add", undefined, 210);
+      expect(d.firstPollMs("Add")).to.be.below(210);
     });
   });
 });
