@@ -219,9 +219,15 @@ export class Redactor {
   apply(text: string | undefined): string | undefined;
   apply(text: string | undefined): string | undefined {
     if (text === undefined) return undefined;
-    let out = text;
+    // A URL's user and password are secret whoever set them: Node's tunnel errors quote HTTPS_PROXY whole.
+    let out = withoutUserinfo(text);
     // Longest first, so a secret containing another is replaced whole.
     for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join("***");
     return out;
   }
+}
+
+/** A text with the user and password of any URL in it (`scheme://user:pass@host`) masked. */
+export function withoutUserinfo(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, "$1***@");
 }

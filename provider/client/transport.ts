@@ -50,11 +50,6 @@ const MAX_SPARES = 10;
 const IDLE_SOCKET_MS = 30_000;
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME_MISMATCH/;
 
-/** A text with the user and password of any URL in it (`scheme://user:pass@host`) masked. */
-export function withoutUserinfo(text: string): string {
-  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, "$1***@");
-}
-
 /** The retry policy of a request. */
 export function policyOf(req: Pick<TransportRequest, "method" | "logon" | "singleAttemptTimeoutMs" | "policy">): PolicyName {
   if (req.policy) return req.policy;
@@ -355,8 +350,7 @@ export class Transport {
   private networkError(req: TransportRequest, path: string, url: URL, err: unknown, deadlineMs: number): EmApiError {
     const e = err as { code?: string; message?: string; cause?: { code?: string } };
     let code = e.code ?? e.cause?.code;
-    // Node's own messages may carry a proxy URL from HTTPS_PROXY, with its user and password.
-    let description = this.redactor.apply(withoutUserinfo(String(e.message ?? "request failed")));
+    let description = this.redactor.apply(String(e.message ?? "request failed"));
     const where = `${url.protocol}//${url.host}`;
     let kind: EmErrorKind = "network";
     let hint: string;
@@ -391,6 +385,6 @@ export class Transport {
     if (policyOf(req) !== "idempotent" && code !== "ECONNREFUSED" && kind === "network") {
       hint += `. The ${req.method} may have reached EM, so it was not repeated`;
     }
-    return new EmApiError({ kind, method: req.method, path, emMessage: description, hint, code, cause: { name: "TransportError", code: e.code ?? e.cause?.code, message: this.redactor.apply(withoutUserinfo(String(e.message ?? ""))) } });
+    return new EmApiError({ kind, method: req.method, path, emMessage: description, hint, code, cause: { name: "TransportError", code: e.code ?? e.cause?.code, message: this.redactor.apply(String(e.message ?? "")) } });
   }
 }

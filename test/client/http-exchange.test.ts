@@ -12,7 +12,7 @@ import * as zlib from "node:zlib";
 import { expect } from "chai";
 import { createSelfSignedCertificate, type GeneratedCertificate } from "../../emulator/tls";
 import { ACCEPT_ENCODING, type Exchange, type ExchangeAnswer, ExchangeError, exchange, nodeSupportsProxyEnv, proxyAgentOptions } from "../../provider/client/http-exchange";
-import { withoutUserinfo } from "../../provider/client/transport";
+import { Redactor, withoutUserinfo } from "../../provider/client/errors";
 import { listenOnLoopback, sleep } from "./helpers";
 
 /** Agent options with Node's proxyEnv (22.21+, 24.5+), which @types/node 22.20 does not name yet. */
@@ -394,6 +394,8 @@ describe("client: one HTTP exchange on Node's http/https (http-exchange)", () =>
       expect(masked).not.to.include("S3cret").and.not.to.include("svc-pulumi");
       expect(masked).to.include("http://***@proxy.corp:3128");
       expect(withoutUserinfo("GET https://em.example.com:9398/api/ failed")).to.equal("GET https://em.example.com:9398/api/ failed");
+      // Every text the client redacts has it masked, the network errors' among them.
+      expect(new Redactor().apply(text)).to.equal(masked);
     });
 
     it("knows which Node versions have the agents' proxyEnv option (22.21+, 24.5+)", () => {
