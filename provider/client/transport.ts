@@ -182,9 +182,11 @@ export class Transport {
     this.fresh = { http: new http.Agent({ keepAlive: false, ...proxy }), https: new https.Agent({ keepAlive: false, ...tls, ...proxy }) };
     // Fresh connections are opened ahead, one for each change under way, so that a change does not wait for a
     // handshake (spare-connections.ts). Not through a proxy: Node opens its tunnels itself, after the request.
-    this.spares = new SpareConnections(proxy.proxyEnv ? 0 : Math.min(MAX_SPARES, settings.maxConnections));
-    this.spares.attach(this.fresh.http);
-    this.spares.attach(this.fresh.https);
+    this.spares = new SpareConnections(Math.min(MAX_SPARES, settings.maxConnections));
+    if (!proxy.proxyEnv) {
+      this.spares.attach(this.fresh.http);
+      this.spares.attach(this.fresh.https);
+    }
   }
 
   /** Closes the kept-alive and spare connections (at the end of a run). */
