@@ -29,10 +29,10 @@ export interface ExchangeAnswer {
   text: string;
 }
 
-/** Why an exchange failed where Node gives no code of its own. */
-export type ExchangeFailure = "EM_DEADLINE" | "EM_TOO_LARGE" | "EM_BAD_ENCODING" | "ECONNRESET";
-
-/** A failed exchange: `code` is Node's (ECONNREFUSED, a TLS code, …) or one of ExchangeFailure. */
+/**
+ * A failed exchange: `code` is Node's (ECONNREFUSED, a TLS code, …) or, where Node gives none, EM_DEADLINE,
+ * EM_TOO_LARGE, EM_BAD_ENCODING or ECONNRESET (an answer cut short).
+ */
 export class ExchangeError extends Error {
   override readonly name = "ExchangeError";
   constructor(
@@ -44,8 +44,10 @@ export class ExchangeError extends Error {
   }
 }
 
+type Decoder = zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress;
+
 /** Decoders by Content-Encoding ("deflate" may also be raw deflate: see decode). A Map: a header is no property name. */
-const DECODERS = new Map<string, () => zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress>([
+const DECODERS = new Map<string, () => Decoder>([
   ["gzip", () => zlib.createGunzip()],
   ["x-gzip", () => zlib.createGunzip()],
   ["deflate", () => zlib.createInflate()],
@@ -78,7 +80,7 @@ export function exchange(x: Exchange): Promise<ExchangeAnswer> {
   return new Promise<ExchangeAnswer>((resolve, reject) => {
     let settled = false;
     /** The answer's decoder, once chosen: stopped with the exchange, so it inflates nothing more. */
-    let decoder: zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress | undefined;
+    let decoder: Decoder | undefined;
     const req = transport.request(x.url, { method: x.method, headers, agent: x.agent });
     const finish = (err: Error | undefined, answer?: ExchangeAnswer) => {
       if (settled) return;
@@ -102,10 +104,11 @@ export function exchange(x: Exchange): Promise<ExchangeAnswer> {
       }
       const chunks: Buffer[] = [];
       let bytes = 0;
+      const tooLarge = () => finish(new ExchangeError("EM_TOO_LARGE", `the answer is larger than ${x.maxBytes} bytes`));
       const take = (chunk: Buffer) => {
         if (settled) return;
         bytes += chunk.length;
-        if (bytes > x.maxBytes) return finish(new ExchangeError("EM_TOO_LARGE", `the answer is larger than ${x.maxBytes} bytes`));
+        if (bytes > x.maxBytes) return tooLarge();
         chunks.push(chunk);
       };
       const done = () => {
@@ -118,7 +121,7 @@ export function exchange(x: Exchange): Promise<ExchangeAnswer> {
       let received = 0;
       const decode = (chunk: Buffer) => {
         if (!decoder) {
-          decoder = encoding === "deflate" && !hasZlibHeader(chunk) ? zlib.createInflateRaw() : (makeDecoder as NonNullable<typeof makeDecoder>)();
+          decoder = encoding === "deflate" && !hasZlibHeader(chunk) ? zlib.createInflateRaw() : (makeDecoder as () => Decoder)();
           decoder.on("data", take);
           decoder.on("end", () => !settled && done());
           decoder.on("error", (err: NodeJS.ErrnoException) => finish(decodeFailure(encoding, err)));
@@ -130,7 +133,7 @@ export function exchange(x: Exchange): Promise<ExchangeAnswer> {
         if (plain) return take(chunk);
         // Compressed bytes count against the cap too, so that a decoder never queues more than it.
         received += chunk.length;
-        if (received > x.maxBytes) return finish(new ExchangeError("EM_TOO_LARGE", `the answer is larger than ${x.maxBytes} bytes`));
+        if (received > x.maxBytes) return tooLarge();
         head = head ? Buffer.concat([head, chunk]) : chunk;
         if (!decoder && head.length < 2) return; // a zlib header is two bytes
         decode(head);
