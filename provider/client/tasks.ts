@@ -194,11 +194,13 @@ export class TaskWaiter {
     const elapsed = () => t.now() - w.started;
     /** The next quick re-poll step (doubling), while below the regular interval; 0 once regular. */
     let quick = usual === undefined ? 0 : this.retryMs(usual);
-    const step = (base: number) => (quick > 0 && quick < this.regularInterval(base) ? quick : this.regularInterval(base));
+    /** Whether the next step after a sighting at `base` is still a quick re-poll (below the regular interval). */
+    const stillQuick = (base: number) => quick > 0 && quick < this.regularInterval(base);
+    const step = (base: number) => (stillQuick(base) ? quick : this.regularInterval(base));
     /** Plans the next poll after one that showed the task running at `base`. */
     const planFrom = (base: number) => {
       w.dueAt = base + step(base);
-      quick = quick > 0 && quick < this.regularInterval(base) ? quick * 2 : 0;
+      quick = stillQuick(base) ? quick * 2 : 0;
     };
     /** The observation the current due time was planned from. */
     let plannedFrom = w.seenAt;
