@@ -280,7 +280,8 @@ export class EmClient {
   async editSubtenant(tenantId: string, subtenantId: string, spec: CloudSubtenantEditSpec): Promise<TaskOutcome> {
     const path = `/cloud/tenants/${seg(tenantId)}/subtenants/${seg(subtenantId)}`;
     const href = spec.href ?? this.#transport.resolveUrl({ path }).toString();
-    const send = () => this.runTask({ method: "PUT", path, body: cloudSubtenantEditSpec({ ...spec, href, id: spec.id ?? subtenantId }), expect: [202] }, "EditCloudSubtenant");
+    // An edit of the whole object: safe to send again, so it rides a kept-alive connection (reusesConnection).
+    const send = () => this.runTask({ method: "PUT", path, body: cloudSubtenantEditSpec({ ...spec, href, id: spec.id ?? subtenantId }), expect: [202], safeToResend: true }, "EditCloudSubtenant");
     const q = spec.repositoryQuota;
     const want = { description: spec.description, enabled: spec.enabled, unlimited: q?.unlimited, tenantResourceId: q?.tenantResourceId, quotaMb: q?.quotaMb, quotaName: q?.displayName };
     const applied = async (): Promise<TaskOutcome | undefined> => {

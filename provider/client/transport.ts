@@ -33,6 +33,11 @@ export interface TransportRequest {
   singleAttemptTimeoutMs?: number;
   /** Retry policy; by default GET, DELETE and the logon are idempotent, POST and PUT are repeated only when not taken. */
   policy?: PolicyName;
+  /**
+   * The change is safe to send again (an edit of the whole object), and its caller settles an unknown outcome by
+   * reading EM: it may ride a kept-alive connection although the transport does not repeat it.
+   */
+  safeToResend?: boolean;
 }
 
 export interface TransportResponse {
@@ -96,13 +101,15 @@ export interface TransportHooks {
 
 /**
  * Which connection a request travels on. Requests that may be repeated (GET, DELETE, the logon, task polls) reuse
- * kept-alive connections: when EM has closed an idle one meanwhile, the broken attempt is simply repeated. A POST or
- * PUT that must not be repeated goes on a fresh connection: on a reused socket that EM closed while it sat idle, the
- * request fails after it was written, which looks exactly like EM having dropped it mid-way, and the outcome would be
- * unknown for no reason. A fresh connection costs one handshake per change; polls and reads, the bulk, reuse.
+ * kept-alive connections: when EM has closed an idle one meanwhile, the broken attempt is simply repeated. So does a
+ * change that is safe to send again (a subtenant edit): if EM closed the connection as it was sent, its caller reads
+ * EM and sends it again. A POST that must not be repeated (a create, a toggle) goes on a fresh connection: on a
+ * reused socket that EM closed while it sat idle, the request fails after it was written, which looks exactly like EM
+ * having dropped it mid-way, and the outcome would be unknown for no reason. A fresh connection costs one handshake
+ * per create; polls, reads and edits, the bulk, reuse.
  */
-export function reusesConnection(req: Pick<TransportRequest, "method" | "logon" | "singleAttemptTimeoutMs" | "policy">): boolean {
-  return policyOf(req) !== "notTaken";
+export function reusesConnection(req: Pick<TransportRequest, "method" | "logon" | "singleAttemptTimeoutMs" | "policy" | "safeToResend">): boolean {
+  return req.safeToResend === true || policyOf(req) !== "notTaken";
 }
 
 /**
