@@ -209,10 +209,12 @@ const NOTHING_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUN
 
 /** Replaces known secrets in text. Secrets shorter than 3 characters are not matched (they would garble text). */
 export class Redactor {
-  private readonly secrets = new Set<string>();
+  /** Longest first, so a secret containing another is replaced whole. */
+  private secrets: string[] = [];
 
   add(secret: string | undefined): void {
-    if (secret && secret.length >= 3) this.secrets.add(secret);
+    if (!secret || secret.length < 3 || this.secrets.includes(secret)) return;
+    this.secrets = [...this.secrets, secret].sort((a, b) => b.length - a.length);
   }
 
   apply(text: string): string;
@@ -221,8 +223,7 @@ export class Redactor {
     if (text === undefined) return undefined;
     // A URL's user and password are secret whoever set them: Node's tunnel errors quote HTTPS_PROXY whole.
     let out = withoutUserinfo(text);
-    // Longest first, so a secret containing another is replaced whole.
-    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join("***");
+    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join("***");
     return out;
   }
 }

@@ -208,7 +208,8 @@ class Reader {
     const open: Open = { qname, name: localName(qname), children: undefined, attrs: undefined, text: "" };
     const isRoot = this.stack.length === 0;
     const namespaces = isRoot ? new Map<string, string>() : undefined;
-    const seen = new Set<string>();
+    // Attribute names met so far (a tag has a handful: a list is cheaper than a Set per element).
+    let seen: string[] | undefined;
     for (;;) {
       const spaced = this.spaces();
       const c = t.charCodeAt(this.pos);
@@ -225,8 +226,8 @@ class Reader {
       if (Number.isNaN(c)) this.fail(`the tag <${qname}> is not closed`);
       if (!spaced) this.fail(`white space is missing before an attribute of <${qname}>`);
       const attr = this.name();
-      if (seen.has(attr)) this.fail(`the attribute '${attr}' is repeated on <${qname}>`);
-      seen.add(attr);
+      if (seen?.includes(attr)) this.fail(`the attribute '${attr}' is repeated on <${qname}>`);
+      (seen ??= []).push(attr);
       this.spaces();
       if (t.charCodeAt(this.pos) !== 61 /* = */) this.fail(`the attribute '${attr}' of <${qname}> has no value`);
       this.pos += 1;
