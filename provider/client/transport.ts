@@ -260,24 +260,29 @@ export class Transport {
    * turn came (see Turns); `onQueued` learns how long it waited for the turn.
    */
   async send(req: TransportRequest, deadlineMs = this.settings.requestTimeoutMs, onQueued?: (ms: number) => void): Promise<TransportResponse> {
-    const url = this.resolveUrl(req);
-    const path = this.display(url);
-    const headers: Record<string, string> = { Accept: contentType(this.settings.format), "User-Agent": "pulumi-veeam-em", ...req.headers };
-    let data: string | undefined;
-    if (req.body) {
-      data = encodeBody(req.body, this.settings.format);
-      headers["Content-Type"] = `${contentType(this.settings.format)}; charset=utf-8`;
-    }
-    let res: ExchangeAnswer;
+    // The turn first: a request waiting behind a large refresh holds only itself, not its URL, headers and body.
     const queuedAt = REAL_CLOCK.now();
     await this.turns.take();
     onQueued?.(REAL_CLOCK.now() - queuedAt);
+    let url: URL;
+    let path: string;
+    let res: ExchangeAnswer;
     try {
+      url = this.resolveUrl(req);
+      path = this.display(url);
+      const headers: Record<string, string> = { Accept: contentType(this.settings.format), "User-Agent": "pulumi-veeam-em", ...req.headers };
+      let data: string | undefined;
+      if (req.body) {
+        data = encodeBody(req.body, this.settings.format);
+        headers["Content-Type"] = `${contentType(this.settings.format)}; charset=utf-8`;
+      }
       const agents = reusesConnection(req) ? this.reused : this.fresh;
-      // One deadline for the whole exchange, so an answer that stalls or trickles in cannot hold a run up.
-      res = await exchange({ method: req.method, url, headers, body: data, agent: url.protocol === "https:" ? agents.https : agents.http, deadlineMs, maxBytes: MAX_ANSWER_BYTES });
-    } catch (err) {
-      throw this.networkError(req, path, url, err, deadlineMs);
+      try {
+        // One deadline for the whole exchange, so an answer that stalls or trickles in cannot hold a run up.
+        res = await exchange({ method: req.method, url, headers, body: data, agent: url.protocol === "https:" ? agents.https : agents.http, deadlineMs, maxBytes: MAX_ANSWER_BYTES });
+      } catch (err) {
+        throw this.networkError(req, path, url, err, deadlineMs);
+      }
     } finally {
       this.turns.give();
     }
