@@ -364,16 +364,15 @@ export class Transport {
   private networkError(req: TransportRequest, path: string, url: URL, err: unknown, deadlineMs: number): EmApiError {
     const e = err as { code?: string; message?: string; cause?: { code?: string } };
     let code = e.code ?? e.cause?.code;
-    let description = this.redactor.apply(String(e.message ?? "request failed"));
+    // The exchange's own failures (EM_DEADLINE, EM_TOO_LARGE, EM_BAD_ENCODING) already say what happened.
+    const description = this.redactor.apply(String(e.message ?? "request failed"));
     const where = `${url.protocol}//${url.host}`;
     let kind: EmErrorKind = "network";
     let hint: string;
     if (code === "EM_DEADLINE") {
-      description = `no complete answer within ${deadlineMs} ms`;
       hint = `EM at ${where} did not answer in full within ${deadlineMs} ms (an answer that stalls or trickles in counts too): check EM's load and the network, or raise requestTimeoutSeconds`;
     } else if (code === "EM_TOO_LARGE") {
       kind = "parse";
-      description = `the answer is larger than ${MAX_ANSWER_BYTES} bytes`;
       hint = `EM's answers are far smaller; check that the URL points at EM's REST API (${this.base.origin}${this.base.pathname})`;
     } else if (code === "EM_BAD_ENCODING") {
       kind = "parse";
