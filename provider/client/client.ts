@@ -34,7 +34,8 @@ import {
   items,
   type Task,
 } from "./codec";
-import { EmApiError, isNotFound, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, Redactor } from "./errors";
+import { type CreateVerdict, judgeOwnTask, judgeStrangers, UnidentifiedPosts } from "./create-proof";
+import { EmApiError, isNotFound, EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, Redactor } from "./errors";
 import { dispatchThenVerify, type PolicyName, pollUntil } from "./retry";
 import { NameLookups, pickByName } from "./name-lookups";
 import { Query, QUERY_ENTITIES, type QueryEntity, QueryRunner, where } from "./query";
@@ -81,6 +82,11 @@ export function subtenantDiffers(s: CloudSubtenant, want: { description?: string
   return d.join(", ");
 }
 
+/** The POST that creates a subtenant (it answers 202 with an AddCloudSubtenant task). */
+function subtenantPost(tenantId: string, spec: CloudSubtenantCreateSpec): TransportRequest {
+  return { method: "POST", path: `/cloud/tenants/${seg(tenantId)}/subtenants`, body: cloudSubtenantCreateSpec(spec), expect: [202] };
+}
+
 function roleUid(value: string): string {
   return /^urn:/i.test(value) ? value : ROLE_URN + value;
 }
@@ -107,8 +113,10 @@ export class EmClient {
   /** Look-ups of new subtenants by name, shared by creates that finish together. */
   readonly #newSubtenants: NameLookups;
   readonly #onProgress?: (msg: string) => void;
-  /** Tasks this client started and was told about (202); any other task of its session may be a lost answer's. */
+  /** Tasks this client identified as its requests' (from a 202, or claimed after a lost answer). */
   readonly #knownTasks = new Set<string>();
+  /** POSTs of this client that start a task and whose task it has not identified: the only sources of other tasks of its session. */
+  readonly #unidentified = new UnidentifiedPosts();
 
   constructor(settings: ConnectionSettings, hooks: EmClientHooks = {}) {
     this.#settings = resolveSettings(settings);
@@ -212,62 +220,30 @@ export class EmClient {
   }
 
   /**
-   * Creates a subtenant and returns it as EM has it. Never deletes or changes anything:
+   * Creates a subtenant and returns it as EM has it. Never deletes or changes anything, and binds the subtenant
+   * only with proof that this request made it (create-proof.ts): its task, which EM reports, finished with success.
    * - EM's task says the name is taken → EmNameTakenError (the object is someone else's);
-   * - the answer or the task was lost, or the task ran past its deadline → the subtenant is looked for by name
-   *   until the task deadline; one that matches the request is this create's, one that differs (or none) is an
-   *   EmOutcomeUnknownError.
+   * - nothing proves what became of the request → EmOutcomeUnknownError, whatever EM holds under that name;
+   * - it was created but cannot be read back → EmCreatedUnreadableError (it is this stack's).
    * The caller must have checked that no subtenant of that name existed before.
    */
   async addSubtenant(tenantId: string, spec: CloudSubtenantCreateSpec): Promise<CloudSubtenant> {
-    const want = { description: spec.description, enabled: spec.enabled, unlimited: spec.unlimitedQuota, tenantResourceId: spec.tenantResourceId, quotaMb: spec.quotaMb, quotaName: spec.quotaName };
-    const verify = async () => {
-      const found = await this.findSubtenantByName(tenantId, spec.name);
-      if (!found) return undefined;
-      const differs = subtenantDiffers(found, want);
-      if (differs) throw new EmOutcomeUnknownError("subtenant", spec.name, `its create answer was lost, and a subtenant of that name (id ${found.id}) then appeared whose ${differs} differ from the request, so it may be someone else's`);
-      return found;
-    };
-    const generation = (await this.#session.ensure()).generation;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.createSubtenant(tenantId, spec);
-        break;
-      } catch (err) {
-        if (err instanceof EmTaskFailedError && NAME_TAKEN.test(err.emMessage)) throw new EmNameTakenError("subtenant", spec.name, err.emMessage);
-        if (err instanceof EmTaskTimeoutError) {
-          // The deadline has passed: one last look, then the task may still finish later.
-          const found = await verify();
-          if (found) return found;
-          throw new EmOutcomeUnknownError("subtenant", spec.name, `${err.message}`, { cause: err });
-        }
-        if (!outcomeUnknown(err)) throw err;
-        // The POST's answer was lost: the session's task list tells whether EM took it (EM lists a session's tasks).
-        const strangers = err instanceof EmTaskLostError ? undefined : await this.strangerTasks("AddCloudSubtenant", generation);
-        if (strangers === undefined) {
-          const found = await pollUntil(verify, this.#tasks.poll);
-          if (found) return found;
-          throw new EmOutcomeUnknownError("subtenant", spec.name, `${(err as Error).message}; no such subtenant appeared within the task deadline (${this.#settings.taskTimeoutMs} ms)`, { cause: err });
-        }
-        const refused = strangers.find((t) => t.success === false && NAME_TAKEN.test(t.message ?? ""));
-        if (refused && !strangers.some((t) => t.success === true)) throw new EmNameTakenError("subtenant", spec.name, refused.message ?? "");
-        const found = await verify();
-        if (found) return found;
-        // Every task that could be this create's has finished and no subtenant of that name exists: nothing was
-        // created, so the POST is safe to send again (once).
-        if (attempt >= 1) throw new EmOutcomeUnknownError("subtenant", spec.name, `${(err as Error).message}; EM did not create it`, { cause: err });
-        this.#onProgress?.(`The answer to creating subtenant '${spec.name}' was lost and EM did not create it; sending it again`);
-      }
+    await this.createByTask(subtenantPost(tenantId, spec), "AddCloudSubtenant", "subtenant", spec.name);
+    // EM's task does not carry the new subtenant's id: it comes from a look-up by name (EM refuses a second
+    // subtenant of that name, so the one there is this task's), shared with creates that finished at the same moment.
+    let created: CloudSubtenant | undefined;
+    try {
+      created = await pollUntil(() => this.#newSubtenants.find(tenantId, spec.name), { ...this.#tasks.poll, timeoutMs: Math.min(this.#tasks.poll.timeoutMs, this.#settings.requestTimeoutMs) });
+    } catch (err) {
+      throw new EmCreatedUnreadableError("subtenant", spec.name, `reading it back failed (${(err as Error).message})`, { cause: err });
     }
-    // EM reported success: the new subtenant's id comes from a lookup by name (the task does not carry it), shared
-    // with other creates that finished at the same moment.
-    const created = await pollUntil(() => this.#newSubtenants.find(tenantId, spec.name), { ...this.#tasks.poll, timeoutMs: Math.min(this.#tasks.poll.timeoutMs, this.#settings.requestTimeoutMs) });
-    if (!created) throw new EmOutcomeUnknownError("subtenant", spec.name, "EM reported the create task as successful, but no subtenant of that name can be found");
+    if (!created) throw new EmCreatedUnreadableError("subtenant", spec.name, "no subtenant of that name can be found");
     return created;
   }
 
+  /** One POST of a subtenant and a wait for its task, with no settling of a lost answer (tests, bench). */
   async createSubtenant(tenantId: string, spec: CloudSubtenantCreateSpec): Promise<TaskOutcome> {
-    return this.runTask({ method: "POST", path: `/cloud/tenants/${seg(tenantId)}/subtenants`, body: cloudSubtenantCreateSpec(spec), expect: [202] }, "AddCloudSubtenant");
+    return this.runTask(subtenantPost(tenantId, spec), "AddCloudSubtenant");
   }
 
   /**
@@ -356,22 +332,15 @@ export class EmClient {
   }
 
   /**
-   * Creates an account and returns it as EM has it (its id from the answer's Location, else by name). EM refusing
-   * the name (it exists) is an EmNameTakenError. EM creates an account before it answers (201, no task), so a lost
-   * answer is settled by looking the account up by name at once: one of the declared type is this create's (the
-   * caller checked that none existed before); none means EM did not apply the POST, which is then sent once more;
-   * one of another type is someone else's (EmOutcomeUnknownError). With the id from Location the account is
-   * returned as created from the spec, without reading it back: EM's 201 says it holds the spec as sent, and the
-   * next refresh reads EM's own values.
+   * Creates an account and returns it as EM has it. EM refusing the name (it exists) is an EmNameTakenError. EM
+   * creates an account before it answers (201, no task), so its answer is the only proof that this request made
+   * it: with the id from Location the account is returned as created from the spec, without reading it back (the
+   * next refresh reads EM's own values); a success without Location is settled by the name (EM refuses a second
+   * account of that name). A lost answer is settled by EM's account list: no account of that name means EM did
+   * not apply the POST, which is then sent once more; one of that name proves nothing (another stack may have made
+   * it at the same moment), so the outcome is unknown (EmOutcomeUnknownError) and nothing is written to it.
    */
   async addAccount(spec: EnterpriseAccountCreateSpec): Promise<EnterpriseAccount> {
-    const ours = async (): Promise<EnterpriseAccount | undefined> => {
-      const found = await this.findAccountByName(spec.accountName);
-      if (found && found.accountType.toLowerCase() !== spec.accountType.toLowerCase()) {
-        throw new EmOutcomeUnknownError("account", spec.accountName, `its create answer was lost, and an account of that name (id ${found.id}) of type ${found.accountType} then appeared, so it may be someone else's; check it, then set adopt: true or choose another name`);
-      }
-      return found;
-    };
     let id: string | undefined;
     for (let sends = 1; ; sends++) {
       try {
@@ -381,16 +350,25 @@ export class EmClient {
       } catch (err) {
         if (err instanceof EmApiError && (err.status === 400 || err.status === 409) && NAME_TAKEN.test(err.emMessage ?? "")) throw new EmNameTakenError("account", spec.accountName, err.emMessage ?? "");
         if (!outcomeUnknown(err)) throw err;
-        const found = await ours();
-        if (found) return found;
-        if (sends >= 2) throw new EmOutcomeUnknownError("account", spec.accountName, `${(err as Error).message}; it was sent twice and EM shows no such account. Run 'pulumi up' again`, { cause: err });
+        let found: EnterpriseAccount | undefined;
+        try {
+          found = await this.findAccountByName(spec.accountName);
+        } catch (lookErr) {
+          throw new EmOutcomeUnknownError("account", spec.accountName, `${(err as Error).message}; EM's account list could not be read afterwards (${(lookErr as Error).message})`, { cause: err });
+        }
+        if (found) {
+          throw new EmOutcomeUnknownError("account", spec.accountName, `${(err as Error).message}; an account of that name (id ${found.id}, type ${found.accountType}) exists now, but nothing shows that this request made it: another stack or a person may have created it at the same moment`, { cause: err });
+        }
+        if (sends >= 2) throw err;
         this.#onProgress?.(`The answer to creating account '${spec.accountName}' was lost and EM has no such account; sending it again`);
       }
     }
     if (id) return createdAccount(id, spec);
-    const created = await this.findAccountByName(spec.accountName);
+    const created = await this.findAccountByName(spec.accountName).catch((err: unknown) => {
+      throw new EmCreatedUnreadableError("account", spec.accountName, `reading it back failed (${(err as Error).message})`, { cause: err });
+    });
     if (created) return created;
-    throw new EmOutcomeUnknownError("account", spec.accountName, "EM answered the create as successful, but no account of that name can be found; check EM, then run 'pulumi up' again");
+    throw new EmCreatedUnreadableError("account", spec.accountName, "EM answered the create as successful, but no account of that name can be found");
   }
 
   /** Sets AllowRestoreAllVms (EM can only toggle it): reads first, and after a lost toggle answer reads again. */
@@ -475,23 +453,93 @@ export class EmClient {
   // ---- helpers ----
 
   /**
-   * After a lost answer to a request that starts a task: EM's GET /tasks lists the session's tasks. Tasks of this
-   * operation that this client was never told about may be the lost request's; waits (until the task deadline)
-   * until none of them runs, and returns them (none at all: EM did not take the request). Undefined when the session
-   * changed (its tasks are out of view) or they did not finish in time.
+   * Sends a create that starts a task until EM proves what became of it (create-proof.ts), and returns its finished
+   * task. EM's refusal of the name is an EmNameTakenError, another failure an EmTaskFailedError; a POST EM did not
+   * take is sent once more; an outcome nothing proves is an EmOutcomeUnknownError. Never binds an object by name.
    */
-  private async strangerTasks(operation: string, generation: number): Promise<Task[] | undefined> {
-    const look = async (): Promise<Task[] | "unknown"> => {
-      const res = await this.#session.request({ method: "GET", path: "/tasks", expect: [200], answer: ANSWERS.Tasks });
-      if (res.generation !== generation) return "unknown";
-      const tasks = this.shape("GET", "/tasks", () => items(res.body?.body, "Task", "Tasks", "TaskList").map((n) => parseTask(n)));
-      return tasks.filter((t) => t.operation === operation && !this.#knownTasks.has(t.taskId));
+  private async createByTask(req: TransportRequest, operation: string, kind: string, name: string): Promise<Task> {
+    for (let sends = 1; ; sends++) {
+      const v = await this.sendCreate(req, operation);
+      switch (v.verdict) {
+        case "succeeded":
+          return v.task;
+        case "failed":
+          if (v.messages.every((m) => NAME_TAKEN.test(m))) throw new EmNameTakenError(kind, name, v.messages[0]);
+          throw new EmTaskFailedError(operation, v.messages.join("; "), v.task.href);
+        case "notTaken":
+          if (sends >= 2) throw v.cause;
+          this.#onProgress?.(`The answer to creating ${kind} '${name}' was lost and EM did not take it; sending it again`);
+          break;
+        case "unknown":
+          throw new EmOutcomeUnknownError(kind, name, v.why, { cause: v.cause });
+      }
+    }
+  }
+
+  /** One POST that starts a task, and what is proven of it: EM's answer and task, or else the session's task list. */
+  private async sendCreate(req: TransportRequest, operation: string): Promise<CreateVerdict> {
+    const generation = (await this.#session.ensure()).generation;
+    this.#unidentified.add(generation, operation);
+    let res;
+    try {
+      res = await this.#session.request({ ...req, answer: ANSWERS.Task });
+    } catch (err) {
+      if (!outcomeUnknown(err)) {
+        this.#unidentified.remove(generation, operation);
+        throw err;
+      }
+      return this.lookForLostTask(operation, generation, undefined, err);
+    }
+    this.#unidentified.remove(generation, operation);
+    const task = this.shape(req.method, req.path ?? "", () => parseTask(res.body?.body));
+    this.#knownTasks.add(task.taskId);
+    this.#onProgress?.(`EM accepted ${operation} as ${task.taskId}; waiting for it`);
+    try {
+      const done = await this.#tasks.wait(task, res.generation, operation);
+      return { verdict: "succeeded", task: { ...task, state: "Finished", success: true, message: done.message } };
+    } catch (err) {
+      if (err instanceof EmTaskFailedError) return { verdict: "failed", task, messages: [err.emMessage] };
+      if (err instanceof EmTaskTimeoutError || err instanceof EmTaskLostError) return { verdict: "unknown", why: err.message, cause: err };
+      // The polls kept failing: EM's list of the session's tasks may still show how the task ended.
+      if (err instanceof EmApiError) return this.lookForLostTask(operation, res.generation, task.taskId, err);
+      throw err;
+    }
+  }
+
+  /**
+   * After a lost answer (`ownTaskId` undefined) or a task whose polls kept failing: looks at the session's task
+   * list (`GET /tasks`) until the task deadline for a verdict (create-proof.ts). A verdict drawn from the lost POSTs'
+   * tasks claims one of them at once, so that two lost POSTs never both count the same task as theirs.
+   */
+  private async lookForLostTask(operation: string, generation: number, ownTaskId: string | undefined, cause: unknown): Promise<CreateVerdict> {
+    const lost = `${(cause as Error).message}`;
+    const look = async (): Promise<CreateVerdict | undefined> => {
+      let res;
+      try {
+        res = await this.#session.request({ method: "GET", path: "/tasks", expect: [200], answer: ANSWERS.Tasks });
+      } catch (err) {
+        if (!(err instanceof EmApiError)) throw err;
+        return { verdict: "unknown", why: `${lost}; EM's task list, which would show whether EM took it, could not be read (${err.message})`, cause };
+      }
+      if (res.generation !== generation) {
+        return { verdict: "unknown", why: `${lost}; the logon session that sent it was renewed since, and EM shows tasks only to their own session`, cause };
+      }
+      const tasks = this.shape("GET", "/tasks", () => items(res.body?.body, "Task", "Tasks", "TaskList").map((n) => parseTask(n))).filter((t) => t.operation === operation);
+      if (ownTaskId !== undefined) return judgeOwnTask(tasks.find((t) => t.taskId === ownTaskId));
+      const verdict = judgeStrangers(tasks.filter((t) => !this.#knownTasks.has(t.taskId)), this.#unidentified.count(generation, operation));
+      if (verdict && verdict.verdict !== "unknown") {
+        this.#unidentified.remove(generation, operation);
+        if (verdict.verdict !== "notTaken") this.#knownTasks.add(verdict.task.taskId);
+      }
+      return verdict && verdict.verdict === "notTaken" ? { ...verdict, cause } : verdict;
     };
-    const settled = await pollUntil(async () => {
-      const tasks = await look();
-      return tasks === "unknown" || tasks.every((t) => t.state === "Finished") ? tasks : undefined;
-    }, this.#tasks.poll);
-    return settled === undefined || settled === "unknown" ? undefined : settled;
+    return (
+      (await pollUntil(look, this.#tasks.poll)) ?? {
+        verdict: "unknown",
+        why: `${lost}; EM's tasks did not show within the task deadline (${this.#settings.taskTimeoutMs} ms) whether this request was taken and how it ended`,
+        cause,
+      }
+    );
   }
 
   private async runTask(req: TransportRequest, operation: string): Promise<TaskOutcome> {

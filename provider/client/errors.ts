@@ -180,9 +180,8 @@ export class EmNameTakenError extends Error {
 }
 
 /**
- * A create whose answer (or task) was lost, where looking at EM afterwards did not settle whether this request
- * made the object: it never appeared within the wait, or an object of that name appeared that differs from the
- * request. EM was left as it is.
+ * A create whose answer (or task) was lost, where nothing EM shows proves what became of this request: an
+ * object of that name may exist, but it may be someone else's. Nothing was written to it; EM was left as it is.
  */
 export class EmOutcomeUnknownError extends Error {
   constructor(
@@ -191,8 +190,27 @@ export class EmOutcomeUnknownError extends Error {
     readonly detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`The outcome of creating ${kind} '${objectName}' is unknown: ${detail}. EM was left as it is.`, options);
+    super(`The outcome of creating ${kind} '${objectName}' is unknown: ${detail.replace(/\.$/, "")}. EM was left as it is.`, options);
     this.name = "EmOutcomeUnknownError";
+  }
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, kind: this.kind, objectName: this.objectName };
+  }
+}
+
+/**
+ * A create that EM proved it applied (its answer, or this request's own task), after which the new object could
+ * not be read back (its id is needed to record it). The object is this request's; EM was left as it is.
+ */
+export class EmCreatedUnreadableError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly objectName: string,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`EM created ${kind} '${objectName}' for this request, but ${detail}. EM was left as it is.`, options);
+    this.name = "EmCreatedUnreadableError";
   }
   toJSON(): Record<string, unknown> {
     return { name: this.name, message: this.message, kind: this.kind, objectName: this.objectName };

@@ -1,7 +1,7 @@
 export { EmClient, type EmClientHooks, GUID, ROLE_URN, subtenantDiffers } from "./client";
 export { MAX_SESSION_RENEWALS } from "./session";
 export { type ConnectionSettings, type Credentials, type RetrySettings, type WireFormat, EmSettingsError, resolveSettings, normalizeBaseUrl, redactUrl, isLoopback, MAX_REQUEST_TIMEOUT_MS, MAX_TASK_TIMEOUT_MS } from "./settings";
-export { EmApiError, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, isNotFound, outcomeUnknown, type EmErrorKind } from "./errors";
+export { EmApiError, EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, isNotFound, outcomeUnknown, type EmErrorKind } from "./errors";
 export { POLICIES, pollUntil, dispatchThenVerify, withRetry, type RetryPolicy, type PolicyName, type PollOptions } from "./retry";
 export { Query, QueryRunner, where, quoteValue, Filter, Raw, type FilterValue, type QueryFormat } from "./query";
 export { type TaskOutcome, type PollTiming } from "./tasks";

@@ -113,7 +113,7 @@ describe("safety: never delete or take what the stack did not create (issue 9, d
     expect(em.requests.some((r) => r.method === "GET" && r.url === "/api/tasks")).to.equal(true, "the session's task list was consulted");
   });
 
-  it("a lost create answer, and a subtenant of that name that differs from the request: reported as ambiguous, nothing touched", async () => {
+  it("a lost create answer whose task failed, and a subtenant of that name that differs from the request: EM's failure reported, nothing touched", async () => {
     const run = stack(env);
     await run.logon();
     // The lost POST's task fails (the name is taken by then), and meanwhile someone else's subtenant of that name appears.
@@ -125,7 +125,7 @@ describe("safety: never delete or take what the stack did not create (issue 9, d
     const outcome = await pending;
     em.faults.reset();
     expect(outcome).to.have.property("error");
-    expect((outcome as { error: Error }).error.message).to.match(/outcome of creating subtenant 'contested' is unknown.*description differ from the request, so it may be someone else's.*EM was left as it is/);
+    expect((outcome as { error: Error }).error.message).to.match(/Creating subtenant 'contested' .* failed: EM task AddCloudSubtenant failed/);
     expect(subtenantsNamed(em, "contested")).to.have.length(1);
     expect(subtenantsNamed(em, "contested")[0].description).to.equal("theirs");
   });

@@ -28,9 +28,14 @@ export const writes = (em: Emulator) => em.requests.filter((r) => r.method !== "
 /** A forwarding proxy in front of the emulator that can answer chosen requests itself (a proxy's page, a fault). */
 export async function proxyTo(target: string) {
   const upstream = new URL(target);
-  let hijack: ((req: http.IncomingMessage) => { status: number; body: string; type?: string } | undefined) | undefined;
+  /** An answer of the proxy's own, "reset" to close the connection unanswered, or undefined to forward. */
+  let hijack: ((req: http.IncomingMessage) => { status: number; body: string; type?: string } | "reset" | undefined) | undefined;
   const server = http.createServer((req, res) => {
     const own = hijack?.(req);
+    if (own === "reset") {
+      req.socket.destroy();
+      return;
+    }
     if (own) {
       res.writeHead(own.status, { "Content-Type": own.type ?? "text/html" });
       return res.end(own.body);

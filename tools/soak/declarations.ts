@@ -67,6 +67,8 @@ export interface SubtenantDecl {
   description: string;
   enabled: boolean;
   quotaMb: number;
+  /** Set by the soak's operator after an unknown outcome, as the error told them (see soak.ts). */
+  adopt?: boolean;
 }
 
 export interface AccountDecl {
@@ -78,6 +80,8 @@ export interface AccountDecl {
   allowRestoreAllVms: boolean;
   /** Object names of the restore scope when allowRestoreAllVms is false. */
   scope: string[];
+  /** Set by the soak's operator after an unknown outcome, as the error told them (see soak.ts). */
+  adopt?: boolean;
 }
 
 export type Decl = SubtenantDecl | AccountDecl;
@@ -181,6 +185,7 @@ export function argsOf(d: Decl, texts: ProviderTexts): Record<string, unknown> {
       enabled: d.enabled,
       tenantResourceId: d.tenant.resourceId,
       quotaMb: d.quotaMb,
+      ...(d.adopt && { adopt: true }),
     };
   }
   return {
@@ -190,6 +195,7 @@ export function argsOf(d: Decl, texts: ProviderTexts): Record<string, unknown> {
     roles: d.roles,
     allowRestoreAllVms: d.allowRestoreAllVms,
     ...(d.allowRestoreAllVms ? {} : { hierarchyScopeObjects: d.scope.map((objectName) => ({ objectName, hierarchyObjRef: `urn:VMware:Vm:soak.${objectName}` })) }),
+    ...(d.adopt && { adopt: true }),
   };
 }
 

@@ -40,8 +40,8 @@ export function formatReport(result: SoakResult, command: string): string {
   out.push("");
   out.push(
     table(
-      ["phase", "runs", "converged", "steps", "errors", "hangs", "duplicates", "orphans", "gone", "mismatches", "drops", "time"],
-      phases.map((p) => [p.phase, p.runs, p.converged ? "yes" : "NO", p.steps, p.errors, p.hangs, p.findings.duplicates.length, p.findings.orphans.length, p.findings.ghosts.length, p.findings.mismatches.length + p.staleAfterRefresh.length, p.drops.length, seconds(p.ms)]),
+      ["phase", "runs", "converged", "steps", "errors", "hangs", "adopted", "duplicates", "orphans", "gone", "mismatches", "drops", "time"],
+      phases.map((p) => [p.phase, p.runs, p.converged ? "yes" : "NO", p.steps, p.errors, p.hangs, p.adopted.length, p.findings.duplicates.length, p.findings.orphans.length, p.findings.ghosts.length, p.findings.mismatches.length + p.staleAfterRefresh.length, p.drops.length, seconds(p.ms)]),
     ),
   );
   out.push("");
@@ -59,6 +59,8 @@ export function formatReport(result: SoakResult, command: string): string {
       ),
     );
   }
+  const adopted = phases.flatMap((p) => p.adopted);
+  out.push(`adopted by the operator after an unknown outcome, as the error told them: ${adopted.length === 0 ? "none" : adopted.join(", ")}`);
   out.push("");
 
   const totalFaults = Object.entries(result.injected).filter(([k]) => !k.startsWith("task")).reduce((n, [, v]) => n + v, 0);

@@ -98,6 +98,8 @@ export interface PhaseResult {
   drops: string[];
   /** After a refresh, state that does not show what EM holds. */
   staleAfterRefresh: string[];
+  /** Resources the operator adopted after an unknown outcome, as the error told them to (see `operatorAdopts`). */
+  adopted: string[];
 }
 
 export interface SoakResult {
@@ -124,6 +126,32 @@ interface LiveStack {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Errors that leave the outcome of a create to the operator: nothing proves whether this stack made the object. */
+const UNKNOWN_OUTCOME = /outcome of creating .* is unknown|EM created .* for this request/;
+
+/**
+ * The operator's part after a run, as the error tells a user: for each create whose outcome was unknown, check in
+ * EM whether an object of that name is the one the stack asked for and, if so, set adopt: true for the next run.
+ * The soak's stacks are the only ones creating soak names, so the check is the object's declared key fields (a
+ * subtenant's description in its tenant, an account's type). Returns the keys adopted.
+ */
+export function operatorAdopts(state: Emulator["store"]["state"], decls: Map<string, Decl>, records: StepRecord[]): string[] {
+  const adopted: string[] = [];
+  for (const r of records) {
+    const d = decls.get(r.key);
+    if (!d || d.adopt || !r.error || !UNKNOWN_OUTCOME.test(r.error.message)) continue;
+    const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+    const inEm =
+      d.kind === "Subtenant"
+        ? state.subtenants.some((s) => s.tenantId === d.tenant.id && same(s.name, d.name) && s.description === d.description)
+        : state.accounts.some((a) => same(a.name, d.accountName) && a.type === d.accountType);
+    if (!inEm) continue;
+    d.adopt = true;
+    adopted.push(`${r.stack}/${r.key}`);
+  }
+  return adopted;
+}
 
 /** Runs `work` over `items`, at most `limit` at once. */
 async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -231,9 +259,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     return (await engine.register(typeOf(d, texts), d.key, argsOf(d, texts))).op;
   };
 
-  async function phase(name: Phase, stepsOf: (stack: LiveStack, i: number) => { items: string[]; step: (engine: Engine, item: string) => Promise<string> }, done: (records: StepRecord[]) => boolean): Promise<PhaseResult> {
+  async function phase(
+    name: Phase,
+    stepsOf: (stack: LiveStack, i: number) => { items: string[]; step: (engine: Engine, item: string) => Promise<string> },
+    done: (records: StepRecord[]) => boolean,
+    afterRun: (records: StepRecord[]) => string[] = () => [],
+  ): Promise<PhaseResult> {
     const t0 = Date.now();
-    const result: PhaseResult = { phase: name, runs: 0, converged: false, steps: 0, errors: 0, hangs: 0, ms: 0, findings: { duplicates: [], orphans: [], ghosts: [], mismatches: [] }, drops: [], staleAfterRefresh: [] };
+    const result: PhaseResult = { phase: name, runs: 0, converged: false, steps: 0, errors: 0, hangs: 0, ms: 0, findings: { duplicates: [], orphans: [], ghosts: [], mismatches: [] }, drops: [], staleAfterRefresh: [], adopted: [] };
     for (let run = 1; run <= options.maxRuns && !result.converged; run++) {
       if (Date.now() - started > options.budgetMs) {
         failures.push(`time budget of ${options.budgetMs / 1000} s used up before ${name} run ${run}`);
@@ -256,6 +289,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       result.errors += records.filter((r) => r.error).length;
       result.hangs += records.filter((r) => r.error?.kind.startsWith("hang")).length;
       result.converged = done(records);
+      if (!result.converged) result.adopted.push(...afterRun(records));
       say(`${name} run ${run}: ${records.length} steps, ${records.filter((r) => r.error).length} errors${result.converged ? ", converged" : ""} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
     result.ms = Date.now() - t0;
@@ -264,15 +298,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   }
 
   const noErrors = (records: StepRecord[]) => records.every((r) => !r.error);
-  const upPhase = (name: Phase, decls: StackDecl[]) =>
-    phase(
+  const upPhase = (name: Phase, decls: StackDecl[]) => {
+    const byStack = new Map(decls.map((stack) => [stack.name, new Map(stack.resources.map((d) => [d.key, d] as const))] as const));
+    return phase(
       name,
       (_stack, i) => {
-        const byKey = new Map(decls[i].resources.map((d) => [d.key, d] as const));
+        const byKey = byStack.get(decls[i].name)!;
         return { items: [...byKey.keys()], step: upStep(byKey) };
       },
       noErrors,
+      (records) => [...byStack].flatMap(([stack, byKey]) => operatorAdopts(em.store.state, byKey, records.filter((r) => r.stack === stack))),
     );
+  };
 
   try {
     const overBudget = () => Date.now() - started > options.budgetMs;

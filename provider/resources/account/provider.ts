@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmNameTakenError, EmOutcomeUnknownError, runLookups, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
+import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, runLookups, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
 import { declaredArgs, finishCreated, pick, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
@@ -119,7 +119,13 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
         );
       }
       let advice = "";
-      if (err instanceof EmOutcomeUnknownError) advice = " If it shows up in EM, check it, then set adopt: true on this account to take it over.";
+      if (err instanceof EmOutcomeUnknownError) {
+        advice =
+          ` Check in EM (Configuration > Roles and Users) whether the account '${inputs.accountName}' is the one this stack asked for (type ${inputs.accountType}, the declared roles, created just now).` +
+          ` If it is, set adopt: true on this account and run 'pulumi up': the stack takes it over and sets its roles and settings as declared. If it is someone else's, remove it from this stack or choose another account. Until then the stack does not touch it.`;
+      } else if (err instanceof EmCreatedUnreadableError) {
+        advice = ` It is this stack's: set adopt: true on this account and run 'pulumi up' again to record it.`;
+      }
       throw new Error(`Creating EM account '${inputs.accountName}' failed: ${(err as Error).message}${advice}`, { cause: err });
     }
   }

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmNameTakenError, EmOutcomeUnknownError, GUID, runLookups, subtenantReads, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
+import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, GUID, runLookups, subtenantReads, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
 import { declaredArgs, finishCreated, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
@@ -116,7 +116,14 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
         );
       }
       let advice = "";
-      if (err instanceof EmOutcomeUnknownError) advice = ` If EM completes it later, the next 'pulumi up' finds it and stops with 'already has a subtenant named': check it, then set adopt: true on this subtenant to take it over.`;
+      if (err instanceof EmOutcomeUnknownError) {
+        advice =
+          ` Check in EM (Cloud Connect > Tenants > '${tenant.name}' > Subtenants) whether a subtenant '${inputs.name}' exists, now or once EM's task has ended, and whether it is the one this stack asked for` +
+          ` (description, quota and state as declared, created just now). If it is, set adopt: true on this subtenant and run 'pulumi up': the stack takes it over and sets the declared password.` +
+          ` If it is someone else's, give this subtenant another name. Until then the stack does not touch it.`;
+      } else if (err instanceof EmCreatedUnreadableError) {
+        advice = ` It is this stack's: set adopt: true on this subtenant and run 'pulumi up' again to record it (the next run stops with 'already has a subtenant named' until then).`;
+      }
       throw new Error(`Creating subtenant '${inputs.name}' of tenant '${tenant.name}' failed: ${(err as Error).message}${advice}`, { cause: err });
     }
   }
