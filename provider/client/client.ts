@@ -113,6 +113,8 @@ export class EmClient {
   /** Look-ups of new subtenants by name, shared by creates that finish together. */
   readonly #newSubtenants: NameLookups;
   readonly #onProgress?: (msg: string) => void;
+  /** Masks the EM password and every password a request of this client carried, in every error it gives. */
+  readonly #redactor = new Redactor();
   /** Tasks this client identified as its requests' (from a 202, or claimed after a lost answer). */
   readonly #knownTasks = new Set<string>();
   /** POSTs of this client that start a task and whose task it has not identified: the only sources of other tasks of its session. */
@@ -121,9 +123,8 @@ export class EmClient {
   constructor(settings: ConnectionSettings, hooks: EmClientHooks = {}) {
     this.#settings = resolveSettings(settings);
     this.#onProgress = hooks.onProgress;
-    const redactor = new Redactor();
-    redactor.add(this.#settings.credentials.password);
-    this.#transport = new Transport(this.#settings, redactor, { onWarning: hooks.onWarning, onRetry: hooks.onProgress });
+    this.#redactor.add(this.#settings.credentials.password);
+    this.#transport = new Transport(this.#settings, this.#redactor, { onWarning: hooks.onWarning, onRetry: hooks.onProgress });
     this.#session = new SessionManager(this.#transport, this.#settings, hooks.onProgress);
     this.#tasks = new TaskWaiter(this.#session, this.#settings.taskTimeoutMs, { ...DEFAULT_POLL_TIMING, ...hooks.pollTiming }, hooks.onProgress);
     this.#query = new QueryRunner(this.#session);
@@ -228,6 +229,7 @@ export class EmClient {
    * The caller must have checked that no subtenant of that name existed before.
    */
   async addSubtenant(tenantId: string, spec: CloudSubtenantCreateSpec): Promise<CloudSubtenant> {
+    this.#redactor.add(spec.password);
     await this.createByTask(subtenantPost(tenantId, spec), "AddCloudSubtenant", "subtenant", spec.name);
     // EM's task does not carry the new subtenant's id: it comes from a look-up by name (EM refuses a second
     // subtenant of that name, so the one there is this task's), shared with creates that finished at the same moment.
@@ -243,6 +245,7 @@ export class EmClient {
 
   /** One POST of a subtenant and a wait for its task, with no settling of a lost answer (tests, bench). */
   async createSubtenant(tenantId: string, spec: CloudSubtenantCreateSpec): Promise<TaskOutcome> {
+    this.#redactor.add(spec.password);
     return this.runTask(subtenantPost(tenantId, spec), "AddCloudSubtenant");
   }
 
@@ -254,6 +257,7 @@ export class EmClient {
    * times in all.
    */
   async editSubtenant(tenantId: string, subtenantId: string, spec: CloudSubtenantEditSpec): Promise<TaskOutcome> {
+    this.#redactor.add(spec.password);
     const path = `/cloud/tenants/${seg(tenantId)}/subtenants/${seg(subtenantId)}`;
     const href = spec.href ?? this.#transport.resolveUrl({ path }).toString();
     // An edit of the whole object: safe to send again, so it rides a kept-alive connection (reusesConnection).
@@ -463,9 +467,12 @@ export class EmClient {
       switch (v.verdict) {
         case "succeeded":
           return v.task;
-        case "failed":
-          if (v.messages.every((m) => NAME_TAKEN.test(m))) throw new EmNameTakenError(kind, name, v.messages[0]);
-          throw new EmTaskFailedError(operation, v.messages.join("; "), v.task.href);
+        case "failed": {
+          // EM's words, which may quote what the request carried (a password).
+          const messages = v.messages.map((m) => this.#redactor.apply(m));
+          if (messages.every((m) => NAME_TAKEN.test(m))) throw new EmNameTakenError(kind, name, messages[0]);
+          throw new EmTaskFailedError(operation, messages.join("; "), v.task.href);
+        }
         case "notTaken":
           if (sends >= 2) throw v.cause;
           this.#onProgress?.(`The answer to creating ${kind} '${name}' was lost and EM did not take it; sending it again`);
@@ -550,6 +557,8 @@ export class EmClient {
     try {
       return await this.#tasks.wait(task, res.generation, operation);
     } catch (err) {
+      // EM's words, which may quote what the request carried (a password).
+      if (err instanceof EmTaskFailedError) throw new EmTaskFailedError(err.operation, this.#redactor.apply(err.emMessage), err.taskUrl);
       // EM took the request; a poll that keeps failing (after its retries) leaves the outcome unknown, not failed.
       if (err instanceof EmApiError) throw new EmTaskLostError(operation, task.href || task.taskId, `polling it failed (${err.message})`, { cause: err });
       throw err;

@@ -225,14 +225,21 @@ export function isNotFound(err: unknown): boolean {
 /** Network failures that happen before a request leaves: EM cannot have applied it. */
 const NOTHING_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
-/** Replaces known secrets in text. Secrets shorter than 3 characters are not matched (they would garble text). */
+/**
+ * Replaces known secrets in text: EM may echo a password a request carried (a subtenant's, a tenant's) in an error or
+ * a task message. A secret of at least LONG_SECRET characters is masked wherever it appears; a shorter one only where
+ * it stands alone (not inside a longer run of letters and digits), so that "ab" is masked in `password "ab"` but
+ * "about" stays readable.
+ */
 export class Redactor {
   /** Longest first, so a secret containing another is replaced whole. */
-  private secrets: string[] = [];
+  private secrets: Array<{ value: string; alone?: RegExp }> = [];
 
   add(secret: string | undefined): void {
-    if (!secret || secret.length < 3 || this.secrets.includes(secret)) return;
-    this.secrets = [...this.secrets, secret].sort((a, b) => b.length - a.length);
+    if (!secret || this.secrets.some((s) => s.value === secret)) return;
+    const alone = secret.length < LONG_SECRET ? new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(secret)}(?![\\p{L}\\p{N}])`, "gu") : undefined;
+    const at = this.secrets.findIndex((s) => s.value.length < secret.length);
+    this.secrets.splice(at === -1 ? this.secrets.length : at, 0, { value: secret, alone });
   }
 
   apply(text: string): string;
@@ -241,9 +248,19 @@ export class Redactor {
     if (text === undefined) return undefined;
     // A URL's user and password are secret whoever set them: Node's tunnel errors quote HTTPS_PROXY whole.
     let out = withoutUserinfo(text);
-    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join("***");
+    for (const s of this.secrets) {
+      if (!out.includes(s.value)) continue;
+      out = s.alone ? out.replace(s.alone, "***") : out.split(s.value).join("***");
+    }
     return out;
   }
+}
+
+/** Secrets this long are masked wherever they appear; shorter ones only where they stand alone. */
+const LONG_SECRET = 8;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** A text with the user and password of any URL in it (`scheme://user:pass@host`) masked. */

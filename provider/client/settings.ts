@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { nodeSupportsProxyEnv } from "./http-exchange";
+import { proxyFor } from "./proxy-env";
 
 /** How the client logs on to Enterprise Manager. */
 export type Credentials =
@@ -168,7 +170,8 @@ function resolveCredentials(raw: unknown): Credentials {
   }
 }
 
-export function resolveSettings(settings: ConnectionSettings): ResolvedSettings {
+/** `env`: where the proxy variables are read, as the transport reads them (process.env). */
+export function resolveSettings(settings: ConnectionSettings, env: NodeJS.ProcessEnv = process.env): ResolvedSettings {
   if (settings === null || typeof settings !== "object") throw new EmSettingsError("EM connection settings are missing.");
   const baseUrl = normalizeBaseUrl(settings.url);
   const credentials = resolveCredentials(settings.credentials);
@@ -180,9 +183,21 @@ export function resolveSettings(settings: ConnectionSettings): ResolvedSettings 
   if (typeof insecure !== "boolean") fail("insecureSkipTlsVerify", `got ${JSON.stringify(insecure)}`, "Allowed: true or false.");
   const allowInsecureHttp = settings.allowInsecureHttp ?? false;
   if (typeof allowInsecureHttp !== "boolean") fail("allowInsecureHttp", `got ${JSON.stringify(allowInsecureHttp)}`, "Allowed: true or false.");
-  const host = new URL(baseUrl).hostname;
-  if (baseUrl.startsWith("http:") && !isLoopback(host) && !allowInsecureHttp) {
-    fail("url", `plain http:// to '${host}' would send the EM credentials unencrypted`, "Use https:// (EM listens on port 9398), or set allowInsecureHttp: true if the network path is trusted.");
+  const url = new URL(baseUrl);
+  const host = url.hostname;
+  if (url.protocol === "http:" && !allowInsecureHttp) {
+    // Loopback is safe only when the request stays on this machine: a proxy would carry the credentials in clear.
+    const proxy = nodeSupportsProxyEnv() ? proxyFor(url, env) : undefined;
+    if (!isLoopback(host)) {
+      fail("url", `plain http:// to '${host}' would send the EM credentials unencrypted`, "Use https:// (EM listens on port 9398), or set allowInsecureHttp: true if the network path is trusted.");
+    }
+    if (proxy !== undefined) {
+      fail(
+        "url",
+        `plain http:// to '${host}' would go through the proxy that HTTP_PROXY names (${redactUrl(proxy)}), which would see the EM credentials unencrypted`,
+        `Add ${host} to NO_PROXY (e.g. NO_PROXY=localhost,127.0.0.1), use https://, or set allowInsecureHttp: true if that proxy is trusted.`,
+      );
+    }
   }
   let ca: Buffer | undefined;
   if (settings.caCertPath !== undefined) {

@@ -11,13 +11,21 @@ describe("client: Redactor", () => {
     }
   });
 
-  it("ignores secrets shorter than 3 characters and the same secret added twice", () => {
+  it("masks a short secret where it stands alone, never inside a longer word", () => {
     const redactor = new Redactor();
     redactor.add("ab");
     redactor.add("s3cret");
     redactor.add("s3cret");
     redactor.add(undefined);
-    expect(redactor.apply("ab s3cret s3cret")).to.equal("ab *** ***");
+    expect(redactor.apply(`password "ab" is too short; about s3cret, s3cret.`)).to.equal(`password "***" is too short; about ***, ***.`);
+    expect(redactor.apply("abc cab ab")).to.equal("abc cab ***");
     expect(redactor.apply(undefined)).to.equal(undefined);
+  });
+
+  it("masks a long secret wherever it appears, and takes secrets with pattern characters literally", () => {
+    const redactor = new Redactor();
+    redactor.add("Long-Secret-9");
+    redactor.add("a.b");
+    expect(redactor.apply("xLong-Secret-9y axb a.b")).to.equal("x***y axb ***");
   });
 });
