@@ -53,7 +53,8 @@ function namedTenant(ctx: RequestContext): Tenant {
   return findTenant(ctx.store.state, ctx.params.tenantId);
 }
 
-function accepted(ctx: RequestContext, operation: string, effect: () => { success: boolean; message: string }): Reply {
+/** 202 with the Task of an operation EM runs on the backup server (subtenants, failover plans). */
+export function accepted(ctx: RequestContext, operation: string, effect: () => { success: boolean; message: string }): Reply {
   const session = requireSession(ctx);
   const task = ctx.store.startTask(operation, session.id, effect, ctx.faults.drawTaskBehaviour());
   return { status: 202, body: taskRepresentation(ctx.apiUrl, task) };

@@ -23,6 +23,9 @@ const answer501 = (ctx: { method: string; path: string }) => notImplemented(ctx.
 
 export const unimplementedHandlers: RouteHandler[] = [
   ...ADVERTISED.flatMap((path) => [http.get(path, answer501), http.post(path, answer501), http.put(path, answer501), http.delete(path, answer501)]),
+  // Editing and deleting a cloud failover plan: administrators only (a tenant "cannot edit a cloud failover plan").
+  http.put("/cloud/cloudFailoverPlans/:id", answer501),
+  http.delete("/cloud/cloudFailoverPlans/:id", answer501),
   // Tenant management beyond subtenants.
   http.post("/cloud/tenants", answer501),
   http.put("/cloud/tenants/:tenantId", answer501),
