@@ -81,10 +81,11 @@ describe("emulator: query service", () => {
       token = await adminLogon(em.url);
     });
 
-    it("pages by 100 when no pageSize is given", async () => {
+    it("gives every result on one page when no pageSize is given (pagesize_and_page)", async () => {
       const result = xml((await get("type=CloudSubtenant&format=Entities")).body).QueryResult;
-      expect(result.Resources.CloudSubtenants.CloudSubtenant).to.have.length(100);
-      expect(result.PagingInfo).to.include({ "@PagesCount": "3", "@PageSize": "100", "@PageNum": "1" });
+      expect(result.Resources.CloudSubtenants.CloudSubtenant).to.have.length(260);
+      expect(result.PagingInfo).to.include({ "@PagesCount": "1", "@PageSize": "260", "@PageNum": "1" });
+      expect(result.PagingInfo.Links.Link.map((l: Record<string, string>) => l["@Rel"])).to.deep.equal(["First", "Last"]);
     });
 
     it("gives First, Next and Last links that lead through every item exactly once", async () => {
