@@ -91,7 +91,7 @@ const task: QueryType<Task> = {
 
 export const QUERY_TYPES: Array<QueryType<Tenant> | QueryType<Subtenant> | QueryType<Task>> = [cloudTenant, cloudSubtenant, task];
 
-/** Query types EM documents that the emulator does not implement (answered 501 rather than 400). */
+/** Query types EM documents that the emulator does not model (answered 404 rather than 400, as for other GETs it lacks). */
 export const UNIMPLEMENTED_QUERY_TYPES = [
   "AgentBackupJob", "AgentProtectionGroup", "AgentRestorePoint", "Backup", "BackupFile", "BackupJobSession", "BackupServer", "BackupTaskSession",
   "CdpPolicy", "CdpReplica", "CdpReplicaSession", "CdpReplicaTaskSession", "CloudGateway", "CloudGatewayPool", "CloudFailoverPlan",

@@ -86,8 +86,9 @@ export const queryHandlers: RouteHandler[] = [
     if (!typeName) throw new EmError(400, "The query parameter 'type' is required, for example /api/query?type=CloudTenant");
     const type = QUERY_TYPES.find((t) => t.name.toLowerCase() === typeName.toLowerCase());
     if (!type) {
+      // A GET is never answered 501 (http_response_codes lists 501 for POST, PUT and DELETE only): see notModelled.
       if (UNIMPLEMENTED_QUERY_TYPES.some((t) => t.toLowerCase() === typeName.toLowerCase())) {
-        throw new EmError(501, `The emulator does not implement the query type '${typeName}'; it implements ${QUERY_TYPES.map((t) => t.name).join(" and ")}`);
+        throw new EmError(404, `The emulator does not model the query type '${typeName}', which EM documents; it implements ${QUERY_TYPES.map((t) => t.name).join(", ")}`);
       }
       throw new EmError(400, `'${typeName}' is not a query type`);
     }

@@ -62,10 +62,10 @@ describe("emulator: query service", () => {
       expect(names((await get("type=CloudSubtenant&format=Entities&sortDesc=Quota&filter=Quota<=1026")).body)).to.deep.equal(["sub-002", "sub-001", "sub-000"]);
     });
 
-    it("answers 400 for an unknown field or a broken filter, 501 for an EM type it does not implement", async () => {
+    it("answers 400 for an unknown field or a broken filter, 404 (never 501 to a GET) for an EM type it does not model", async () => {
       expect((await get("type=CloudSubtenant&filter=Colour==red")).status).to.equal(400);
       expect((await get('type=CloudSubtenant&filter=Name=="open')).status).to.equal(400);
-      expect((await get("type=Job")).status).to.equal(501);
+      expect((await get("type=Job")).status).to.equal(404);
       expect((await get("type=Nonsense")).status).to.equal(400);
     });
 
