@@ -40,7 +40,8 @@ const SUBTENANT_EDIT_SPEC: BodySpec = {
       fields: [
         { name: "DisplayName", type: "string", min: 0, max: 1 },
         { name: "TenantResourceId", type: "string", min: 0, max: 1 },
-        { name: "QuotaMb", type: "int", min: 0, max: 1 },
+        // 1/1 in put_tenants_id_subtenants_id's quota table, even for an unlimited quota (whose size EM ignores).
+        { name: "QuotaMb", type: "int", min: 1, max: 1 },
         { name: "UsedQuotaMb", type: "int", min: 0, max: 1 },
         { name: "QuotaId", type: "string", min: 0, max: 1 },
       ],
