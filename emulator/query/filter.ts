@@ -4,6 +4,8 @@
  * Values may be double-quoted; inside quotes a doubled quote `""` stands for one quote and a backslash is an
  * ordinary character, so `"TECH\user"` means TECH\user. Spaces in an unquoted value are ignored, as EM does.
  */
+import { compareNames } from "../domain/names";
+
 export type Operator = "==" | "!=" | "<" | ">" | "<=" | ">=";
 
 export interface Condition {
@@ -138,16 +140,6 @@ export function compareFieldValues(a: FieldValue, b: FieldValue): number {
   if (typeof a === "object" && typeof b === "object") return enumIndex(a.values, a.value) - enumIndex(b.values, b.value);
   if (typeof a === "string" && typeof b === "string") return compareNames(a, b);
   return a < b ? -1 : 1;
-}
-
-/**
- * Names in EM (Windows accounts, tenants) compare without regard to case. One collator for every comparison:
- * `localeCompare` with options builds one per call, which dominated queries over 1,000 subtenants.
- */
-const NAME_COLLATOR = new Intl.Collator("en", { sensitivity: "accent" });
-
-export function compareNames(a: string, b: string): number {
-  return NAME_COLLATOR.compare(a, b);
 }
 
 function compare(actual: FieldValue, op: Operator, expected: string): boolean {

@@ -3,6 +3,7 @@ import { http, type RouteHandler } from "../http/handlers";
 import type { Tenant } from "../model";
 import { subtenantEntity, tenantEntity, tenantReference, tenantResourceRepresentation } from "../representations/cloud";
 import { taskRepresentation } from "../representations/task";
+import { sameName } from "../domain/names";
 import { addSubtenantEffect, deleteSubtenantEffect, editSubtenantEffect, findSubtenant, findTenant } from "../domain/subtenants";
 import type { BodySpec } from "../wire/schema";
 import { wrappedList } from "../wire/tree";
@@ -110,7 +111,7 @@ export const cloudHandlers: RouteHandler[] = [
     const tenant = namedTenant(ctx);
     const subtenant = findSubtenant(ctx.store.state, tenant, ctx.params.subtenantId);
     const body = decodeBody(ctx, SUBTENANT_EDIT_SPEC);
-    if (body.Name !== undefined && String(body.Name).toLowerCase() !== subtenant.name.toLowerCase()) {
+    if (body.Name !== undefined && !sameName(String(body.Name), subtenant.name)) {
       throw new EmError(400, `The name of a subtenant cannot be changed (subtenant '${subtenant.name}', requested '${String(body.Name)}')`);
     }
     return accepted(ctx, "EditCloudSubtenant", editSubtenantEffect(ctx.store.state, tenant, subtenant.id, body));

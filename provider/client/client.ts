@@ -37,6 +37,7 @@ import {
 import { EmApiError, isNotFound, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, Redactor } from "./errors";
 import { dispatchThenVerify, type PolicyName, pollUntil } from "./retry";
 import { NameLookups, pickByName } from "./name-lookups";
+import { accountNamesSurelySame, pickSameName } from "./name-rule";
 import { Query, QUERY_ENTITIES, type QueryEntity, QueryRunner, where } from "./query";
 import { SessionManager } from "./session";
 import { type ConnectionSettings, type ResolvedSettings, resolveSettings } from "./settings";
@@ -179,7 +180,7 @@ export class EmClient {
   async findTenantByName(name: string): Promise<CloudTenant | undefined> {
     const res = await this.#query.all(Query.type("CloudTenant").format("Entities").filter(where.eq("Name", name)), CLOUD_TENANT);
     const tenants = this.shape("GET", "/query?type=CloudTenant", () => res.entities.map(parseCloudTenant));
-    return tenants.find((t) => t.name === name) ?? tenants.find((t) => t.name.toLowerCase() === name.toLowerCase());
+    return pickSameName(tenants, name, (t) => t.name, "cloud tenant");
   }
 
   async getTenant(id: string): Promise<CloudTenant | undefined> {
@@ -206,7 +207,7 @@ export class EmClient {
     return body === undefined ? undefined : this.shape("GET", path, () => parseCloudSubtenant(this.node(body), tenantId));
   }
 
-  /** The subtenant of that name (EM compares names without case), or undefined. */
+  /** The subtenant of that name by the name rule (name-rule.ts), or undefined. */
   async findSubtenantByName(tenantId: string, name: string): Promise<CloudSubtenant | undefined> {
     return pickByName(await this.listSubtenants({ tenantId, name }), tenantId, name);
   }
@@ -338,10 +339,10 @@ export class EmClient {
     return this.shape("GET", "/security/accounts", () => parseEntityReferences(res.body?.body));
   }
 
-  /** EM has no query type for accounts: lists them and matches the name case-insensitively. */
+  /** EM has no query type for accounts: lists them and matches the name by the name rule (name-rule.ts). */
   async findAccountByName(name: string): Promise<EnterpriseAccount | undefined> {
     const refs = await this.listAccounts();
-    const ref = refs.find((r) => r.name === name) ?? refs.find((r) => r.name.toLowerCase() === name.toLowerCase());
+    const ref = pickSameName(refs, name, (r) => r.name, "account", accountNamesSurelySame);
     return ref ? this.getAccount(ref.id) : undefined;
   }
 
