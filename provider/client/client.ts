@@ -22,6 +22,7 @@ import {
   parseCloudSubtenant,
   parseCloudTenant,
   parseEnterpriseAccount,
+  parseEnterpriseAccountList,
   parseEntityReferences,
   parseRoles,
   parseTask,
@@ -337,6 +338,12 @@ export class EmClient {
   async listAccounts(): Promise<EntityRef[]> {
     const res = await this.#session.request({ method: "GET", path: "/security/accounts", expect: [200], answer: ANSWERS.EntityReferences });
     return this.shape("GET", "/security/accounts", () => parseEntityReferences(res.body?.body));
+  }
+
+  /** Every account as an entity, in one request (GET /security/accounts?format=Entity: EnterpriseAccountList). */
+  async listAccountEntities(): Promise<EnterpriseAccount[]> {
+    const res = await this.#session.request({ method: "GET", path: "/security/accounts", query: { format: "Entity" }, expect: [200], answer: ANSWERS.EnterpriseAccounts });
+    return this.shape("GET", "/security/accounts?format=Entity", () => parseEnterpriseAccountList(res.body?.body));
   }
 
   /** EM has no query type for accounts: lists them and matches the name by the name rule (name-rule.ts). */
