@@ -100,6 +100,16 @@ export interface Session {
   pinned: boolean;
 }
 
+/** A tenant's cloud failover plan (cloudfailoverplans_id); a tenant may start and undo its own plans. */
+export interface CloudFailoverPlan {
+  id: string;
+  tenantId: string;
+  name: string;
+  description: string;
+  /** Started and not undone: the plan's VMs run from their cloud replicas. */
+  failedOver: boolean;
+}
+
 /** OperationFinished: the backup server is done but EM has not collected the result yet. */
 export type TaskState = "Running" | "OperationFinished" | "Finished";
 
@@ -119,4 +129,5 @@ export interface EmState {
   subtenants: Subtenant[];
   roles: Role[];
   accounts: Account[];
+  cloudFailoverPlans: CloudFailoverPlan[];
 }

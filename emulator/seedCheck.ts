@@ -76,6 +76,7 @@ const SEED: Shape = obj({
       }),
     ),
   ),
+  cloudFailoverPlans: opt(list(obj({ id: req(str), tenantId: req(str), name: req(str), description: req(str), failedOver: opt(bool) }))),
   sessions: opt(list(obj({ id: req(str), token: req(str), userName: req(str), kind: req({ kind: "enum", values: ["admin", "tenant"] }), tenantId: opt(str) }))),
 });
 
@@ -129,6 +130,7 @@ type Seedish = {
   subtenants?: Array<{ tenantId: string; quota: { tenantResourceId: string } }>;
   roles?: Array<{ id: string }>;
   accounts?: Array<{ roleIds?: string[] }>;
+  cloudFailoverPlans?: Array<{ tenantId: string }>;
   sessions?: Array<{ kind: string; tenantId?: string }>;
 };
 
@@ -153,6 +155,9 @@ function checkReferences(seed: Seedish, roleIds: readonly string[], problems: st
       if (!roles.has(lower(id))) problems.push(`accounts[${i}].roleIds[${j}]: no role '${id}' (EM's built-in roles, or the seed's roles)`);
     }),
   );
+  (seed.cloudFailoverPlans ?? []).forEach((p, i) => {
+    if (!tenants.has(lower(p.tenantId))) problems.push(`cloudFailoverPlans[${i}].tenantId: no tenant '${p.tenantId}' in tenants`);
+  });
   (seed.sessions ?? []).forEach((s, i) => {
     if (s.kind === "tenant" && (s.tenantId === undefined || !tenants.has(lower(s.tenantId)))) problems.push(`sessions[${i}].tenantId: a tenant session needs the id of a tenant in tenants`);
   });

@@ -64,6 +64,7 @@ export class Store {
       // EM's built-in roles come with the EM version; a seed may list its own.
       roles: copy.roles ?? profile.roles,
       accounts: (copy.accounts ?? []).map((a) => ({ ...a, scope: a.scope ?? [], roleIds: a.roleIds ?? [] })),
+      cloudFailoverPlans: (copy.cloudFailoverPlans ?? []).map((p) => ({ ...p, failedOver: p.failedOver ?? false })),
     };
     for (const s of copy.sessions ?? []) {
       this.sessions.set(s.token, { ...s, lastUsedAt: this.now(), pinned: true });

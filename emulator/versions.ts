@@ -20,7 +20,7 @@ export interface EmProfile {
   subtenantQuotaId: boolean;
 }
 
-/** The UIDs are the same in every version (security_roles pages of 9.5 U4, 10, 12 and 13). */
+/** The UIDs are the same in every version (security_roles pages of 9.5 U4, 10, 11, 12 and 13). */
 const SIX_ROLES: Role[] = [
   { id: "5f37a46b-9ce2-40f4-8a62-b45b079257fc", name: "Portal Administrator" },
   { id: "d19a3d33-cb77-4ffe-94e6-001432483a4e", name: "Portal User" },
@@ -31,13 +31,16 @@ const SIX_ROLES: Role[] = [
 ];
 const SEVEN_ROLES: Role[] = [...SIX_ROLES, { id: "e9d90e66-b6d4-49dc-8986-73cf33489623", name: "Oracle Restore Operator" }];
 
+/** em_web_api_versions of EM 10 and 11: every version from 1.0 up to their own, with no "not supported" column. */
+const UP_TO_V1_5 = ["v1", "v1_1", "v1_2", "v1_3", "v1_4", "v1_5"];
+
 /**
- * em_web_api_versions: 1.7 is EM 12–13's version, 1.6 (deprecated) EM 11's, 1.5 (deprecated) EM 10's; 1.4 and older
- * are "Not supported". An EM accepts its own version and the deprecated ones below it, never a newer one.
+ * em_web_api_versions: EM 10's page lists 1.0 to 1.5 and EM 11's 1.0 to 1.6, all usable. EM 12–13's page marks 1.7
+ * "Supported", 1.6 and 1.5 "Deprecated" (still usable) and 1.4 and older "Not supported". No EM accepts a newer one.
  */
 const PROFILES: Record<EmVersion, EmProfile> = {
-  "10": { version: "10", apiVersions: ["v1_5"], roles: SIX_ROLES, subtenantQuotaId: false },
-  "11": { version: "11", apiVersions: ["v1_5", "v1_6"], roles: SIX_ROLES, subtenantQuotaId: false },
+  "10": { version: "10", apiVersions: UP_TO_V1_5, roles: SIX_ROLES, subtenantQuotaId: false },
+  "11": { version: "11", apiVersions: [...UP_TO_V1_5, "v1_6"], roles: SEVEN_ROLES, subtenantQuotaId: false },
   "12": { version: "12", apiVersions: ["v1_5", "v1_6", "v1_7"], roles: SEVEN_ROLES, subtenantQuotaId: false },
   "13": { version: "13", apiVersions: ["v1_5", "v1_6", "v1_7"], roles: SEVEN_ROLES, subtenantQuotaId: true },
 };

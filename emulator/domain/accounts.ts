@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { EmError } from "../http/context";
 import type { Account, AccountType, EmState, Role, ScopeItem } from "../model";
 import type { Decoded } from "../wire/schema";
+import { sameName } from "./names";
 
 const ACCOUNT_TYPES: AccountType[] = ["User", "Group", "ExternalUser", "ExternalGroup"];
 
@@ -47,7 +48,7 @@ export function createAccount(state: EmState, spec: Decoded): Account {
   const type = parseAccountType(String(spec.AccountType));
   const name = String(spec.AccountName);
   checkAccountName(type, name);
-  if (state.accounts.some((a) => a.name.toLowerCase() === name.toLowerCase())) {
+  if (state.accounts.some((a) => sameName(a.name, name))) {
     throw new EmError(400, `The account '${name}' already exists in Enterprise Manager`);
   }
   const roleSpecs = ((spec.Roles as Decoded).EnterpriseRole as Decoded[] | undefined) ?? [];

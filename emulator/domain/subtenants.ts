@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { EmError } from "../http/context";
 import type { EmState, Subtenant, Tenant } from "../model";
 import type { Decoded } from "../wire/schema";
+import { nonAsciiCharacter, sameName } from "./names";
 
 /** EM refuses subtenant quotas under 1 GB. */
 export const MIN_SUBTENANT_QUOTA_MB = 1024;
@@ -52,7 +53,9 @@ export function addSubtenantEffect(state: EmState, tenant: Tenant, spec: Decoded
       const name = String(spec.Name).trim();
       if (name === "") throw new RuleViolation("The subtenant name must not be empty");
       if (String(spec.Password) === "") throw new RuleViolation("The subtenant password must not be empty");
-      if (state.subtenants.some((s) => s.tenantId === tenant.id && s.name.toLowerCase() === name.toLowerCase())) {
+      const unicode = nonAsciiCharacter(name);
+      if (unicode !== undefined) throw new RuleViolation(`The subtenant name '${name}' contains the Unicode character '${unicode}'; subtenant names must not contain Unicode characters`);
+      if (state.subtenants.some((s) => s.tenantId === tenant.id && sameName(s.name, name))) {
         throw new RuleViolation(`Cloud tenant '${tenant.name}' already has a subtenant named '${name}'`);
       }
       const unlimited = spec.UnlimitedQuota as boolean;

@@ -3,7 +3,11 @@ import { subtenantEntity, subtenantReference, tenantEntity, tenantReference, ten
 import { taskRepresentation } from "../representations/task";
 import type { Element } from "../wire/tree";
 import type { EmProfile } from "../versions";
-import type { FieldValue } from "./filter";
+import { enumValue, type FieldValue } from "./filter";
+
+/** get_query_cloudtenant's Type values and get_query_task's State values, in the order those pages list them. */
+const TENANT_TYPES = ["vCD", "Standalone", "ActiveDirectory"] as const;
+const TASK_STATES = ["Running", "OperationFinished", "Finished"] as const;
 
 /** One query type: its objects, its filter and sort fields, and how its results are represented. */
 export interface QueryType<T> {
@@ -34,7 +38,7 @@ const cloudTenant: QueryType<Tenant> = {
     enabled: (t) => t.enabled,
     backupserveruid: (t) => `urn:veeam:BackupServer:${t.backupServerId}`,
     backupservername: (t, state) => serverOf(state, t)?.name,
-    type: (t) => t.type,
+    type: (t) => enumValue(t.type, TENANT_TYPES),
   },
   reference: (api, t, state) => tenantReference(api, t, state.backupServers),
   entity: (api, t, state) => tenantEntity(api, t, state.backupServers),
@@ -75,7 +79,7 @@ const task: QueryType<Task> = {
   items: (_state, session, tasks) => [...tasks.values()].filter((t) => t.sessionId === session.id),
   fields: {
     taskid: (t) => t.id,
-    state: (t) => t.state,
+    state: (t) => enumValue(t.state, TASK_STATES),
     operation: (t) => t.operation,
   },
   reference: (api, t) => taskRepresentation(api, t),
@@ -87,7 +91,7 @@ const task: QueryType<Task> = {
 
 export const QUERY_TYPES: Array<QueryType<Tenant> | QueryType<Subtenant> | QueryType<Task>> = [cloudTenant, cloudSubtenant, task];
 
-/** Query types EM documents that the emulator does not implement (answered 501 rather than 400). */
+/** Query types EM documents that the emulator does not model (answered 404 rather than 400, as for other GETs it lacks). */
 export const UNIMPLEMENTED_QUERY_TYPES = [
   "AgentBackupJob", "AgentProtectionGroup", "AgentRestorePoint", "Backup", "BackupFile", "BackupJobSession", "BackupServer", "BackupTaskSession",
   "CdpPolicy", "CdpReplica", "CdpReplicaSession", "CdpReplicaTaskSession", "CloudGateway", "CloudGatewayPool", "CloudFailoverPlan",

@@ -4,7 +4,7 @@ import { el, leaf, link, links } from "./common";
 
 export const tenantUid = (id: string) => `urn:veeam:CloudTenant:${id}`;
 
-function backupServerOf(tenant: Tenant, servers: BackupServer[]): BackupServer {
+export function backupServerOf(tenant: Tenant, servers: BackupServer[]): BackupServer {
   return servers.find((s) => s.id === tenant.backupServerId) ?? { id: tenant.backupServerId, name: tenant.backupServerId };
 }
 

@@ -3,6 +3,7 @@ import { http, type RouteHandler } from "../http/handlers";
 import type { Tenant } from "../model";
 import { subtenantEntity, tenantEntity, tenantReference, tenantResourceRepresentation } from "../representations/cloud";
 import { taskRepresentation } from "../representations/task";
+import { sameName } from "../domain/names";
 import { addSubtenantEffect, deleteSubtenantEffect, editSubtenantEffect, findSubtenant, findTenant } from "../domain/subtenants";
 import type { BodySpec } from "../wire/schema";
 import { wrappedList } from "../wire/tree";
@@ -40,7 +41,8 @@ const SUBTENANT_EDIT_SPEC: BodySpec = {
       fields: [
         { name: "DisplayName", type: "string", min: 0, max: 1 },
         { name: "TenantResourceId", type: "string", min: 0, max: 1 },
-        { name: "QuotaMb", type: "int", min: 0, max: 1 },
+        // 1/1 in put_tenants_id_subtenants_id's quota table, even for an unlimited quota (whose size EM ignores).
+        { name: "QuotaMb", type: "int", min: 1, max: 1 },
         { name: "UsedQuotaMb", type: "int", min: 0, max: 1 },
         { name: "QuotaId", type: "string", min: 0, max: 1 },
       ],
@@ -53,7 +55,8 @@ function namedTenant(ctx: RequestContext): Tenant {
   return findTenant(ctx.store.state, ctx.params.tenantId);
 }
 
-function accepted(ctx: RequestContext, operation: string, effect: () => { success: boolean; message: string }): Reply {
+/** 202 with the Task of an operation EM runs on the backup server (subtenants, failover plans). */
+export function accepted(ctx: RequestContext, operation: string, effect: () => { success: boolean; message: string }): Reply {
   const session = requireSession(ctx);
   const task = ctx.store.startTask(operation, session.id, effect, ctx.faults.drawTaskBehaviour());
   return { status: 202, body: taskRepresentation(ctx.apiUrl, task) };
@@ -108,7 +111,7 @@ export const cloudHandlers: RouteHandler[] = [
     const tenant = namedTenant(ctx);
     const subtenant = findSubtenant(ctx.store.state, tenant, ctx.params.subtenantId);
     const body = decodeBody(ctx, SUBTENANT_EDIT_SPEC);
-    if (body.Name !== undefined && String(body.Name).toLowerCase() !== subtenant.name.toLowerCase()) {
+    if (body.Name !== undefined && !sameName(String(body.Name), subtenant.name)) {
       throw new EmError(400, `The name of a subtenant cannot be changed (subtenant '${subtenant.name}', requested '${String(body.Name)}')`);
     }
     return accepted(ctx, "EditCloudSubtenant", editSubtenantEffect(ctx.store.state, tenant, subtenant.id, body));

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { decodeBody, EmError, requireSession, type RequestContext } from "../http/context";
 import { http, type RouteHandler } from "../http/handlers";
+import { sameName } from "../domain/names";
 import type { Session } from "../model";
 import { logonSessionRepresentation } from "../representations/session";
 import type { BodySpec, Decoded } from "../wire/schema";
@@ -47,7 +48,7 @@ function tenantLogon(ctx: RequestContext, spec: Decoded): Session {
   const { tenants } = ctx.store.state;
   const standalone = spec.TenantCredentials as Decoded | undefined;
   if (standalone) {
-    const tenant = tenants.find((t) => t.type === "Standalone" && t.name.toLowerCase() === String(standalone.Username).toLowerCase());
+    const tenant = tenants.find((t) => t.type === "Standalone" && sameName(t.name, String(standalone.Username)));
     if (!tenant || tenant.password === undefined || !sameSecret(String(standalone.Password), tenant.password)) {
       throw new EmError(401, "Logon failed: unknown tenant or wrong password");
     }
@@ -55,7 +56,7 @@ function tenantLogon(ctx: RequestContext, spec: Decoded): Session {
     return ctx.store.createSession(tenant.name, "tenant", tenant.id);
   }
   const vcd = spec.VCloudOrganizationCredentials as Decoded;
-  const tenant = tenants.find((t) => t.type === "vCD" && t.vcdOrganization?.name.toLowerCase() === String(vcd.OrganizationName).toLowerCase());
+  const tenant = tenants.find((t) => t.type === "vCD" && t.vcdOrganization !== undefined && sameName(t.vcdOrganization.name, String(vcd.OrganizationName)));
   const user = tenant?.vcdOrganization?.users.find((u) => u.login.toLowerCase() === String(vcd.Login).toLowerCase());
   if (!tenant || !user || !sameSecret(String(vcd.Password), user.password)) {
     throw new EmError(401, "Logon failed: unknown organization, user or wrong password");

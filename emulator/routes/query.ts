@@ -1,12 +1,16 @@
 import { EmError, requireSession, type RequestContext } from "../http/context";
 import { http, type RouteHandler } from "../http/handlers";
 import { link, links } from "../representations/common";
-import { compareNames, FilterSyntaxError, matches, parseFilter, type FieldValue } from "../query/filter";
+import { compareFieldValues, FilterSyntaxError, matches, parseFilter, type FieldValue } from "../query/filter";
 import { QUERY_TYPES, UNIMPLEMENTED_QUERY_TYPES, type QueryType } from "../query/types";
 import { el, wrappedList, type Element } from "../wire/tree";
 
-/** Without pageSize EM still pages, by 100 (every example in its reference shows PageSize="100"). */
-const DEFAULT_PAGE_SIZE = 100;
+/**
+ * Without pageSize, "all query results are displayed on one page" (pagesize_and_page); the examples, all shorter than
+ * 100 results, report PageSize="100". The emulator reports 100, or the number of results when there are more, so
+ * that the paging links lead back to the same single page (assumed: no example has more than 100 results).
+ */
+const REPORTED_PAGE_SIZE = 100;
 
 function positiveInt(ctx: RequestContext, name: string, fallback: number): number {
   const raw = ctx.query.get(name);
@@ -21,14 +25,6 @@ function fieldReader<T>(type: QueryType<T>, item: T, ctx: RequestContext): (name
     if (!read) throw new FilterSyntaxError(`'${name}' is not a filter field of type ${type.name}; fields: ${Object.keys(type.fields).join(", ")}`);
     return read(item, ctx.store.state);
   };
-}
-
-function compareValues(a: FieldValue, b: FieldValue): number {
-  if (a === b) return 0;
-  if (a === undefined) return -1;
-  if (b === undefined) return 1;
-  if (typeof a === "string" && typeof b === "string") return compareNames(a, b);
-  return a < b ? -1 : 1;
 }
 
 /** Paging links repeat the request's own parameters, with pageSize and page set for each page. */
@@ -65,14 +61,14 @@ function runQuery<T>(ctx: RequestContext, type: QueryType<T>, rawQuery: string):
     const sortField = sortAsc ?? sortDesc;
     if (sortField !== null) {
       const direction = sortAsc !== null ? 1 : -1;
-      items = [...items].sort((a, b) => direction * compareValues(fieldReader(type, a, ctx)(sortField), fieldReader(type, b, ctx)(sortField)));
+      items = [...items].sort((a, b) => direction * compareFieldValues(fieldReader(type, a, ctx)(sortField), fieldReader(type, b, ctx)(sortField)));
     }
   } catch (err) {
     if (err instanceof FilterSyntaxError) throw new EmError(400, err.message);
     throw err;
   }
 
-  const pageSize = positiveInt(ctx, "pageSize", DEFAULT_PAGE_SIZE);
+  const pageSize = positiveInt(ctx, "pageSize", Math.max(REPORTED_PAGE_SIZE, items.length));
   const page = positiveInt(ctx, "page", 1);
   const pagesCount = Math.max(1, Math.ceil(items.length / pageSize));
   const pageItems = items.slice((page - 1) * pageSize, page * pageSize);
@@ -90,8 +86,9 @@ export const queryHandlers: RouteHandler[] = [
     if (!typeName) throw new EmError(400, "The query parameter 'type' is required, for example /api/query?type=CloudTenant");
     const type = QUERY_TYPES.find((t) => t.name.toLowerCase() === typeName.toLowerCase());
     if (!type) {
+      // A GET is never answered 501 (http_response_codes lists 501 for POST, PUT and DELETE only): see notModelled.
       if (UNIMPLEMENTED_QUERY_TYPES.some((t) => t.toLowerCase() === typeName.toLowerCase())) {
-        throw new EmError(501, `The emulator does not implement the query type '${typeName}'; it implements ${QUERY_TYPES.map((t) => t.name).join(" and ")}`);
+        throw new EmError(404, `The emulator does not model the query type '${typeName}', which EM documents; it implements ${QUERY_TYPES.map((t) => t.name).join(", ")}`);
       }
       throw new EmError(400, `'${typeName}' is not a query type`);
     }

@@ -1,33 +1,53 @@
 import { EmError } from "../http/context";
 import { http, type RouteHandler } from "../http/handlers";
 
-/** What the emulator covers, for the 501 answers to EM endpoints it lacks. */
+/** What the emulator covers, for the answers to EM endpoints it lacks. */
 export const COVERAGE =
   "logon and logon sessions (/api/sessionMngr, /api/logonSessions/{id}), /api/cloud (tenants, their resources and subtenants; " +
-  "for tenant sessions empty failover plan, replica and replica point lists), /api/tasks, /api/security (accounts, roles, scopes) " +
-  "and /api/query with /api/querySvc (types CloudTenant and CloudSubtenant)";
+  "cloud failover plans, and for tenant sessions empty replica and replica point lists), /api/tasks, /api/security (accounts, roles, scopes) " +
+  "and /api/query with /api/querySvc (types CloudTenant, CloudSubtenant and Task)";
 
-/** Endpoints EM has and its links advertise (the LogonSession's and the CloudTenant's), which the emulator lacks. */
-const ADVERTISED = [
-  "/backupServers/*", "/managedServers/*", "/jobs/*", "/failoverPlans/*", "/hierarchyRoots/*", "/repositories/*", "/backups/*",
-  "/restorePoints/*", "/vmRestorePoints/*", "/vAppRestorePoints/*", "/replicas/*", "/vmReplicaPoints/*", "/catalog/*",
-  "/backupSessions/*", "/restoreSessions/*", "/replicaSessions/*", "/backupTaskSessions/*", "/replicaTaskSessions/*",
-  "/wanAccelerators/*", "/lookupSvc/*", "/lookup/*", "/reports/*", "/logonSessions", "/cloud/tenants/:tenantId/freelicenseCounters",
+/**
+ * Every collection EM's reference documents (the resource pages of comnam90/veeam-docs-vbr-dump docs/em_rest/) that
+ * the emulator does not model, with everything below it. A more specific built-in route (an earlier handler) wins.
+ */
+const DOCUMENTED = [
+  // Cloud Connect beyond tenants, subtenants and failover plans.
+  "/cloud/hardwarePlans/*", "/cloud/gatewayPools/*", "/cloud/gateways/*", "/cloud/publicIpAddresses/*", "/cloud/failoverSessions/*",
+  "/cloud/vlans/*", "/cloud/tenants/:tenantId/computeResources/*", "/cloud/tenants/:tenantId/vCloudComputeResources/*",
+  "/cloud/tenants/:tenantId/gatewayPools/*", "/cloud/tenants/:tenantId/freelicenseCounters/*", "/cloud/cloudFailoverPlans/:id/includes/*",
+  "/cloud/replicas/:id/vmReplicaPoints/*",
+  // Backup infrastructure, jobs, sessions, restore, reports and the rest of EM.
+  "/agents/*", "/backupFiles/*", "/backupServers/*", "/backupSessions/*", "/backupTaskSessions/*", "/backups/*", "/catalog/*",
+  "/cdpPolicies/*", "/cdpReplica/*", "/cdpReplicaSessions/*", "/cdpReplicaTaskSessions/*", "/cdpReplicas/*", "/externalRepositories/*",
+  "/failoverPlans/*", "/hierarchyRoots/*", "/jobs/*", "/lookupSvc/*", "/lookup/*", "/managedServers/*", "/nas/*", "/replicaSessions/*",
+  "/replicaTaskSessions/*", "/replicas/*", "/reports/*", "/repositories/*", "/restorePoints/*", "/restoreSessions/*", "/selfService/*",
+  "/systemSessions/*", "/vAppReplicaPoints/*", "/vAppRestorePoints/*", "/vCloud/*", "/vmReplicaPoints/*", "/vmRestorePoints/*",
+  "/wanAccelerators/*", "/logonSessions",
 ];
 
-function notImplemented(method: string, path: string): never {
+/**
+ * The one rule for what EM documents and the emulator lacks (http_response_codes): a GET answers 404, which EM lists
+ * for every method, as an EM that holds no such object; POST, PUT and DELETE answer 501 Not Implemented, which EM
+ * lists for those three methods only. Both name what the emulator covers.
+ */
+export function notModelled(method: string, path: string): never {
+  if (method === "GET") throw new EmError(404, `The emulator does not model GET ${path}, which EM documents; it covers ${COVERAGE}`);
   throw new EmError(501, `The emulator does not implement ${method} ${path}; it covers ${COVERAGE}`);
 }
 
-const answer501 = (ctx: { method: string; path: string }) => notImplemented(ctx.method, `/api${ctx.path}`);
+const answer = (ctx: { method: string; path: string }) => notModelled(ctx.method, `/api${ctx.path}`);
 
 export const unimplementedHandlers: RouteHandler[] = [
-  ...ADVERTISED.flatMap((path) => [http.get(path, answer501), http.post(path, answer501), http.put(path, answer501), http.delete(path, answer501)]),
+  ...DOCUMENTED.flatMap((path) => [http.get(path, answer), http.post(path, answer), http.put(path, answer), http.delete(path, answer)]),
+  // Editing and deleting a cloud failover plan: administrators only (a tenant "cannot edit a cloud failover plan").
+  http.put("/cloud/cloudFailoverPlans/:id", answer),
+  http.delete("/cloud/cloudFailoverPlans/:id", answer),
   // Tenant management beyond subtenants.
-  http.post("/cloud/tenants", answer501),
-  http.put("/cloud/tenants/:tenantId", answer501),
-  http.delete("/cloud/tenants/:tenantId", answer501),
-  http.post("/cloud/tenants/:tenantId/resources", answer501),
-  http.put("/cloud/tenants/:tenantId/resources/:resourceId", answer501),
-  http.delete("/cloud/tenants/:tenantId/resources/:resourceId", answer501),
+  http.post("/cloud/tenants", answer),
+  http.put("/cloud/tenants/:tenantId", answer),
+  http.delete("/cloud/tenants/:tenantId", answer),
+  http.post("/cloud/tenants/:tenantId/resources", answer),
+  http.put("/cloud/tenants/:tenantId/resources/:resourceId", answer),
+  http.delete("/cloud/tenants/:tenantId/resources/:resourceId", answer),
 ];

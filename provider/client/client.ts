@@ -22,6 +22,7 @@ import {
   parseCloudSubtenant,
   parseCloudTenant,
   parseEnterpriseAccount,
+  parseEnterpriseAccountList,
   parseEntityReferences,
   parseRoles,
   parseTask,
@@ -38,6 +39,7 @@ import { type CreateVerdict, judgeOwnTask, judgeStrangers, UnidentifiedPosts } f
 import { EmApiError, isNotFound, EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, Redactor } from "./errors";
 import { dispatchThenVerify, type PolicyName, pollUntil } from "./retry";
 import { NameLookups, pickByName } from "./name-lookups";
+import { accountNamesSurelySame, pickSameName } from "./name-rule";
 import { Query, QUERY_ENTITIES, type QueryEntity, QueryRunner, where } from "./query";
 import { SessionManager } from "./session";
 import { type ConnectionSettings, type ResolvedSettings, resolveSettings } from "./settings";
@@ -188,7 +190,7 @@ export class EmClient {
   async findTenantByName(name: string): Promise<CloudTenant | undefined> {
     const res = await this.#query.all(Query.type("CloudTenant").format("Entities").filter(where.eq("Name", name)), CLOUD_TENANT);
     const tenants = this.shape("GET", "/query?type=CloudTenant", () => res.entities.map(parseCloudTenant));
-    return tenants.find((t) => t.name === name) ?? tenants.find((t) => t.name.toLowerCase() === name.toLowerCase());
+    return pickSameName(tenants, name, (t) => t.name, "cloud tenant");
   }
 
   async getTenant(id: string): Promise<CloudTenant | undefined> {
@@ -215,7 +217,7 @@ export class EmClient {
     return body === undefined ? undefined : this.shape("GET", path, () => parseCloudSubtenant(this.node(body), tenantId));
   }
 
-  /** The subtenant of that name (EM compares names without case), or undefined. */
+  /** The subtenant of that name by the name rule (name-rule.ts), or undefined. */
   async findSubtenantByName(tenantId: string, name: string): Promise<CloudSubtenant | undefined> {
     return pickByName(await this.listSubtenants({ tenantId, name }), tenantId, name);
   }
@@ -318,10 +320,16 @@ export class EmClient {
     return this.shape("GET", "/security/accounts", () => parseEntityReferences(res.body?.body));
   }
 
-  /** EM has no query type for accounts: lists them and matches the name case-insensitively. */
+  /** Every account as an entity, in one request (GET /security/accounts?format=Entity: EnterpriseAccountList). */
+  async listAccountEntities(): Promise<EnterpriseAccount[]> {
+    const res = await this.#session.request({ method: "GET", path: "/security/accounts", query: { format: "Entity" }, expect: [200], answer: ANSWERS.EnterpriseAccounts });
+    return this.shape("GET", "/security/accounts?format=Entity", () => parseEnterpriseAccountList(res.body?.body));
+  }
+
+  /** EM has no query type for accounts: lists them and matches the name by the name rule (name-rule.ts). */
   async findAccountByName(name: string): Promise<EnterpriseAccount | undefined> {
     const refs = await this.listAccounts();
-    const ref = refs.find((r) => r.name === name) ?? refs.find((r) => r.name.toLowerCase() === name.toLowerCase());
+    const ref = pickSameName(refs, name, (r) => r.name, "account", accountNamesSurelySame);
     return ref ? this.getAccount(ref.id) : undefined;
   }
 

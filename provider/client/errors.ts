@@ -36,6 +36,20 @@ export interface EmApiErrorDetails {
   cause?: { name: string; code?: string; message: string };
 }
 
+/**
+ * What an EM account needs for a request, by EM's security roles page (security_roles_concept): Portal User has the
+ * whole of /cloud/tenants (tenants, their quota resources and subtenants) and /tasks, but not /security (accounts,
+ * roles); its list of query types names neither CloudTenant nor CloudSubtenant. Portal Administrator has everything.
+ */
+export function missingRightsHint(path: string): string {
+  const lower = path.toLowerCase();
+  const lacks = "The account EM logged on lacks the rights for this request";
+  if (lower.startsWith("/security")) return `${lacks}: EM accounts and roles (/security) need the Portal Administrator role; Portal User does not cover them`;
+  if (lower.startsWith("/cloud/tenants")) return `${lacks}: cloud tenants and their subtenants need the Portal User or Portal Administrator role`;
+  if (lower.startsWith("/query")) return `${lacks}: EM's security roles page lists the CloudTenant and CloudSubtenant queries for no role but Portal Administrator; give the account that role`;
+  return `${lacks}: it needs an EM role that covers it (Portal Administrator covers every request)`;
+}
+
 export class EmApiError extends Error {
   readonly kind: EmErrorKind;
   readonly method: string;

@@ -11,6 +11,7 @@
 import { type CloudSubtenant, parseCloudSubtenant } from "./codec";
 import { EmApiError, refusedForGood } from "./errors";
 import type { EmClient } from "./client";
+import { pickSameName } from "./name-rule";
 import { Query, QUERY_ENTITIES, where } from "./query";
 
 /** Most names one query asks for (its filter stays within a few KB of URL). */
@@ -22,10 +23,13 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-/** The subtenant of the tenant with that name: the exact name first, then one differing in case (EM ignores case). */
+/**
+ * The subtenant of the tenant with that name, by the provider's name rule (name-rule.ts): surely the same name, or a
+ * NameMayBeSameError when EM has only one it may count as the same.
+ */
 export function pickByName(subtenants: CloudSubtenant[], tenantId: string, name: string): CloudSubtenant | undefined {
   const ofTenant = subtenants.filter((s) => s.tenantId.toLowerCase() === tenantId.toLowerCase());
-  return ofTenant.find((s) => s.name === name) ?? ofTenant.find((s) => s.name.toLowerCase() === name.toLowerCase());
+  return pickSameName(ofTenant, name, (s) => s.name, `subtenant of tenant ${tenantId}`);
 }
 
 export class NameLookups {
@@ -68,7 +72,13 @@ export class NameLookups {
         const shown = await this.query(lookups.map((l) => l.name));
         open = [];
         for (const l of lookups) {
-          const found = pickByName(shown, tenantId, l.name);
+          let found: CloudSubtenant | undefined;
+          try {
+            found = pickByName(shown, tenantId, l.name);
+          } catch (err) {
+            l.reject(err);
+            continue;
+          }
           if (found) l.resolve(found);
           else open.push(l);
         }

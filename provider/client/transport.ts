@@ -6,7 +6,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import * as tlsModule from "node:tls";
 import { type AnswerShape, checkAnswer, EM_NAMESPACE, isErrorDocument, contentType, decodeBody, type DecodedBody, encodeBody, type Element, parseErrorBody } from "./codec";
-import { EmApiError, type EmErrorKind, Redactor } from "./errors";
+import { EmApiError, type EmErrorKind, missingRightsHint, Redactor } from "./errors";
 import { exchange, type ExchangeAnswer, proxyAgentOptions } from "./http-exchange";
 import { type Clock, POLICIES, type PolicyName, REAL_CLOCK, withRetry } from "./retry";
 import { isLoopback, type ResolvedSettings } from "./settings";
@@ -350,7 +350,7 @@ export class Transport {
     } else if (status === 401) {
       hint = "The logon session is not (or no longer) valid";
     } else if (status === 403) {
-      hint = "The account EM logged on lacks the rights for this request (it needs an EM role such as Portal Administrator)";
+      hint = missingRightsHint(req.path ?? path.slice(this.base.pathname.replace(/\/$/, "").length));
     } else if (status === 429 || status === 503) {
       hint = "EM is busy; try again later";
     } else if (status === 502 || status === 504) {

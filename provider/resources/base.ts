@@ -48,13 +48,16 @@ export abstract class ProviderBase {
 /**
  * EM lets a tenant (or vCD organization) session only list its cloud failover plans, replicas and replica points
  * and start or undo a failover plan (EM REST reference: seed 000 "Tenant Logon Session", and
- * cloud_connect_tenant_credentials); subtenants and accounts need an administrator.
+ * cloud_connect_tenant_credentials). Portal User has the whole of /cloud/tenants, not /security, and its list of query
+ * types (security_roles_concept) names neither CloudTenant nor CloudSubtenant: Portal Administrator is what is sure.
  */
 export const ADMIN_ONLY = (setting: string) =>
   `veeam-em: ${setting} is set, so the provider would log on as a Cloud Connect tenant (or vCD organization), ` +
   "but EM lets tenant sessions only start and undo cloud failover plans: they cannot read cloud tenants, their quota resources or EM's roles, nor read or change subtenants or EM accounts. " +
   `Remove ${CONFIG_NAMESPACE}:tenantName and ${CONFIG_NAMESPACE}:vcdOrganization and log on with an EM administrator account ` +
-  `(a user with EM's Portal Administrator role, via HTTP Basic: ${CONFIG_NAMESPACE}:username and ${CONFIG_NAMESPACE}:password).`;
+  `(a user with EM's Portal Administrator role, via HTTP Basic: ${CONFIG_NAMESPACE}:username and ${CONFIG_NAMESPACE}:password). ` +
+  "EM's Portal User role covers the whole of /cloud/tenants (subtenants included) but not EM accounts and roles, and EM's security roles page " +
+  "does not list for it the CloudTenant and CloudSubtenant queries the provider reads with.";
 
 /**
  * An object this resource made exists in EM, but the step could not finish (a later request failed). The SDK's

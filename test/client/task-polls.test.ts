@@ -57,7 +57,7 @@ describe("client: waiting for EM tasks (issue 11)", function () {
 
   it("polls each task alone on an EM that refuses the Task query, and asks it only once", async () => {
     em = await emulator({ taskDurationMs: 300 });
-    // A Task query is sent on as a Job query, which the emulator refuses (501) as EM does a type it lacks.
+    // A Task query is sent on as a Job query, which the emulator refuses (404) as a type it does not model.
     const fwd = await forwarder(em, undefined, (url) => url.replace(/([?&])type=Task\b/, "$1type=Job"));
     const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN });
     try {

@@ -154,13 +154,13 @@ describe("emulator: EM's answering rules", () => {
     expect((await send(em.url, "sessionMngr/?v=latest", { method: "POST", headers: { Authorization: ADMIN_BASIC, "Content-Type": "text/plain" } })).status).to.equal(201);
   });
 
-  it("answers 501 naming what it covers for endpoints EM's links advertise that the emulator lacks", async () => {
+  it("answers 404 naming what it covers to a GET of an endpoint EM's links advertise that the emulator lacks", async () => {
     const logon = xml((await send(em.url, "sessionMngr/?v=latest", { method: "POST", headers: { Authorization: ADMIN_BASIC } })).body).LogonSession;
     const backupServers = logon.Links.Link.find((l: Record<string, string>) => l["@Type"] === "BackupServerReferenceList")["@Href"];
     const res = await send(em.url, backupServers.slice(em.url.length), { headers: { "X-RestSvcSessionId": token } });
-    expect(res.status).to.equal(501);
-    expect(xml(res.body).Error["@Message"]).to.match(/^The emulator does not implement GET \/api\/backupServers; it covers logon and logon sessions.*\/api\/query/);
-    expect((await send(em.url, "backupServers/ca19249e-e638-421a-ab22-68cb89b9009a?format=Entity", { headers: { "X-RestSvcSessionId": token } })).status).to.equal(501);
+    expect(res.status).to.equal(404);
+    expect(xml(res.body).Error["@Message"]).to.match(/^The emulator does not model GET \/api\/backupServers, which EM documents; it covers logon and logon sessions.*\/api\/query/);
+    expect((await send(em.url, "backupServers/ca19249e-e638-421a-ab22-68cb89b9009a?format=Entity", { headers: { "X-RestSvcSessionId": token } })).status).to.equal(404);
     expect((await send(em.url, "nowhere", { headers: { "X-RestSvcSessionId": token } })).status).to.equal(404);
   });
 

@@ -62,10 +62,10 @@ describe("emulator: query service", () => {
       expect(names((await get("type=CloudSubtenant&format=Entities&sortDesc=Quota&filter=Quota<=1026")).body)).to.deep.equal(["sub-002", "sub-001", "sub-000"]);
     });
 
-    it("answers 400 for an unknown field or a broken filter, 501 for an EM type it does not implement", async () => {
+    it("answers 400 for an unknown field or a broken filter, 404 (never 501 to a GET) for an EM type it does not model", async () => {
       expect((await get("type=CloudSubtenant&filter=Colour==red")).status).to.equal(400);
       expect((await get('type=CloudSubtenant&filter=Name=="open')).status).to.equal(400);
-      expect((await get("type=Job")).status).to.equal(501);
+      expect((await get("type=Job")).status).to.equal(404);
       expect((await get("type=Nonsense")).status).to.equal(400);
     });
 
@@ -81,10 +81,11 @@ describe("emulator: query service", () => {
       token = await adminLogon(em.url);
     });
 
-    it("pages by 100 when no pageSize is given", async () => {
+    it("gives every result on one page when no pageSize is given (pagesize_and_page)", async () => {
       const result = xml((await get("type=CloudSubtenant&format=Entities")).body).QueryResult;
-      expect(result.Resources.CloudSubtenants.CloudSubtenant).to.have.length(100);
-      expect(result.PagingInfo).to.include({ "@PagesCount": "3", "@PageSize": "100", "@PageNum": "1" });
+      expect(result.Resources.CloudSubtenants.CloudSubtenant).to.have.length(260);
+      expect(result.PagingInfo).to.include({ "@PagesCount": "1", "@PageSize": "260", "@PageNum": "1" });
+      expect(result.PagingInfo.Links.Link.map((l: Record<string, string>) => l["@Rel"])).to.deep.equal(["First", "Last"]);
     });
 
     it("gives First, Next and Last links that lead through every item exactly once", async () => {

@@ -48,8 +48,8 @@ describe("emulator: the reference pages' examples, sent as written", () => {
     expect(links(xml(res.body).LogonSession)).to.deep.equal(["Up EnterpriseManager", "Down CloudConnectService", "Delete LogonSession"]);
   });
 
-  it("POST /sessionMngr/?v=v1_2 (an EM 9.0 page): refused as EM 10–13 refuse v1_2; with v=latest, 201 and the administrator's LogonSession", async () => {
-    // em_web_api_versions marks 1.2 "Not supported"; the seed page is the 9.0 archive, where it was current.
+  it("POST /sessionMngr/?v=v1_2 (an EM 9.0 page): refused as EM 12–13 refuse v1_2 (EM 10 and 11 accept it); with v=latest, 201 and the administrator's LogonSession", async () => {
+    // EM 12–13's em_web_api_versions marks 1.2 "Not supported"; the seed page is the 9.0 archive, where it was current.
     const refused = await send(em.url, "sessionMngr/?v=v1_2", { method: "POST", headers: session });
     expect(refused.status).to.equal(400);
     expect(xml(refused.body).Error["@Message"]).to.contain("v1_5, v1_6, v1_7");

@@ -8,10 +8,10 @@ import { ADMIN_BASIC, adminLogon, send, SEED_SESSION, xml } from "../support/htt
 const ABC = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
 const ABC_RESOURCE = "11c59670-23df-448c-a4b3-74c42669633e";
 
-/** What each profile must show (em_web_api_versions, security_roles of 10 and 13, get_tenants_id_subtenants_id). */
+/** What each profile must show (em_web_api_versions and security_roles of 10, 11 and 13, get_tenants_id_subtenants_id). */
 const EXPECTED: Record<EmVersion, { accepts: string[]; refuses: string[]; roles: number; quotaId: boolean }> = {
-  "10": { accepts: ["v1_5"], refuses: ["v1_4", "v1_6", "v1_7"], roles: 6, quotaId: false },
-  "11": { accepts: ["v1_5", "v1_6"], refuses: ["v1_4", "v1_7"], roles: 6, quotaId: false },
+  "10": { accepts: ["v1", "v1_1", "v1_2", "v1_3", "v1_4", "v1_5"], refuses: ["v1_6", "v1_7"], roles: 6, quotaId: false },
+  "11": { accepts: ["v1", "v1_1", "v1_2", "v1_3", "v1_4", "v1_5", "v1_6"], refuses: ["v1_7"], roles: 7, quotaId: false },
   "12": { accepts: ["v1_5", "v1_6", "v1_7"], refuses: ["v1_2", "v1_4"], roles: 7, quotaId: false },
   "13": { accepts: ["v1_5", "v1_6", "v1_7"], refuses: ["v1_2", "v1_3", "v1_4", "v1_8"], roles: 7, quotaId: true },
 };
@@ -82,7 +82,7 @@ describe("emulator: seed checks", () => {
     delete tenants[2].enabled;
     const message = await start({ ...seed, tenants, subtenant: [] });
     expect(message).to.match(/^The seed object has 4 problems:\n/);
-    expect(message).to.contain("  - subtenant: unknown key; known keys here: backupServers, tenants, subtenants, roles, accounts, sessions");
+    expect(message).to.contain("  - subtenant: unknown key; known keys here: backupServers, tenants, subtenants, roles, accounts, cloudFailoverPlans, sessions");
     expect(message).to.contain('  - tenants[0].resources[0].quotaMb: expected a whole number, got "lots"');
     expect(message).to.contain('  - tenants[1].type: expected one of Standalone, ActiveDirectory, vCD, got "AD"');
     expect(message).to.contain("  - tenants[2].enabled: missing");

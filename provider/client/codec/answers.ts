@@ -30,6 +30,7 @@ export const ANSWERS = {
   CloudTenant: shape(["CloudTenant"], ["UID", "Name"]),
   CloudSubtenant: shape(["CloudSubtenant"], ["Id", "Name", "UID"]),
   EnterpriseAccount: shape(["EnterpriseAccount"], ["UID", "Name"]),
+  EnterpriseAccounts: shape(["EnterpriseAccounts"], ["EnterpriseAccounts"]),
   EnterpriseAccountInRoles: shape(["EnterpriseAccountInRoleList", "EnterpriseAccountInRoles"], ["EnterpriseAccountInRoles", "EnterpriseAccountInRoleList", "EnterpriseAccountInRole"]),
   EnterpriseAccountHierarchyScopes: shape(["EnterpriseAccountHierarchyScopes"], ["EnterpriseAccountHierarchyScopes", "EnterpriseAccountHierarchyScope"]),
 } satisfies Record<string, AnswerShape>;

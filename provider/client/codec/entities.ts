@@ -256,6 +256,11 @@ export function parseAccountScopes(body: unknown): AccountScope[] {
   }));
 }
 
+/** GET /security/accounts?format=Entity: EnterpriseAccountList, XML <EnterpriseAccounts> (mapping_link_types_to_xml_schema). */
+export function parseEnterpriseAccountList(body: unknown): EnterpriseAccount[] {
+  return items(body, "EnterpriseAccount", "EnterpriseAccounts").map(parseEnterpriseAccount);
+}
+
 export function parseRoles(body: unknown): EnterpriseRole[] {
   return parseEntityReferences(body).map((r) => ({ id: r.id, uid: r.uid, name: r.name }));
 }

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, GUID, runLookups, subtenantReads, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
+import { NameMayBeSameError } from "../../client/name-rule";
 import { declaredArgs, finishCreated, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
@@ -108,7 +109,7 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
     } catch (err) {
       if (err instanceof EmNameTakenError) {
         // Someone else's (another stack, a person, or this stack before the resource was in its state).
-        const other = await client.findSubtenantByName(tenant.id, inputs.name).catch(() => undefined);
+        const other = await client.findSubtenantByName(tenant.id, inputs.name).catch((e) => (e instanceof NameMayBeSameError ? (e.match as CloudSubtenant) : undefined));
         throw new Error(
           `Tenant '${tenant.name}' already has a subtenant named '${other?.name ?? inputs.name}'${other ? ` (id ${other.id})` : ""}. It was left untouched. ` +
             `Set adopt: true to manage it with this stack (dynamic providers cannot use 'pulumi import'), or choose another name.`,
