@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { NO_FAULTS, type FaultSettings } from "./faults";
-import { claimPidFile, releasePidFile, stopByPidFile } from "./pidFile";
+import { claimPidFile, releasePidFile, stopByPidFile, writePidFile } from "./pidFile";
 import { DEFAULT_ADMIN_PASSWORD, DEFAULT_ADMIN_USER, startEmulator, type RouteHandler } from "./server";
 import { DEFAULT_EM_VERSION, EM_VERSIONS, type EmVersion } from "./versions";
 import { createSelfSignedCertificate } from "./tls";
@@ -40,7 +39,8 @@ A local Veeam Backup Enterprise Manager REST API for tests and CI.
   --task-duration MS       how long tasks stay Running (default 1000)
   --session-timeout S      idle seconds before a session expires (default 900)
   --tls                    serve HTTPS with a self-signed certificate, written to a file whose path is printed
-  --tls-dir DIR            where to write that certificate (default: the system's temp directory)
+  --tls-dir DIR            where to write that certificate (default: a directory of this user's alone in the
+                           system's temp directory)
 ${Object.entries(FAULT_FLAGS)
   .map(([flag, key]) => `  --${flag.padEnd(24)} fault: ${key} (default ${NO_FAULTS[key]})`)
   .join("\n")}
@@ -126,13 +126,10 @@ async function main(): Promise<void> {
     log: values.quiet ? undefined : (line) => process.stdout.write(line + "\n"),
   });
   if (pidFile !== undefined) {
-    writeFileSync(pidFile, `${process.pid}\n`);
+    writePidFile(pidFile);
     process.once("exit", () => releasePidFile(pidFile));
   }
-  process.stdout.write(`EM emulator listening on ${emulator.url}\n`);
-  if (certificate) process.stdout.write(`TLS certificate (trust it as the CA file): ${certificate.certPath}\n`);
-  process.stdout.write(`EM ${emulator.emVersion}; administrator logon: HTTP Basic as '${emulator.adminUser}'. Stop with Ctrl+C${pidFile ? ` or --stop --pid-file ${pidFile}` : ""}.\n`);
-
+  // Before the URL is printed: whoever reads it may signal at once.
   const stop = () => {
     emulator.stop().then(() => process.exit(0));
   };
@@ -140,6 +137,10 @@ async function main(): Promise<void> {
   process.once("SIGTERM", stop);
   // A CI shell that ends sends its background jobs SIGHUP.
   process.once("SIGHUP", stop);
+
+  process.stdout.write(`EM emulator listening on ${emulator.url}\n`);
+  if (certificate) process.stdout.write(`TLS certificate (trust it as the CA file): ${certificate.certPath}\n`);
+  process.stdout.write(`EM ${emulator.emVersion}; administrator logon: HTTP Basic as '${emulator.adminUser}'. Stop with Ctrl+C${pidFile ? ` or --stop --pid-file ${pidFile}` : ""}.\n`);
 }
 
 main().catch((err: unknown) => {

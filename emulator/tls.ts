@@ -7,7 +7,7 @@
  * and ships no private key: each run makes its own.
  */
 import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -119,9 +119,28 @@ export async function createSelfSignedCertificate(options: { dir?: string; hostN
 
   const cert = pem("CERTIFICATE", certificate);
   const key = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-  const dir = options.dir ?? path.join(os.tmpdir(), "veeam-em-emulator");
-  mkdirSync(dir, { recursive: true });
-  const certPath = path.join(dir, `emulator-ca-${process.pid}.pem`);
-  writeFileSync(certPath, cert);
+  const dir = options.dir ?? userTempDirectory();
+  if (options.dir !== undefined) mkdirSync(dir, { recursive: true });
+  // A new file of a name no one can guess, never one that is there already (or a link someone put there).
+  const certPath = path.join(dir, `emulator-ca-${process.pid}-${randomBytes(6).toString("hex")}.pem`);
+  writeFileSync(certPath, cert, { flag: "wx", mode: 0o644 });
   return { cert, key, certPath };
+}
+
+/**
+ * The emulator's directory in the system's temp directory, this user's alone (0700): in a temp directory shared
+ * by every user, another could otherwise make the directory first, or put a link in its place.
+ */
+function userTempDirectory(): string {
+  const uid = process.getuid?.();
+  const dir = path.join(os.tmpdir(), `veeam-em-emulator-${uid ?? os.userInfo().username}`);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+  const stat = lstatSync(dir);
+  const ours = stat.isDirectory() && (uid === undefined || (stat.uid === uid && (stat.mode & 0o077) === 0));
+  if (!ours) throw new Error(`${dir} is not a directory of this user's alone (it is a link, has another owner, or others may write to it): remove it, or give --tls-dir`);
+  return dir;
 }

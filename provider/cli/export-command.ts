@@ -1,9 +1,11 @@
 /** `veeam-em export`: flags, password, connection, and where the file and the commands go. */
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { EmClient, EmSettingsError, normalizeBaseUrl, type ConnectionSettings } from "../client";
 import { exportOnboarding } from "../export/export";
+import { printable, printableJson } from "../export/names";
 import { SCHEMA_FILE } from "../onboarding/schema";
 import { promptSecret } from "./prompt";
 
@@ -154,12 +156,20 @@ function schemaReference(flags: Flags): string {
   return relative.startsWith(".") ? relative : `./${relative}`;
 }
 
-/** Writes next to the target and renames, so a failed run never leaves half a file. */
+/**
+ * Writes next to the target and renames, so a failed run never leaves half a file. The temporary file is new, of a
+ * name no one can guess (never a file or link someone put there); the rename replaces a link at FILE, not its target.
+ */
 function writeFile(file: string, text: string, force: boolean): void {
   if (!force && fs.existsSync(file)) throw new UsageError(`${file} exists; give --force to overwrite it, or another --output`);
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, text, { mode: 0o644 });
-  fs.renameSync(temporary, file);
+  const temporary = `${file}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`;
+  fs.writeFileSync(temporary, text, { mode: 0o644, flag: "wx" });
+  try {
+    fs.renameSync(temporary, file);
+  } catch (err) {
+    fs.rmSync(temporary, { force: true });
+    throw err;
+  }
 }
 
 export async function runExport(argv: string[]): Promise<number> {
@@ -180,7 +190,7 @@ export async function runExport(argv: string[]): Promise<number> {
   }
 
   const progress = (message: string) => {
-    if (!flags.quiet) process.stderr.write(`veeam-em export: ${message}\n`);
+    if (!flags.quiet) process.stderr.write(`veeam-em export: ${printable(message)}\n`);
   };
   let client: EmClient;
   try {
@@ -199,8 +209,9 @@ export async function runExport(argv: string[]): Promise<number> {
       schema: schemaReference(flags),
       onProgress: progress,
     });
-    const text = `${JSON.stringify(result.data, null, 2)}\n`;
-    for (const note of result.notes) process.stderr.write(`veeam-em export: note: ${note}\n`);
+    // Names from EM are printed with their control characters escaped (in the JSON too, where the value stays).
+    const text = printableJson(`${JSON.stringify(result.data, null, 2)}\n`);
+    for (const note of result.notes) process.stderr.write(`veeam-em export: note: ${printable(note)}\n`);
     // With the file on stdout, the commands must not mix with it.
     const commands = flags.output !== undefined ? process.stdout : process.stderr;
     if (flags.output !== undefined) writeFile(flags.output, text, flags.force ?? false);
@@ -209,7 +220,11 @@ export async function runExport(argv: string[]): Promise<number> {
     commands.write(`# ${flags.output ?? "The data file"}: ${tenants} tenants, ${subtenants} subtenants, ${accounts} accounts, each with adopt: true.\n`);
     if (result.passwords.length > 0) {
       commands.write("# EM never returns passwords. Set each subtenant's in the stack before 'pulumi up' (replace <password>):\n");
-      for (const p of result.passwords) commands.write(`${p.command}\n`);
+      for (const p of result.passwords) {
+        const shown = printable(p.command);
+        commands.write(`${shown}\n`);
+        if (shown !== p.command) commands.write("# (the names in the line above hold control characters, shown as \\uXXXX: type them as EM has them)\n");
+      }
     }
     return 0;
   } catch (err) {

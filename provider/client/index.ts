@@ -3,7 +3,7 @@ export { MAX_SESSION_RENEWALS } from "./session";
 export { type ConnectionSettings, type Credentials, type RetrySettings, type WireFormat, EmSettingsError, resolveSettings, normalizeBaseUrl, redactUrl, isLoopback, MAX_REQUEST_TIMEOUT_MS, MAX_TASK_TIMEOUT_MS } from "./settings";
 export { EmApiError, EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, isNotFound, outcomeUnknown, type EmErrorKind } from "./errors";
 export { POLICIES, pollUntil, dispatchThenVerify, withRetry, type RetryPolicy, type PolicyName, type PollOptions } from "./retry";
-export { Query, QueryRunner, where, quoteValue, Filter, Raw, type FilterValue, type QueryFormat } from "./query";
+export { Query, QueryRunner, QUERY_LIMITS, where, quoteValue, Filter, Raw, type FilterValue, type QueryFormat } from "./query";
 export { type TaskOutcome, type PollTiming } from "./tasks";
 export { BATCH_WINDOW_MS, SubtenantReads, subtenantReads } from "./batch";
 export { RunLookups, runLookups } from "./run-lookups";

@@ -93,8 +93,12 @@ export const where = {
 export type QueryFormat = "References" | "Entities";
 
 export const DEFAULT_PAGE_SIZE = 100;
-/** A guard against a server whose paging never ends. */
-const MAX_PAGES = 10_000;
+/**
+ * The most one query collects across its pages, and the most pages it asks for: an EM (or something posing as one)
+ * that keeps announcing more pages would otherwise grow the collection until the plugin runs out of memory. A
+ * service provider's whole EM lists far fewer tenants or subtenants; a filter narrows any query.
+ */
+export const QUERY_LIMITS = { items: 100_000, pages: 10_000 } as const;
 
 export class Query {
   private params: { type: string; format?: QueryFormat; filter?: string; sortAsc?: string; sortDesc?: string; pageSize?: number; page?: number };
@@ -192,7 +196,8 @@ export class QueryRunner {
   /**
    * Every page, from page 1 (or the query's page): continues while PagingInfo has a Next link or PageNum is
    * below PagesCount. Each next page is requested by number with this client's own (properly encoded)
-   * parameters rather than by the Next Href, whose echo of the filter EM does not encode reliably.
+   * parameters rather than by the Next Href, whose echo of the filter EM does not encode reliably. A page that
+   * is not the one asked for, or paging past QUERY_LIMITS, is an EmApiError: never a partial list read as whole.
    */
   async all(query: Query, entity?: QueryEntity): Promise<QueryResults> {
     const out: QueryResults = { refs: [], entities: [], pages: 0 };
@@ -203,15 +208,29 @@ export class QueryRunner {
       q.page(pageNum);
       const page = await this.page(q, entity);
       out.pages += 1;
-      out.refs.push(...page.refs);
-      out.entities.push(...page.entities);
+      // One at a time: a spread of a page of 200,000 would overflow the call stack.
+      for (const ref of page.refs) out.refs.push(ref);
+      for (const e of page.entities) out.entities.push(e);
       const paging = page.paging;
       if (!paging) break;
-      const current = paging.pageNum || pageNum;
-      const more = paging.next !== undefined || current < paging.pagesCount;
-      if (!more || page.refs.length + page.entities.length === 0 || out.pages >= MAX_PAGES) break;
-      pageNum = current + 1;
+      if (paging.pageNum !== pageNum) throw this.pagingError(q, `EM answered page ${paging.pageNum} when asked for page ${pageNum}, so its paging does not advance`);
+      const more = paging.next !== undefined || pageNum < paging.pagesCount;
+      if (!more || page.refs.length + page.entities.length === 0) break;
+      if (out.refs.length + out.entities.length > QUERY_LIMITS.items) throw this.pagingError(q, `the query's pages hold more than ${QUERY_LIMITS.items} results (${out.pages} pages read) and EM announces more; that is the most this client collects`);
+      if (out.pages >= QUERY_LIMITS.pages) throw this.pagingError(q, `EM announces more pages after ${out.pages}, the most this client reads for one query`);
+      pageNum += 1;
     }
     return out;
+  }
+
+  private pagingError(query: Query, emMessage: string): EmApiError {
+    return new EmApiError({
+      kind: "parse",
+      method: "GET",
+      path: `/query?type=${query.typeName}`,
+      status: 200,
+      emMessage,
+      hint: "Nothing was read as a whole list. Narrow the query with a filter, or check that the URL points at EM's REST API (a proxy or another web server may have answered)",
+    });
   }
 }

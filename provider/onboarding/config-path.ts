@@ -91,7 +91,8 @@ export function readConfigPath(path: ConfigPath, get: (namespace: string | undef
     return undefined;
   }
   for (const step of path.steps) {
-    if (value === null || typeof value !== "object") return undefined;
+    // Own properties only: a step named "constructor" or "__proto__" is a name like any other.
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, step)) return undefined;
     value = (value as Record<string | number, unknown>)[step];
   }
   return value;

@@ -46,7 +46,8 @@ import * as path from "node:path";
 import { accountNameProblem, type AccountType, type ScopeObject } from "../resources/account/inputs";
 import { defaultPasswordPath, parseConfigPath } from "./config-path";
 import type { PasswordPolicy } from "../resources/subtenant/fields";
-import { ACCOUNT_KEYS, ACCOUNT_TYPES, ALL, DEFAULTS, MIN_QUOTA_MB, PASSWORD_POLICIES, ROLE_UID_PATTERN, ROOT_KEYS, SCOPE_KEYS, SUBTENANT_KEYS, SUBTENANT_NAME_MAX, TENANT_KEYS, UNLIMITED } from "./format";
+import { jsonTextProblems } from "./json-text";
+import { ACCOUNT_KEYS, ACCOUNT_TYPES, ALL, DEFAULTS, INVISIBLE_TEXT_PATTERN, MAX_QUOTA_MB, MIN_QUOTA_MB, PASSWORD_POLICIES, ROLE_UID_PATTERN, ROOT_KEYS, SCOPE_KEYS, SUBTENANT_KEYS, SUBTENANT_NAME_MAX, TENANT_KEYS, UNLIMITED } from "./format";
 
 export type { AccountType, ScopeObject };
 
@@ -135,6 +136,8 @@ export function displayPath(file: string): string {
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+const INVISIBLE = new RegExp(INVISIBLE_TEXT_PATTERN, "u");
+
 class Reader {
   readonly problems: Problem[] = [];
   constructor(readonly file: string) {}
@@ -176,6 +179,10 @@ class Reader {
       return undefined;
     }
     if (value !== value.trim()) this.fail(at, `must not start or end with spaces, got ${JSON.stringify(value)}`);
+    else if (INVISIBLE.test(value)) {
+      const codes = [...value].map((c) => `U+${(c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}`);
+      this.fail(at, `must hold a visible character, got only invisible or bidirectional control characters (${codes.slice(0, 8).join(" ")}${codes.length > 8 ? " …" : ""})`);
+    }
     return value;
   }
 
@@ -218,6 +225,7 @@ function readSubtenant(r: Reader, value: Json, at: string, tenant: string | unde
   else if (q === UNLIMITED) quotaMb = q;
   else if (typeof q !== "number" || !Number.isInteger(q)) r.fail(join(at, "quotaMb"), `must be a whole number of MB (at least ${MIN_QUOTA_MB}) or "${UNLIMITED}", got ${describe(q)}`);
   else if (q < MIN_QUOTA_MB) r.fail(join(at, "quotaMb"), `must be at least ${MIN_QUOTA_MB} MB (EM refuses smaller subtenant quotas), got ${q}`);
+  else if (q > MAX_QUOTA_MB) r.fail(join(at, "quotaMb"), `must be at most ${MAX_QUOTA_MB} MB (EM holds a quota's size as a 32-bit whole number), got ${q}; for no limit write "${UNLIMITED}"`);
   else quotaMb = q;
   const quotaResource = r.string(o.quotaResource, join(at, "quotaResource"), false);
   const quotaResourceId = r.string(o.quotaResourceId, join(at, "quotaResourceId"), false);
@@ -343,6 +351,9 @@ export function parseOnboardingText(text: string, file: string): OnboardingData 
   } catch (err) {
     throw new OnboardingDataError([{ file, at: "", message: `is not valid JSON: ${(err as Error).message}` }]);
   }
+  // A repeated key or an inexact number makes the file mean something else than it says: refused before reading.
+  const problems = jsonTextProblems(text);
+  if (problems.length > 0) throw new OnboardingDataError(problems.map((p) => ({ file, ...p })));
   return parseOnboardingData(json, file);
 }
 

@@ -9,6 +9,15 @@ import { MIN_QUOTA_MB } from "../resources/subtenant/inputs";
 /** EM's limit on a subtenant's name comes from the Subtenant resource's field table. */
 export { ACCOUNT_TYPES, MIN_QUOTA_MB, PASSWORD_POLICIES, SUBTENANT_NAME_MAX };
 
+/** The largest quota EM holds: its QuotaMb is an Int (post_tenants_id_subtenants: "QuotaMb | Int"), 32 bits in .NET. */
+export const MAX_QUOTA_MB = 2_147_483_647;
+
+/**
+ * A text of nothing one can see (refused as a name): spaces, control and format characters (zero-width,
+ * bidirectional) and fillers. A JSON Schema pattern too, read with Unicode semantics.
+ */
+export const INVISIBLE_TEXT_PATTERN = "^[\\p{White_Space}\\p{Cc}\\p{Cf}\\p{Default_Ignorable_Code_Point}\\u2800]+$";
+
 /** The value of `quotaMb` for a subtenant without a quota limit. */
 export const UNLIMITED = "unlimited";
 /** The value of `restoreScope` for an account that may restore everything. */

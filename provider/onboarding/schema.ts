@@ -9,7 +9,7 @@
  * component still checks.
  */
 import * as path from "node:path";
-import { ACCOUNT_KEYS, ACCOUNT_TYPES, ALL, DEFAULTS, MIN_QUOTA_MB, PASSWORD_POLICIES, PASSWORDS_CONFIG_KEY, ROOT_KEYS, SCOPE_KEYS, SUBTENANT_KEYS, SUBTENANT_NAME_MAX, TENANT_KEYS, UNLIMITED } from "./format";
+import { ACCOUNT_KEYS, ACCOUNT_TYPES, ALL, DEFAULTS, INVISIBLE_TEXT_PATTERN, MAX_QUOTA_MB, MIN_QUOTA_MB, PASSWORD_POLICIES, PASSWORDS_CONFIG_KEY, ROOT_KEYS, SCOPE_KEYS, SUBTENANT_KEYS, SUBTENANT_NAME_MAX, TENANT_KEYS, UNLIMITED } from "./format";
 
 /** The shipped schema file (in the package, next to this module's source). */
 export const SCHEMA_FILE = path.resolve(__dirname, "..", "..", "..", "provider", "onboarding", "onboarding.schema.json");
@@ -24,7 +24,8 @@ function object(keys: readonly string[], properties: Record<string, Schema>, req
   return { type: "object", properties, required, patternProperties: { "^\\$": {} }, additionalProperties: false, ...extra };
 }
 
-const text = (description: string, extra: Schema = {}): Schema => ({ type: "string", pattern: "^\\S([\\s\\S]*\\S)?$", description, ...extra });
+/** A non-empty string without spaces around it, holding something visible. */
+const text = (description: string, extra: Schema = {}): Schema => ({ type: "string", pattern: "^\\S([\\s\\S]*\\S)?$", not: { pattern: INVISIBLE_TEXT_PATTERN }, description, ...extra });
 
 export function onboardingSchema(): Schema {
   const scope = object(
@@ -65,7 +66,7 @@ export function onboardingSchema(): Schema {
       description: { type: "string" },
       quotaMb: {
         oneOf: [
-          { type: "integer", minimum: MIN_QUOTA_MB, description: `The quota in MB (at least ${MIN_QUOTA_MB}).` },
+          { type: "integer", minimum: MIN_QUOTA_MB, maximum: MAX_QUOTA_MB, description: `The quota in MB (at least ${MIN_QUOTA_MB}, at most ${MAX_QUOTA_MB}).` },
           { const: UNLIMITED, description: "No quota limit." },
         ],
       },

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -159,6 +159,40 @@ describe("emulator: command line and TLS", () => {
       expect((await startCli(["--stop", "--pid-file", pidFile], 1).ready)[0]).to.equal(`no emulator to stop: ${pidFile} does not exist`);
     });
 
+    it("--stop never signals a process that is not the emulator, and a start takes such a stale file over", async () => {
+      const pidFile = path.join(dir, "emulator.pid");
+      const other = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+      started.push(other);
+      writeFileSync(pidFile, `${other.pid}\n`);
+      const stop = startCli(["--stop", "--pid-file", pidFile], 1);
+      expect((await stop.ready)[0]).to.equal(`no emulator to stop: process ${other.pid} (from ${pidFile}) is not the emulator, so it was not signalled; the stale pid file was removed`);
+      expect(await stop.exited).to.equal(0);
+      expect(other.exitCode, "the other process still runs").to.equal(null);
+      expect(other.signalCode).to.equal(null);
+      expect(existsSync(pidFile)).to.equal(false);
+
+      writeFileSync(pidFile, `${other.pid}\n`);
+      const cli = startCli(["--port", "0", "--quiet", "--pid-file", pidFile], 1);
+      await cli.ready;
+      expect(Number(readFileSync(pidFile, "utf8"))).to.equal(cli.child.pid);
+      expect(other.exitCode).to.equal(null);
+      cli.child.kill("SIGTERM");
+      expect(await cli.exited).to.equal(0);
+    });
+
+    it("never writes its pid file through a link", async () => {
+      const pidFile = path.join(dir, "emulator.pid");
+      const target = path.join(dir, "elsewhere");
+      symlinkSync(target, pidFile);
+      const cli = startCli(["--port", "0", "--quiet", "--pid-file", pidFile], 1);
+      const stderr: string[] = [];
+      cli.child.stderr.on("data", (d: Buffer) => stderr.push(d.toString()));
+      expect(await cli.exited).to.equal(2);
+      expect(stderr.join("")).to.contain(`the pid file ${pidFile} exists and names no process (or is a link)`);
+      expect(existsSync(target), "nothing written where the link points").to.equal(false);
+      rmSync(pidFile);
+    });
+
     it("the README's CI snippet, run as written with an npx-like wrapper, leaves no emulator and a free port", async function () {
       this.timeout(60_000);
       const readme = readFileSync(path.join(__dirname, "..", "..", "..", "README.md"), "utf8");
@@ -201,6 +235,48 @@ describe("emulator: command line and TLS", () => {
         socket.once("error", (err: NodeJS.ErrnoException) => resolve(err.code ?? "error"));
       });
       expect(refused).to.equal("ECONNREFUSED");
+    });
+  });
+
+  describe("its certificate file", () => {
+    let dir: string;
+    let saved: string | undefined;
+    beforeEach(() => {
+      dir = mkdtempSync(path.join(tmpdir(), "em-tls-"));
+      saved = process.env.TMPDIR;
+      process.env.TMPDIR = dir; // os.tmpdir() reads it on each call
+    });
+    afterEach(() => {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const own = () => path.join(dir, `veeam-em-emulator-${process.getuid?.()}`);
+
+    it("goes to a directory of this user's alone (0700), under a name no one can guess", async () => {
+      const first = await createSelfSignedCertificate();
+      const second = await createSelfSignedCertificate();
+      expect(path.dirname(first.certPath)).to.equal(own());
+      expect(lstatSync(own()).mode & 0o777).to.equal(0o700);
+      expect(first.certPath).to.match(new RegExp(`emulator-ca-${process.pid}-[0-9a-f]{12}\\.pem$`));
+      expect(second.certPath).not.to.equal(first.certPath);
+      expect(readFileSync(first.certPath, "utf8")).to.equal(first.cert);
+    });
+
+    it("refuses that directory when it is a link or open to others", async () => {
+      const elsewhere = path.join(dir, "elsewhere");
+      mkdirSync(elsewhere, { mode: 0o700 });
+      symlinkSync(elsewhere, own());
+      await createSelfSignedCertificate().then(
+        () => expect.fail("a link was followed"),
+        (err: Error) => expect(err.message).to.contain(`${own()} is not a directory of this user's alone`),
+      );
+      rmSync(own());
+      mkdirSync(own(), { mode: 0o777 & ~0o022 });
+      await createSelfSignedCertificate().then(
+        () => expect.fail("a directory others may read was used"),
+        (err: Error) => expect(err.message).to.match(/others may write to it\): remove it, or give --tls-dir/),
+      );
     });
   });
 

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { TenantOnboarding, OnboardingDataError, formatConfigPath, parseConfigPath, passwordCommand } from "../../provider/onboarding";
+import { readConfigPath } from "../../provider/onboarding/config-path";
 import { runUnderMocks, type MockResourceArgs } from "../../tools/engine/program";
 
 const PROJECT = "onboarding-lib";
@@ -140,6 +141,18 @@ describe("TenantOnboarding (pulumi-veeam-em/onboarding)", () => {
     expect((r.outputs.tenants as any)["ABC Company"].subtenants["abc-hr"]).to.include({ quotaResource: "ABC Company Cloud Repository", subtenantId: "ABC Company/abc-hr-id" });
   });
 
+  it("takes __proto__ and constructor as subtenants' names like any other: their resources and passwords", async () => {
+    const data = { tenants: [{ name: "ABC Company", subtenants: [{ name: "__proto__", quotaMb: 2048 }, { name: "constructor", quotaMb: 2048 }] }] };
+    const cfg = { ...config({}), [`${PROJECT}:subtenantPasswords`]: '{"ABC Company":{"__proto__":"Proto-Pa55-0004","constructor":"Ctor-Pa55-0005"}}' };
+    const r = await run({ data: JSON.stringify(data) }, cfg);
+    expect(pulumi.runtime.unwrapRpcSecret(named(r, "ABC Company/__proto__").inputs.password)).to.equal("Proto-Pa55-0004");
+    expect(pulumi.runtime.unwrapRpcSecret(named(r, "ABC Company/constructor").inputs.password)).to.equal("Ctor-Pa55-0005");
+
+    const unset = await failure(run({ data: JSON.stringify(data) }, { ...config({}), [`${PROJECT}:subtenantPasswords`]: '{"ABC Company":{}}' }));
+    expect(unset.message).to.contain(`subtenant '__proto__' of tenant 'ABC Company'`);
+    expect(unset.message).to.contain(`subtenant 'constructor' of tenant 'ABC Company'`);
+  });
+
   it("reads each password from the config key its entry names, as a secret, and exports none", async () => {
     const r = await run({ data: DATA });
     for (const [name, password] of Object.entries(PASSWORDS)) {
@@ -225,6 +238,14 @@ describe("config paths (as `pulumi config set --path` writes them)", () => {
     expect(() => parseConfigPath('k["a"x')).to.throw("missing ']'");
     expect(() => parseConfigPath("k.")).to.throw("a name must follow '.'");
     expect(() => parseConfigPath("")).to.throw("is not a config key");
+  });
+
+  it("reads only the config object's own keys: a step named __proto__ or constructor that is not set is not set", () => {
+    const read = (path: string, json: string) => readConfigPath(parseConfigPath(path), () => json);
+    expect(read('k["ABC"]["__proto__"]', '{"ABC":{}}')).to.equal(undefined);
+    expect(read('k["ABC"]["constructor"]', '{"ABC":{}}')).to.equal(undefined);
+    expect(read('k["ABC"]["__proto__"]', '{"ABC":{"__proto__":"pw-1"}}')).to.equal("pw-1");
+    expect(read("k[0]", '["pw-2"]')).to.equal("pw-2");
   });
 
   it("quotes the path for a POSIX shell in the printed command", () => {

@@ -18,6 +18,7 @@ const KNOWN = new Set([
   "enum",
   "const",
   "minimum",
+  "maximum",
   "minLength",
   "maxLength",
   "pattern",
@@ -57,6 +58,7 @@ export function validate(root: Schema, value: unknown): string[] {
     if (schema.const !== undefined && !equal(schema.const, v)) fail(`const: expected ${JSON.stringify(schema.const)}`);
     if (schema.enum !== undefined && !schema.enum.some((e: unknown) => equal(e, v))) fail(`enum: ${JSON.stringify(v)} is not one of ${JSON.stringify(schema.enum)}`);
     if (typeof v === "number" && schema.minimum !== undefined && v < schema.minimum) fail(`minimum: ${v} < ${schema.minimum}`);
+    if (typeof v === "number" && schema.maximum !== undefined && v > schema.maximum) fail(`maximum: ${v} > ${schema.maximum}`);
     if (typeof v === "string") {
       if (schema.minLength !== undefined && [...v].length < schema.minLength) fail(`minLength ${schema.minLength}`);
       if (schema.maxLength !== undefined && [...v].length > schema.maxLength) fail(`maxLength ${schema.maxLength}`);

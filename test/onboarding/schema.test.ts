@@ -5,7 +5,7 @@ import { startEmulator } from "../../emulator/server";
 import { EmClient } from "../../provider/client";
 import { exportOnboarding } from "../../provider/export/export";
 import { OnboardingDataError, parseOnboardingData } from "../../provider/onboarding";
-import { ACCOUNT_TYPES, MIN_QUOTA_MB, SUBTENANT_NAME_MAX } from "../../provider/onboarding/format";
+import { ACCOUNT_TYPES, MAX_QUOTA_MB, MIN_QUOTA_MB, SUBTENANT_NAME_MAX } from "../../provider/onboarding/format";
 import { SCHEMA_FILE, onboardingSchemaText } from "../../provider/onboarding/schema";
 import { largeSeed } from "../export/seed";
 import { validate } from "./json-schema";
@@ -92,6 +92,14 @@ describe("the onboarding data file's JSON Schema", () => {
       ["no quotaMb", (d) => delete sub(d).quotaMb],
       [`quotaMb ${MIN_QUOTA_MB}`, (d) => (sub(d).quotaMb = MIN_QUOTA_MB)],
       [`quotaMb ${MIN_QUOTA_MB - 1}`, (d) => (sub(d).quotaMb = MIN_QUOTA_MB - 1)],
+      [`quotaMb ${MAX_QUOTA_MB}, EM's largest`, (d) => (sub(d).quotaMb = MAX_QUOTA_MB)],
+      [`quotaMb ${MAX_QUOTA_MB + 1}, past what EM holds`, (d) => (sub(d).quotaMb = MAX_QUOTA_MB + 1)],
+      ["quotaMb 2^53 + 2", (d) => (sub(d).quotaMb = 2 ** 53 + 2)],
+      ["a name of zero-width and bidirectional controls only", (d) => (sub(d).name = "\u200b\u202e\u2066")],
+      ["a tenant name of a Hangul filler only", (d) => (d.tenants[0].name = "\u3164")],
+      ["a role of a zero-width joiner only", (d) => (acc(d).roles = ["\u200d"])],
+      ["a name with a zero-width space inside visible text", (d) => (sub(d).name = "abc\u200bdef")],
+      ["a subtenant named __proto__", (d) => ((sub(d).name = "__proto__"), (sub(d).passwordConfig = 'subtenantPasswords["T"]["__proto__"]'))],
       ["quotaMb fractional", (d) => (sub(d).quotaMb = 2048.5)],
       ['quotaMb "unlimited"', (d) => (sub(d).quotaMb = "unlimited")],
       ['quotaMb "Unlimited"', (d) => (sub(d).quotaMb = "Unlimited")],
@@ -117,7 +125,7 @@ describe("the onboarding data file's JSON Schema", () => {
       ["subtenants not a list", (d) => (d.tenants[0].subtenants = "s")],
       ["a top-level account that is not an object", (d) => (d.accounts = ["TECH\\a"])],
     ];
-    const valid = /^(the base file|a name of \d+ characters|quotaMb 1024|quotaMb "unlimited"|quotaResourceId instead|neither quota resource key|an empty description|account type [A-Z])/;
+    const valid = /^(the base file|a name of \d+ characters|quotaMb 1024|quotaMb \d+, EM's largest|quotaMb "unlimited"|quotaResourceId instead|neither quota resource key|an empty description|account type [A-Z]|a name with a zero-width space inside|a subtenant named __proto__)/;
     for (const [what, edit] of cases) {
       it(`${what}: ${valid.test(what) && !what.includes(`${SUBTENANT_NAME_MAX + 1}`) ? "accepted" : "refused"}`, () => {
         const data = base();

@@ -1,6 +1,7 @@
 import type { WireFormat } from "../settings";
 import type { Element } from "./element";
 import { writeJson } from "./json";
+import { parseJsonAnswer } from "./json-reader";
 import { parseXml } from "./xml-reader";
 
 export * from "./element";
@@ -8,7 +9,9 @@ export * from "./entities";
 export * from "./specs";
 export * from "./answers";
 export { escapeXmlText, writeXml } from "./xml";
-export { parseXml, LIST_ITEMS } from "./xml-reader";
+export { parseXml, LIST_ITEMS, type XmlWork } from "./xml-reader";
+export { checkJsonBounds, type JsonWork } from "./json-reader";
+export { ANSWER_LIMITS, AnswerLimitError } from "./limits";
 export { writeJson } from "./json";
 export { items, str, bool, num, obj, links, findLink, type Node, type Link } from "./read";
 
@@ -33,7 +36,8 @@ export interface DecodedBody {
 
 /**
  * Parses a response body by its content (EM answers XML unless asked for JSON; a proxy may answer HTML or
- * plain text). Throws Error with a short, body-free reason when the text is neither well-formed XML nor JSON.
+ * plain text). Throws Error with a short, body-free reason when the text is neither well-formed XML nor JSON, and
+ * AnswerLimitError when it goes past ANSWER_LIMITS.
  */
 export function decodeBody(text: string): DecodedBody {
   const t = text.replace(/^\uFEFF/, "").trim();
@@ -42,12 +46,6 @@ export function decodeBody(text: string): DecodedBody {
     const { root, namespace, body } = parseXml(t);
     return { format: "xml", root, namespace, body };
   }
-  if (t.startsWith("{") || t.startsWith("[")) {
-    try {
-      return { format: "json", body: JSON.parse(t) as unknown };
-    } catch (err) {
-      throw new Error(`malformed JSON (${(err as Error).message})`);
-    }
-  }
+  if (t.startsWith("{") || t.startsWith("[")) return { format: "json", body: parseJsonAnswer(t) };
   throw new Error("the body is neither XML nor JSON");
 }
