@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { EmNameTakenError, EmOutcomeUnknownError, GUID, runLookups, subtenantDiffers, subtenantReads, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
 import { declaredArgs, finishCreated, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
+import { subtenantInEm } from "../em-check";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
 import { sameConnectionEm } from "../fields/connection";
 import { sameName } from "../names";
@@ -29,8 +30,10 @@ function inputsAsInEm(old: SubtenantOutputs, subtenant: CloudSubtenant): Subtena
 
 /** Cloud Connect subtenants of a tenant, through EM's subtenant API (every change runs as a polled task). */
 export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.ResourceProvider<SubtenantInputs, SubtenantOutputs> {
-  async check(_olds: SubtenantInputs, news: SubtenantInputs): Promise<pulumi.dynamic.CheckResult<SubtenantInputs>> {
+  async check(olds: SubtenantInputs, news: SubtenantInputs): Promise<pulumi.dynamic.CheckResult<SubtenantInputs>> {
     const { inputs, failures } = checkSubtenantInputs(news as unknown as Record<string, unknown>);
+    // What only EM can answer, once the declaration itself is sound: so a preview finds it, not only \`up\`.
+    if (failures.length === 0) failures.push(...(await this.inEm(inputs, (client) => subtenantInEm(client, (olds ?? {}) as unknown as Record<string, unknown>, inputs))));
     return { inputs: inputs as unknown as SubtenantInputs, failures };
   }
 
