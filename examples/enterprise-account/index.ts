@@ -2,20 +2,19 @@
  * One Enterprise Manager account: the Active Directory user TECH\carol.portal with the "Portal User" role, allowed
  * to restore every VM.
  *
- * Run it against the EM emulator (this directory is a Pulumi project of its own, see Pulumi.yaml here):
+ * Run it against the EM emulator. This directory is a Pulumi project of its own (Pulumi.yaml, package.json,
+ * tsconfig.json): copy it anywhere, or use it where it is.
  *
- *   npm ci && npm run build                                  # in the repository root
- *   npm run emulator -- --port 9399 &
- *   cd examples/enterprise-account
+ *   npm pack /path/to/a/clone/of/pulumi-veeam-em            # → pulumi-veeam-em-0.1.0.tgz, which package.json names
+ *   npm install
+ *   npx veeam-em-emulator --port 9399 &
  *   pulumi login --local && pulumi stack init dev
  *   pulumi config set veeam-em:url http://127.0.0.1:9399/api/
  *   pulumi config set veeam-em:username admin
  *   pulumi config set --secret veeam-em:password admin
  *   pulumi up
  *
- * In a project of your own: install the package as the README's "Install in your own stack" says (it is not on
- * the npm registry yet: `npm pack` in a clone, then `npm install <that .tgz> @pulumi/pulumi`), copy this file,
- * and use your own names.
+ * Against your EM, set veeam-em:* to it instead and use your own names.
  */
 import { EnterpriseAccount } from "pulumi-veeam-em";
 

@@ -7,11 +7,13 @@
  * component checks the file, looks tenants, quota resources and roles up by name in EM, and declares one
  * `Subtenant` per subtenant and one `EnterpriseAccount` per account.
  *
- * Run it (from the repository root, whose Pulumi.yaml points here) against the bundled EM emulator:
+ * This directory is a Pulumi project of its own (Pulumi.yaml, package.json, tsconfig.json): copy it anywhere, or
+ * use it where it is. Run it against the bundled EM emulator:
  *
- *   npm ci && npm run build
- *   npm run emulator -- --port 9399 &                 # EM emulator with its default seed (tenant "ABC Company")
- *   pulumi login --local && pulumi stack init dev     # any backend will do
+ *   npm pack /path/to/a/clone/of/pulumi-veeam-em       # → pulumi-veeam-em-0.1.0.tgz, which package.json names
+ *   npm install
+ *   npx veeam-em-emulator --port 9399 &                # EM emulator with its default seed (tenant "ABC Company")
+ *   pulumi login --local && pulumi stack init dev      # any backend will do
  *   pulumi config set veeam-em:url http://127.0.0.1:9399/api/
  *   pulumi config set veeam-em:username admin
  *   pulumi config set --secret veeam-em:password admin

@@ -1,11 +1,12 @@
 /**
  * One Cloud Connect subtenant of the tenant "ABC Company", with a 10 GB quota on the tenant's cloud repository.
  *
- * Run it against the EM emulator (this directory is a Pulumi project of its own, see Pulumi.yaml here):
+ * Run it against the EM emulator. This directory is a Pulumi project of its own (Pulumi.yaml, package.json,
+ * tsconfig.json): copy it anywhere, or use it where it is.
  *
- *   npm ci && npm run build                                  # in the repository root
- *   npm run emulator -- --port 9399 &
- *   cd examples/subtenant
+ *   npm pack /path/to/a/clone/of/pulumi-veeam-em            # → pulumi-veeam-em-0.1.0.tgz, which package.json names
+ *   npm install
+ *   npx veeam-em-emulator --port 9399 &
  *   pulumi login --local && pulumi stack init dev
  *   pulumi config set veeam-em:url http://127.0.0.1:9399/api/
  *   pulumi config set veeam-em:username admin
@@ -13,9 +14,7 @@
  *   pulumi config set --secret subtenantPassword 'S@les-2026'
  *   pulumi up
  *
- * In a project of your own: install the package as the README's "Install in your own stack" says (it is not on
- * the npm registry yet: `npm pack` in a clone, then `npm install <that .tgz> @pulumi/pulumi`), copy this file,
- * and use your tenant's names.
+ * Against your EM, set veeam-em:* to it instead and use your own names.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Subtenant, getTenantQuota } from "pulumi-veeam-em";

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { EmClient, EmSettingsError, normalizeBaseUrl, type ConnectionSettings } from "../client";
-import { exportOnboarding } from "../export/export";
+import { count, exportOnboarding } from "../export/export";
 import { printable, printableJson } from "../export/names";
 import { SCHEMA_FILE } from "../onboarding/schema";
 import { promptSecret } from "./prompt";
@@ -217,9 +217,9 @@ export async function runExport(argv: string[]): Promise<number> {
     if (flags.output !== undefined) writeFile(flags.output, text, flags.force ?? false);
     else process.stdout.write(text);
     const { tenants, subtenants, accounts } = result.counts;
-    commands.write(`# ${flags.output ?? "The data file"}: ${tenants} tenants, ${subtenants} subtenants, ${accounts} accounts, each with adopt: true.\n`);
+    commands.write(`# ${flags.output ?? "The data file"}: ${count(tenants, "tenant")}, ${count(subtenants, "subtenant")}, ${count(accounts, "account")}, each with adopt: true.\n`);
     if (result.passwords.length > 0) {
-      commands.write("# EM never returns passwords. Set each subtenant's in the stack before 'pulumi up' (replace <password>):\n");
+      commands.write("# EM never returns passwords, and adopting keeps each subtenant's. The stack needs one per subtenant all the same,\n# sent to EM only when you change it later (replace <password>):\n");
       for (const p of result.passwords) {
         const shown = printable(p.command);
         commands.write(`${shown}\n`);

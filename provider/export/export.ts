@@ -47,7 +47,8 @@ export interface ExportResult {
 }
 
 /** "1 tenant", "4 tenants". */
-const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+/** "1 tenant", "2 tenants". */
+export const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 const BUILTIN = /^BUILTIN\\/i;
 

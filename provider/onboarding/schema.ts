@@ -78,7 +78,7 @@ export function onboardingSchema(): Schema {
       passwordPolicy: {
         enum: [...PASSWORD_POLICIES],
         default: DEFAULTS.passwordPolicy,
-        description: "\"always\": the password in stack config is the truth, sent to EM whenever it changes. \"initial\": set when the subtenant is created or adopted, never sent again, so a password the tenant changed is left alone.",
+        description: "\"always\": the password in stack config is the truth, sent to EM whenever it changes. \"initial\": set when the subtenant is created, never sent again, so a password the tenant changed is left alone. Adopting keeps the password EM has under either policy.",
       },
     },
     ["name", "quotaMb"],

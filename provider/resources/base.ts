@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { EmClient } from "../client";
 import { connectionOf } from "./connection-of";
+import { UNKNOWN, type Failure } from "./validation";
 import { ClientPool, CONFIG_NAMESPACE, ConnectionConfigError, connectionSettings, type ConfigSource } from "./connection";
 
 /** Shared by every provider in a process unless a test hands in its own: one logon per run. */
@@ -31,6 +32,23 @@ export abstract class ProviderBase {
   /** Stack configuration for the connection (namespace `veeam-em`); the environment fills what it lacks. */
   useConfig(config: ConfigSource): void {
     this.config = config;
+  }
+
+  /**
+   * What only EM can answer about a declaration (see em-check.ts), for `check`: nothing when the EM to ask is not
+   * known yet (no connection configured, or a declared connection with values a preview does not know), so a
+   * stack without EM settings still previews as before and `up` reports the missing settings.
+   */
+  protected async inEm(props: object, ask: (client: EmClient) => Promise<Failure[]>): Promise<Failure[]> {
+    if (JSON.stringify((props as { connection?: unknown }).connection ?? null).includes(UNKNOWN)) return [];
+    let client: EmClient;
+    try {
+      client = this.client(props);
+    } catch (err) {
+      if (err instanceof ConnectionConfigError) return [];
+      throw err;
+    }
+    return ask(client);
   }
 
   /**

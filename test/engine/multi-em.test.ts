@@ -183,27 +183,37 @@ describe("engine protocol: Subtenant passwordPolicy", function () {
     expect(editsOf(created.state.id)).to.have.length(1);
   });
 
-  it("initial: adopting sets the declared password once", async () => {
-    // Made by someone else (another stack), with another password.
-    const other = new Engine(stack.harness.plugin, "veeam-em-test", "other");
-    const existing = await other.register(subtenantType(stack), "fin", subtenantArgs(stack, { password: secret(SUBTENANT_PASSWORD_2) }));
-    expect(inEm(existing.state.id).password).to.equal(SUBTENANT_PASSWORD_2);
-    const adopted = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy: "initial", adopt: true }));
-    expect(adopted.state.id).to.equal(existing.state.id);
-    expect(inEm(existing.state.id).password).to.equal(SUBTENANT_PASSWORD);
-  });
+  for (const passwordPolicy of ["always", "initial"]) {
+    it(`${passwordPolicy}: adopting a subtenant that matches the declaration keeps EM's password and sends no edit`, async () => {
+      // Made by someone else (another stack), with another password.
+      const other = new Engine(stack.harness.plugin, "veeam-em-test", "other");
+      const existing = await other.register(subtenantType(stack), "fin", subtenantArgs(stack, { password: secret(SUBTENANT_PASSWORD_2) }));
+      expect(inEm(existing.state.id).password).to.equal(SUBTENANT_PASSWORD_2);
+      stack.mark = stack.em.requests.length;
+      const adopted = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy, adopt: true }));
+      expect(adopted.state.id).to.equal(existing.state.id);
+      expect(inEm(existing.state.id).password).to.equal(SUBTENANT_PASSWORD_2);
+      expect(editsOf(existing.state.id)).to.deep.equal([]);
+      // A later change of the declared password is sent under "always" only.
+      const changed = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy, adopt: true, password: secret("Declared-Later-3") }));
+      expect(changed.op).to.equal(passwordPolicy === "always" ? "update" : "same");
+      expect(inEm(existing.state.id).password).to.equal(passwordPolicy === "always" ? "Declared-Later-3" : SUBTENANT_PASSWORD_2);
+    });
+  }
 
-  it("initial: an adoption whose edit failed is finished by the next up, the password included", async () => {
+  it("initial: an adoption whose edit failed is finished by the next up, and the password stays EM's", async () => {
     const other = new Engine(stack.harness.plugin, "veeam-em-test", "other");
     const existing = await other.register(subtenantType(stack), "fin", subtenantArgs(stack, { password: secret(SUBTENANT_PASSWORD_2) }));
     stack.em.faults.update({ taskFailureRate: 1, onlyMethods: ["PUT"] });
-    const failed = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy: "initial", adopt: true })).catch((e: unknown) => e);
+    // Another description than EM's: adopting edits it.
+    const failed = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy: "initial", adopt: true, description: "adopted" })).catch((e: unknown) => e);
     stack.em.faults.reset();
     expect(failed).to.be.instanceOf(Error);
-    expect(inEm(existing.state.id).password, "the failed edit set nothing").to.equal(SUBTENANT_PASSWORD_2);
-    const finished = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy: "initial", adopt: true }));
+    expect(inEm(existing.state.id).description, "the failed edit set nothing").to.not.equal("adopted");
+    const finished = await stack.engine.register(subtenantType(stack), "fin", subtenantArgs(stack, { passwordPolicy: "initial", adopt: true, description: "adopted" }));
     expect(finished.op).to.equal("update");
-    expect(inEm(existing.state.id).password).to.equal(SUBTENANT_PASSWORD);
+    expect(inEm(existing.state.id).description).to.equal("adopted");
+    expect(inEm(existing.state.id).password).to.equal(SUBTENANT_PASSWORD_2);
   });
 
   it("always (the default): a changed declared password is sent, overwriting the tenant's", async () => {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../../provider/resources/shim";
-import type { ResourceState } from "../../tools/engine/engine";
+import { CheckFailedError, type ResourceState } from "../../tools/engine/engine";
 import { PluginCallError } from "../../tools/engine/plugin";
 import { MASK, secret } from "../../tools/engine/secrets";
 import { accountArgs, accountType, EM_ADMIN_PASSWORD, leakedSecrets, logons, ROLE, SUBTENANT_PASSWORD, SUBTENANT_PASSWORD_2, subtenantArgs, subtenantType, useStack } from "./support";
@@ -59,11 +59,20 @@ describe("engine protocol: configuration, sessions and secrets", function () {
     await engine.register(subtenantType(stack), "finance", subtenantArgs(stack, { name: "sub-finance", password: secret(SUBTENANT_PASSWORD_2) }));
     for (const s of [...subs, ...accounts]) await engine.refresh(s.state.urn);
 
-    // A refused create: EM's task fails (quota beyond the tenant's); the error must not carry a password.
-    const refused = await engine.register(subtenantType(stack), "huge", subtenantArgs(stack, { name: "sub-huge", quotaMb: 10_000_000 })).then(
+    // A quota beyond the tenant's is refused by the preview's look-up in EM; the failure must not carry a password.
+    const beyond = await engine.register(subtenantType(stack), "huge", subtenantArgs(stack, { name: "sub-huge", quotaMb: 10_000_000 })).then(
       () => undefined,
       (e: unknown) => e,
     );
+    expect(beyond).to.be.instanceOf(CheckFailedError);
+    expect(leakedSecrets((beyond as Error).message)).to.deep.equal([]);
+    // A create EM refuses: its task fails; the error must not carry a password either.
+    stack.em.faults.update({ taskFailureRate: 1, onlyMethods: ["POST"] });
+    const refused = await engine.register(subtenantType(stack), "huge", subtenantArgs(stack, { name: "sub-huge" })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    stack.em.faults.reset();
     expect(refused).to.be.instanceOf(PluginCallError);
     expect(leakedSecrets((refused as Error).message)).to.deep.equal([]);
 

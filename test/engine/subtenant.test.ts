@@ -149,15 +149,19 @@ describe("engine protocol: Subtenant through the SDK's plugin (XML)", function (
       return id;
     }
 
-    it("with adopt: true, Create takes over the existing subtenant (same id) and makes it match the declaration", async () => {
+    it("with adopt: true, Create takes over the existing subtenant (same id) and makes it match the declaration but for the password, which EM keeps", async () => {
       const id = preCreate(stack);
       const { op, state } = await up({ adopt: true });
       expect(op).to.equal("create");
       expect(state.id).to.equal(id);
       expect(stack.em.store.state.subtenants.filter((s) => s.name === "sub-finance")).to.have.length(1);
-      expect(inEm(stack, id)).to.deep.include({ description: "Finance backups", password: SUBTENANT_PASSWORD });
+      expect(inEm(stack, id)).to.deep.include({ description: "Finance backups", password: "old-password" });
       expect(inEm(stack, id)!.quota.quotaMb).to.equal(2048);
       expect(mutations(requestsSince(stack)).some((r) => r.method === "POST" && r.url.endsWith("/subtenants"))).to.equal(false);
+      // The declared password is the baseline from now on: the next run with it sends nothing.
+      const again = await up({ adopt: true });
+      expect(again.op).to.equal("same");
+      expect(inEm(stack, id)!.password).to.equal("old-password");
     });
 
     it("without adopt, Create fails with a message that names the subtenant and the way out", async () => {

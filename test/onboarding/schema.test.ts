@@ -42,9 +42,11 @@ describe("the onboarding data file's JSON Schema", () => {
     expect(schema.$defs.subtenant.properties.name.maxLength).to.equal(SUBTENANT_NAME_MAX);
   });
 
-  it("is what the example's data file names in $schema, and the example validates against it", () => {
+  it("is what the example's data file names in $schema (in the installed package), and the example validates against it", () => {
     const data = JSON.parse(fs.readFileSync(EXAMPLE, "utf8"));
-    expect(path.resolve(path.dirname(EXAMPLE), data.$schema)).to.equal(SCHEMA_FILE);
+    const installed = "./node_modules/pulumi-veeam-em/";
+    expect(data.$schema.startsWith(installed), data.$schema).to.equal(true);
+    expect(path.resolve(SCHEMA_FILE, "..", "..", "..", data.$schema.slice(installed.length))).to.equal(SCHEMA_FILE);
     expect(validate(shipped(), data)).to.deep.equal([]);
     expect(codeProblems(data)).to.deep.equal([]);
   });

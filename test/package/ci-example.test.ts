@@ -74,6 +74,38 @@ describe("examples/ci: the GitHub Actions workflow", () => {
     expect(start.run).to.include('grep -q "listening on"');
   });
 
+  it("stops the emulator it started through its pid file, whatever the job's outcome", () => {
+    const start = pr.steps.find((s) => s.run?.includes("veeam-em-emulator"))!;
+    const pidFile = /--pid-file ("[^"]+"|\S+)/.exec(start.run!)![1];
+    const stop = pr.steps.find((s) => s.run?.includes("--stop"))!;
+    expect(stop.run).to.equal(`npx veeam-em-emulator --stop --pid-file ${pidFile}`);
+    expect((stop as Step & { if?: string }).if).to.equal("always()");
+  });
+
+  it("keeps loopback off the proxy when the runner has one, and leaves NO_PROXY alone otherwise", () => {
+    const start = pr.steps.find((s) => s.run?.includes("veeam-em-emulator"))!;
+    const block = /^ *if \[ -n "\$\{HTTP_PROXY[\s\S]*?^ *fi$/m.exec(start.run!)![0];
+    const envAfter = (env: Record<string, string>) => {
+      const file = path.join(require("node:os").tmpdir(), `ci-env-${process.pid}-${Math.random().toString(36).slice(2)}`);
+      require("node:fs").writeFileSync(file, "");
+      try {
+        execFileSync("bash", ["--norc", "--noprofile", "-c", block], { env: { PATH: process.env.PATH, GITHUB_ENV: file, ...env }, stdio: ["ignore", "pipe", "ignore"] });
+        return readFileSync(file, "utf8");
+      } finally {
+        require("node:fs").rmSync(file, { force: true });
+      }
+    };
+    expect(envAfter({ HTTPS_PROXY: "http://proxy.invalid:3128" })).to.equal("NO_PROXY=127.0.0.1,localhost,::1\n");
+    expect(envAfter({ http_proxy: "http://proxy.invalid:3128", NO_PROXY: "corp.example" })).to.equal("NO_PROXY=127.0.0.1,localhost,::1,corp.example\n");
+    expect(envAfter({})).to.equal("");
+  });
+
+  it("says where a self-hosted runner is needed", () => {
+    const text = readFileSync(path.join(CI_DIR, "veeam-em-onboarding.yml"), "utf8");
+    expect(text).to.match(/self-hosted runner/);
+    expect(text).to.match(/runs-on: \[self-hosted/);
+  });
+
   it("needs no secret on pull requests, and takes EM's password only from the repository's secrets on merge", () => {
     expect(JSON.stringify(pr)).to.not.include("secrets.");
     expect(merge.env?.VEEAM_EM_PASSWORD).to.equal("${{ secrets.VEEAM_EM_PASSWORD }}");

@@ -121,6 +121,8 @@ describe("fields: a catalogue of bad inputs, refused by check", () => {
         // The message names the field (its path), and says what was wrong and what is allowed.
         expect(failure!.reason).to.contain(property);
         expect(failure!.reason).to.match(allowed);
+        // Shown after the property, the reason does not repeat it ("name: name: …").
+        expect(`${property}: ${failure!.reason}`).to.not.match(new RegExp(`^${property.replace(/[^\w]/g, "\\$&")}: ${property.replace(/[^\w]/g, "\\$&")}:`));
       });
     }
   }

@@ -66,6 +66,9 @@ export interface SqlSettings {
 export { ROLE_URN };
 /** A role's GUID from its UID, its id or a declared entry, in the form names compare in. */
 export const roleGuid = (value: string) => nameKey(value.replace(/^urn:veeam:EnterpriseRole:/i, ""));
+/** EM's role that a declared entry (a UID, an id or a name) means. */
+export const findRole = <R extends { id: string; uid: string; name: string }>(entry: string, roles: readonly R[]): R | undefined =>
+  roles.find((r) => roleGuid(r.uid) === roleGuid(entry) || roleGuid(r.id) === roleGuid(entry)) ?? roles.find((r) => sameName(r.name, entry));
 /** Scope items compare by object name: EM reports each by its object's name, not by its reference. */
 export const scopeKey = (item: ScopeObject) => nameKey(String(item?.objectName ?? ""));
 

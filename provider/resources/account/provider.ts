@@ -2,17 +2,18 @@ import type * as pulumi from "@pulumi/pulumi";
 import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, runLookups, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
 import { declaredArgs, finishCreated, pick, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
+import { accountInEm } from "../em-check";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
 import { sameConnectionEm } from "../fields/connection";
 import { nameKey, sameName } from "../names";
-import { ACCOUNT_FIELDS, ROLE_URN, roleGuid, scopeKey } from "./fields";
+import { ACCOUNT_FIELDS, findRole, ROLE_URN, scopeKey } from "./fields";
 import type { EnterpriseAccountInputs, EnterpriseAccountOutputs } from "./inputs";
 import { ACCOUNT_ARGS, checkAccountInputs } from "./inputs";
 
 /** Resolves declared roles (names or UIDs) against EM's roles; an unknown one is an error that lists EM's roles. */
 function resolveRoles(declared: string[], roles: EnterpriseRole[]): EnterpriseRole[] {
   return declared.map((entry) => {
-    const found = roles.find((r) => roleGuid(r.uid) === roleGuid(entry) || roleGuid(r.id) === roleGuid(entry)) ?? roles.find((r) => sameName(r.name, entry));
+    const found = findRole(entry, roles);
     if (!found) throw new Error(`EM has no role '${entry}'; its roles are: ${roles.map((r) => r.name).join(", ")}`);
     return found;
   });
@@ -31,8 +32,10 @@ function declaredOf(outputs: EnterpriseAccountOutputs): string[] {
 
 /** Enterprise Manager accounts with their roles and restore scope, through EM's security API. */
 export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dynamic.ResourceProvider<EnterpriseAccountInputs, EnterpriseAccountOutputs> {
-  async check(_olds: EnterpriseAccountInputs, news: EnterpriseAccountInputs): Promise<pulumi.dynamic.CheckResult<EnterpriseAccountInputs>> {
+  async check(olds: EnterpriseAccountInputs, news: EnterpriseAccountInputs): Promise<pulumi.dynamic.CheckResult<EnterpriseAccountInputs>> {
     const { inputs, failures } = checkAccountInputs(news as unknown as Record<string, unknown>);
+    // What only EM can answer, once the declaration itself is sound: so a preview finds it, not only \`up\`.
+    if (failures.length === 0) failures.push(...(await this.inEm(inputs, (client) => accountInEm(client, (olds ?? {}) as unknown as Record<string, unknown>, inputs))));
     return { inputs: inputs as unknown as EnterpriseAccountInputs, failures };
   }
 

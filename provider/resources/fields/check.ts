@@ -103,7 +103,8 @@ class Check {
     if (field.maxLength !== undefined && value.length > field.maxLength) return this.fail(path, `${path} must be at most ${field.maxLength} characters, got ${value.length}`);
     if (field.pattern && !field.pattern.regex.test(value)) return this.fail(path, `${path} must be ${field.pattern.describe}; got ${shown(field, value)}`);
     const problem = field.nameRule?.(value, this.inputs);
-    if (problem) this.fail(path, `${path}: ${problem}`);
+    // The reason names the field once: the engine shows it after the property ("name: name: …" otherwise).
+    if (problem) this.fail(path, new RegExp(`\\b${path.replace(/[^\w]/g, "\\$&")}\\b`).test(problem) ? problem : `${problem} (${path})`);
   }
 
   private list(value: unknown, field: Field<any>, item: ItemType, path: string): void {

@@ -27,7 +27,7 @@ export function subtenantNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** How the declared password is used: on every change ("always") or only at create and adopt ("initial"). */
+/** How the declared password is used: whenever it changes ("always") or only at create ("initial"). */
 export const PASSWORD_POLICIES = ["always", "initial"] as const;
 export type PasswordPolicy = (typeof PASSWORD_POLICIES)[number];
 
@@ -81,19 +81,19 @@ export const SUBTENANT_FIELDS = {
     {
       name: "password",
       type: { kind: "string" },
-      doc: "kept secret in state and outputs; EM never returns it, so only a change of the declared value is noticed, and only under `passwordPolicy: \"always\"`",
+      doc: "kept secret in state and outputs; EM never returns it, so only a change of the declared value is noticed, and only under `passwordPolicy: \"always\"`; adopting keeps EM's password (see Adoption)",
       expects: "the subtenant's password",
       required: true,
       nonEmpty: true,
       secret: true,
       onChange: "update",
-      // Set-once: under "initial" the declared password is EM's only at create and adopt, so its change is none.
+      // Set-once: under "initial" the declared password is sent only at create, so its change is none.
       compare: { same: (a, b, news) => news.passwordPolicy === "initial" || a === b },
     },
     {
       name: "passwordPolicy",
       type: { kind: "enum", values: PASSWORD_POLICIES },
-      doc: "`always`: the declared password is the truth, sent to EM whenever it changes; `initial`: set once, at create and at adopt, and never sent again, so a password the tenant changed is left alone (see Password policies)",
+      doc: "`always`: the declared password is the truth, sent to EM whenever it changes; `initial`: set once, at create, and never sent again, so a password the tenant changed is left alone (see Password policies)",
       default: "always",
       onChange: "none",
     },

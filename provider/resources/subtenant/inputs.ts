@@ -12,7 +12,7 @@ export interface SubtenantInputs {
   tenantName?: string;
   name: string;
   password: string;
-  /** "always" (the default) or "initial" (set at create and adopt only). */
+  /** "always" (the default) or "initial" (sent at create only). */
   passwordPolicy?: PasswordPolicy;
   description: string;
   enabled: boolean;

@@ -1,8 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, GUID, runLookups, subtenantReads, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
+import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, GUID, runLookups, subtenantDiffers, subtenantReads, type CloudSubtenant, type CloudSubtenantEditSpec, type CloudTenant, type EmClient } from "../../client";
 import { NameMayBeSameError } from "../../client/name-rule";
 import { declaredArgs, finishCreated, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
+import { subtenantInEm } from "../em-check";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
 import { sameConnectionEm } from "../fields/connection";
 import { sameName } from "../names";
@@ -30,8 +31,10 @@ function inputsAsInEm(old: SubtenantOutputs, subtenant: CloudSubtenant): Subtena
 
 /** Cloud Connect subtenants of a tenant, through EM's subtenant API (every change runs as a polled task). */
 export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.ResourceProvider<SubtenantInputs, SubtenantOutputs> {
-  async check(_olds: SubtenantInputs, news: SubtenantInputs): Promise<pulumi.dynamic.CheckResult<SubtenantInputs>> {
+  async check(olds: SubtenantInputs, news: SubtenantInputs): Promise<pulumi.dynamic.CheckResult<SubtenantInputs>> {
     const { inputs, failures } = checkSubtenantInputs(news as unknown as Record<string, unknown>);
+    // What only EM can answer, once the declaration itself is sound: so a preview finds it, not only \`up\`.
+    if (failures.length === 0) failures.push(...(await this.inEm(inputs, (client) => subtenantInEm(client, (olds ?? {}) as unknown as Record<string, unknown>, inputs))));
     return { inputs: inputs as unknown as SubtenantInputs, failures };
   }
 
@@ -137,13 +140,18 @@ export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.Re
           `but the stack declares ${inputs.tenantResourceId}. Declare the resource it uses, adopt it, then change it in a later update.`,
       );
     }
-    // From here the object is the stack's: a failure records it (without the password, so the next update sends it).
-    const recorded = () => ({ ...outputsOf(inputs, tenant, existing, declaredArgs(inputs, SUBTENANT_ARGS)), password: undefined, __provider: (inputs as { __provider?: unknown }).__provider });
+    // From here the object is the stack's. EM never returns a password, so adopting keeps the one EM has: the
+    // declared password is recorded as sent, and goes to EM only when the declaration changes later ("always").
+    const declared = declaredArgs(inputs, SUBTENANT_ARGS);
+    const recorded = () => ({ ...outputsOf(inputs, tenant, existing, declared), __provider: (inputs as { __provider?: unknown }).__provider });
+    // What the stack leaves to EM (the quota's name, an unlimited quota's size) stays as EM has it.
+    const kept = { quotaName: existing.quota.displayName, quotaMb: existing.quota.quotaMb };
+    const spec = editSpec(existing.id, existing.name, inputs, inputs.password, kept);
+    const q = spec.repositoryQuota;
+    // An object that already matches the declaration is taken over without a single write.
+    if (!subtenantDiffers(existing, { description: spec.description, enabled: spec.enabled, unlimited: q.unlimited, tenantResourceId: q.tenantResourceId, quotaMb: q.quotaMb, quotaName: q.displayName })) return existing;
     return finishCreated(existing.id, recorded, `Adopted subtenant '${existing.name}' of tenant '${tenant.name}'`, async () => {
-      // Adoption makes EM match the declaration, the password included.
-      // What the stack leaves to EM (the quota's name, an unlimited quota's size) stays as EM has it.
-      const kept = { quotaName: existing.quota.displayName, quotaMb: existing.quota.quotaMb };
-      await client.editSubtenant(tenant.id, existing.id, editSpec(existing.id, existing.name, inputs, undefined, kept));
+      await client.editSubtenant(tenant.id, existing.id, spec);
       return (await client.getSubtenant(tenant.id, existing.id)) ?? existing;
     });
   }
@@ -158,7 +166,8 @@ function editSpec(id: string, name: string, news: SubtenantInputs, oldPassword: 
     id,
     name,
     description: news.description,
-    // passwordPolicy "initial": an update sends it only when EM never got it (an adoption recorded without it).
+    // passwordPolicy "initial": an update sends it only when the state holds none (an adoption recorded by an
+    // earlier version, which meant to set it).
     password: (oldPassword !== undefined && news.passwordPolicy === "initial") || news.password === oldPassword ? "" : news.password,
     enabled: news.enabled,
     repositoryQuota: {
