@@ -53,7 +53,7 @@ function namedTenant(ctx: RequestContext): Tenant {
   return findTenant(ctx.store.state, ctx.params.tenantId);
 }
 
-function accepted(ctx: RequestContext, operation: string, effect: () => { success: boolean; message: string }): Reply {
+export function accepted(ctx: RequestContext, operation: string, effect: () => { success: boolean; message: string }): Reply {
   const session = requireSession(ctx);
   const task = ctx.store.startTask(operation, session.id, effect, ctx.faults.drawTaskBehaviour());
   return { status: 202, body: taskRepresentation(ctx.apiUrl, task) };

@@ -3,8 +3,8 @@ import { http, type RouteHandler } from "../http/handlers";
 
 /** What the emulator covers, for the 501 answers to EM endpoints it lacks. */
 export const COVERAGE =
-  "logon and logon sessions (/api/sessionMngr, /api/logonSessions/{id}), /api/cloud (tenants, their resources and subtenants; " +
-  "for tenant sessions empty failover plan, replica and replica point lists), /api/tasks, /api/security (accounts, roles, scopes) " +
+  "logon and logon sessions (/api/sessionMngr, /api/logonSessions/{id}), /api/cloud (tenants, their backup resources and subtenants; " +
+  "for tenant sessions empty failover plan, replica and replica point lists), /api/backupServers and /api/repositories, /api/tasks, /api/security (accounts, roles, scopes) " +
   "and /api/query with /api/querySvc (types CloudTenant and CloudSubtenant)";
 
 /** Endpoints EM has and its links advertise (the LogonSession's and the CloudTenant's), which the emulator lacks. */
@@ -23,11 +23,4 @@ const answer501 = (ctx: { method: string; path: string }) => notImplemented(ctx.
 
 export const unimplementedHandlers: RouteHandler[] = [
   ...ADVERTISED.flatMap((path) => [http.get(path, answer501), http.post(path, answer501), http.put(path, answer501), http.delete(path, answer501)]),
-  // Tenant management beyond subtenants.
-  http.post("/cloud/tenants", answer501),
-  http.put("/cloud/tenants/:tenantId", answer501),
-  http.delete("/cloud/tenants/:tenantId", answer501),
-  http.post("/cloud/tenants/:tenantId/resources", answer501),
-  http.put("/cloud/tenants/:tenantId/resources/:resourceId", answer501),
-  http.delete("/cloud/tenants/:tenantId/resources/:resourceId", answer501),
 ];
