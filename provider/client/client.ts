@@ -7,6 +7,15 @@ import {
   type CloudSubtenantCreateSpec,
   type CloudSubtenantEditSpec,
   type CloudTenant,
+  type CloudTenantCreateSpec,
+  type CloudTenantEditSpec,
+  type CloudTenantResource,
+  type CloudTenantResourceCreateSpec,
+  cloudTenantCreateSpec,
+  cloudTenantEditSpec,
+  cloudTenantResourceCreateSpec,
+  parseRepositories,
+  type Repository,
   cloudSubtenantCreateSpec,
   cloudSubtenantEditSpec,
   type DecodedBody,
@@ -65,6 +74,31 @@ function seg(id: string): string {
 }
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const TENANT_ID_IN_LINK = /\/cloud\/tenants\/([0-9a-f-]{36})(?:\?|$)/i;
+const RESOURCE_ID_IN_LINK = /\/cloud\/tenants\/([0-9a-f-]{36})\/resources\/([0-9a-f-]{36})/i;
+
+/** Two UIDs of one kind (`urn:veeam:Repository:<guid>` or the bare GUID), compared without case. */
+function sameUid(a: string, b: string): boolean {
+  const bare = (u: string) => u.replace(/^urn:veeam:[^:]+:/i, "").toLowerCase();
+  return bare(a) === bare(b);
+}
+
+/** Where a tenant differs from what an edit asked for ("" when it does not; the password cannot be seen). */
+export function tenantDiffers(t: CloudTenant, want: CloudTenantEditSpec): string {
+  const d: string[] = [];
+  if (want.description !== undefined && t.description !== want.description) d.push("description");
+  if (want.enabled !== undefined && t.enabled !== want.enabled) d.push("enabled");
+  if ((t.leaseExpiration === undefined) !== (want.leaseExpiration === undefined) || (want.leaseExpiration !== undefined && Date.parse(t.leaseExpiration ?? "") !== Date.parse(want.leaseExpiration))) d.push("lease");
+  if (want.maxConcurrentTasks !== undefined && t.maxConcurrentTasks !== want.maxConcurrentTasks) d.push("max concurrent tasks");
+  const th = want.throttling;
+  if (th && (t.throttling?.enabled !== th.enabled || (th.speedLimit !== undefined && t.throttling?.speedLimit !== th.speedLimit) || (th.unit !== undefined && t.throttling?.unit !== th.unit))) d.push("throttling");
+  for (const r of want.resources) {
+    const now = t.resources.find((x) => x.id.toLowerCase() === r.id.toLowerCase());
+    if (!now || now.quotaMb !== r.quotaMb || now.displayName !== r.displayName || !sameUid(now.repositoryUid, r.repositoryUid)) d.push(`backup resource ${r.displayName}`);
+  }
+  return d.join(", ");
+}
 
 /** EM's subtenant-name clash (task message); EM compares names without case. */
 const NAME_TAKEN = /already (has|have|contains) a subtenant|already exists|name is (already )?(taken|in use)/i;
@@ -186,6 +220,159 @@ export class EmClient {
     const path = `/cloud/tenants/${seg(id)}`;
     const body = await this.getOrUndefined(path, ANSWERS.CloudTenant, { format: "Entity" });
     return body === undefined ? undefined : this.shape("GET", path, () => parseCloudTenant(this.node(body)));
+  }
+
+  // ---- tenant writes: tenants, their backup resources, and the backup servers and repositories they name ----
+
+  async listBackupServers(): Promise<EntityRef[]> {
+    const res = await this.#session.request({ method: "GET", path: "/backupServers", expect: [200], answer: ANSWERS.EntityReferences });
+    return this.shape("GET", "/backupServers", () => parseEntityReferences(res.body?.body));
+  }
+
+  async listRepositories(): Promise<Repository[]> {
+    const res = await this.#session.request({ method: "GET", path: "/repositories", expect: [200], answer: ANSWERS.EntityReferences });
+    return this.shape("GET", "/repositories", () => parseRepositories(res.body?.body));
+  }
+
+  /**
+   * Creates a standalone tenant and returns it as EM has it. The new tenant is named by the Related link of this
+   * request's own task, never by its name: a same-named tenant proves nothing (another stack may have made it).
+   * - EM's task says the name is taken → EmNameTakenError;
+   * - the POST's answer was lost → EM's list of this session's tasks: none of this operation that the client was
+   *   not told about means EM did not take it (sent again, once); one that names this tenant in its Related link
+   *   is this create's; anything else (the session changed, the task was lost or ran past its deadline) is an
+   *   EmOutcomeUnknownError without an id.
+   */
+  async createTenant(spec: CloudTenantCreateSpec): Promise<CloudTenant> {
+    const path = "/cloud/tenants";
+    const generation = (await this.#session.ensure()).generation;
+    for (let sends = 1; ; sends++) {
+      try {
+        const outcome = await this.runTask({ method: "POST", path, body: cloudTenantCreateSpec(spec), expect: [202] }, "CreateCloudTenant");
+        return await this.relatedTenant(outcome, spec.name);
+      } catch (err) {
+        if (err instanceof EmTaskFailedError && NAME_TAKEN.test(err.emMessage)) throw new EmNameTakenError("tenant", spec.name, err.emMessage);
+        if (!outcomeUnknown(err) || err instanceof EmTaskLostError || err instanceof EmTaskTimeoutError) throw this.unprovenCreate("tenant", spec.name, err);
+        const strangers = await this.strangerTasks("CreateCloudTenant", generation);
+        if (strangers === undefined) throw this.unprovenCreate("tenant", spec.name, err);
+        const mine = strangers.filter((t) => t.related?.name?.toLowerCase() === spec.name.toLowerCase());
+        if (mine.length === 1 && mine[0].success) return this.relatedTenant({ taskId: mine[0].taskId, operation: "CreateCloudTenant", message: "", related: mine[0].related }, spec.name);
+        const refused = strangers.find((t) => t.success === false && NAME_TAKEN.test(t.message ?? ""));
+        if (refused && strangers.every((t) => t.success === false)) throw new EmNameTakenError("tenant", spec.name, refused.message ?? "");
+        if (strangers.length > 0 || sends >= 2) throw this.unprovenCreate("tenant", spec.name, err);
+        this.#onProgress?.(`The answer to creating tenant '${spec.name}' was lost and EM shows no task for it; sending it again`);
+      }
+    }
+  }
+
+  /**
+   * Edits a tenant with the whole CloudTenant (TenantType always sent; every backup resource listed, so quota
+   * changes ride the same PUT). Safe to send again: after an unknown outcome the tenant is read back, and the edit
+   * is done when EM shows what was asked (a password cannot be seen, so an edit with one is sent again).
+   */
+  async editTenant(tenantId: string, spec: CloudTenantEditSpec): Promise<TaskOutcome> {
+    const path = `/cloud/tenants/${seg(tenantId)}`;
+    const href = spec.href ?? this.#transport.resolveUrl({ path, query: { format: "Entity" } }).toString();
+    const send = () => this.runTask({ method: "PUT", path, body: cloudTenantEditSpec({ ...spec, href, uid: spec.uid ?? `urn:veeam:CloudTenant:${tenantId}` }), expect: [202], safeToResend: true }, "EditCloudTenant");
+    const applied = async (): Promise<TaskOutcome | undefined> => {
+      const now = await this.getTenant(tenantId);
+      if (!now) throw new EmApiError({ kind: "http", method: "PUT", path, status: 404, fromEm: true, emMessage: "the tenant no longer exists", hint: "It was deleted outside this stack; run 'pulumi refresh' to drop it from the stack" });
+      if (spec.password || tenantDiffers(now, spec)) return undefined;
+      return { taskId: "", operation: "EditCloudTenant", message: "verified by reading the tenant after its task was lost" };
+    };
+    return this.sendUntilApplied(send, applied);
+  }
+
+  /**
+   * Deletes a tenant. Its backups are deleted with it only when `includeBackups` is true, which only an explicit
+   * caller choice may set; otherwise no includeBackups parameter is sent and EM keeps them. A tenant EM no longer
+   * has (404) counts as deleted; after an unknown outcome the tenant is looked for until the task deadline.
+   */
+  async deleteTenant(tenantId: string, options: { includeBackups?: boolean } = {}): Promise<TaskOutcome> {
+    const path = `/cloud/tenants/${seg(tenantId)}`;
+    const query = options.includeBackups === true ? { includeBackups: "true" } : undefined;
+    const gone: TaskOutcome = { taskId: "", operation: "DeleteCloudTenant", message: "The tenant does not exist (already deleted)" };
+    const send = async () => {
+      try {
+        return await this.runTask({ method: "DELETE", path, query, expect: [202] }, "DeleteCloudTenant");
+      } catch (err) {
+        if (isNotFound(err)) return gone;
+        throw err;
+      }
+    };
+    const applied = async () => (await pollUntil(async () => ((await this.getTenant(tenantId)) === undefined ? gone : undefined), this.#tasks.poll)) ?? undefined;
+    return this.sendUntilApplied(send, applied);
+  }
+
+  /**
+   * Adds a backup resource (a quota on a repository) to a tenant and returns it as EM has it, named by the
+   * Related link of this request's task. A lost answer is settled like a tenant create's: a task of this session
+   * the client was not told about whose Related link is a new resource of this tenant on this repository (a
+   * tenant has at most one quota per repository) is this request's; nothing else is proof.
+   */
+  async addTenantResource(tenantId: string, spec: CloudTenantResourceCreateSpec): Promise<CloudTenantResource> {
+    const path = `/cloud/tenants/${seg(tenantId)}/resources`;
+    const generation = (await this.#session.ensure()).generation;
+    const label = `${spec.name} (tenant ${tenantId})`;
+    for (let sends = 1; ; sends++) {
+      try {
+        const outcome = await this.runTask({ method: "POST", path, body: cloudTenantResourceCreateSpec(spec), expect: [202] }, "CreateCloudTenantResource");
+        const found = await this.relatedResource(tenantId, outcome.related?.href, spec.repositoryUid);
+        if (found) return found;
+        throw new EmOutcomeUnknownError("backup resource", label, "EM reported the task as successful, but its Related link does not lead to the new resource");
+      } catch (err) {
+        if (err instanceof EmOutcomeUnknownError) throw err;
+        if (!outcomeUnknown(err) || err instanceof EmTaskLostError || err instanceof EmTaskTimeoutError) throw this.unprovenCreate("backup resource", label, err);
+        const strangers = await this.strangerTasks("CreateCloudTenantResource", generation);
+        if (strangers === undefined) throw this.unprovenCreate("backup resource", label, err);
+        for (const task of strangers.filter((t) => t.success)) {
+          const found = await this.relatedResource(tenantId, task.related?.href, spec.repositoryUid);
+          if (found) return found;
+        }
+        if (strangers.length > 0 || sends >= 2) throw this.unprovenCreate("backup resource", label, err);
+        this.#onProgress?.(`The answer to adding backup resource '${spec.name}' was lost and EM shows no task for it; sending it again`);
+      }
+    }
+  }
+
+  /** Removes a backup resource; one EM no longer has counts as removed. Unknown outcomes are settled by looking. */
+  async deleteTenantResource(tenantId: string, resourceId: string): Promise<TaskOutcome> {
+    const path = `/cloud/tenants/${seg(tenantId)}/resources/${seg(resourceId)}`;
+    const gone: TaskOutcome = { taskId: "", operation: "DeleteCloudTenantResource", message: "The backup resource does not exist (already removed)" };
+    const send = async () => {
+      try {
+        return await this.runTask({ method: "DELETE", path, expect: [202] }, "DeleteCloudTenantResource");
+      } catch (err) {
+        if (isNotFound(err)) return gone;
+        throw err;
+      }
+    };
+    const stillThere = async () => (await this.getTenant(tenantId))?.resources.some((r) => r.id.toLowerCase() === resourceId.toLowerCase()) ?? false;
+    const applied = async () => (await pollUntil(async () => ((await stillThere()) ? undefined : gone), this.#tasks.poll)) ?? undefined;
+    return this.sendUntilApplied(send, applied);
+  }
+
+  /** The tenant a finished create's Related link names (`…/cloud/tenants/{id}?format=Entity`). */
+  private async relatedTenant(outcome: TaskOutcome, name: string): Promise<CloudTenant> {
+    const id = outcome.related && TENANT_ID_IN_LINK.exec(outcome.related.href)?.[1];
+    const tenant = id ? await this.getTenant(id) : undefined;
+    if (!tenant) throw new EmOutcomeUnknownError("tenant", name, `EM reported the create task as successful, but its Related link (${outcome.related?.href ?? "none"}) does not lead to the tenant; look for it in EM and set adopt: true if it is this stack's`);
+    return tenant;
+  }
+
+  /** The resource a Related link names, when it is this tenant's quota on `repositoryUid`. */
+  private async relatedResource(tenantId: string, href: string | undefined, repositoryUid: string): Promise<CloudTenantResource | undefined> {
+    const m = href && RESOURCE_ID_IN_LINK.exec(href);
+    if (!m || m[1].toLowerCase() !== tenantId.toLowerCase()) return undefined;
+    const tenant = await this.getTenant(tenantId);
+    return tenant?.resources.find((r) => r.id.toLowerCase() === m[2].toLowerCase() && sameUid(r.repositoryUid, repositoryUid));
+  }
+
+  /** A create whose outcome EM cannot prove: the error to throw (any other error is thrown as it is). */
+  private unprovenCreate(kind: string, name: string, err: unknown): EmOutcomeUnknownError {
+    if (err instanceof EmOutcomeUnknownError) return err;
+    if (!outcomeUnknown(err) && !(err instanceof EmTaskTimeoutError)) throw err;
+    return new EmOutcomeUnknownError(kind, name, `${(err as Error).message}; no task of this request names what it made, and an object of that name would not prove it is this stack's. Look in EM: if it exists and is this stack's, set adopt: true; if not, run 'pulumi up' again`, { cause: err });
   }
 
   // ---- subtenants ----
