@@ -108,6 +108,7 @@ describe("client: cloud tenants and backup resources (emulator)", () => {
     expect(err).to.be.instanceOf(EmOutcomeUnknownError);
     expect((err as Error).message).to.contain("adopt: true");
     expect((err as { id?: string }).id).to.equal(undefined);
+    em.store.finishAllTasks();
     expect(em.store.state.tenants.filter((t) => t.name === "Unseen Co"), "EM made it; the client did not claim it").to.have.length(1);
     await client.close();
   });
