@@ -103,6 +103,9 @@ describe("CloudTenantProvider", () => {
         const second = updated.backupResources.find((r) => r.name === "Second");
         expect(second?.id, "a Subtenant can take tenantResourceId from the outputs").to.equal(tenant?.resources[1].id);
         expect((await provider.diff(created.id, updated, changed)).changes).to.equal(false);
+        const byUid = await provider.diff(created.id, updated, { ...changed, backupServer: "urn:veeam:BackupServer:ca19249e-e638-421a-ab22-68cb89b9009a" });
+        expect(byUid.changes, "the same backup server by UID is no change").to.equal(false);
+        expect((await provider.diff(created.id, updated, { ...changed, backupServer: "172.24.31.68" })).replaces).to.deep.equal(["backupServer"]);
 
         // Removing the second resource DELETEs it; the first, holding data, is protected.
         const fewer = declared({ ...changed, backupResources: [changed.backupResources![0]] });

@@ -78,7 +78,8 @@ const BACKUP_RESOURCE_FIELDS: readonly Field[] = [
 
 export const TENANT_FIELDS = {
   resource: "CloudTenant",
-  uniqueName: "name",
+  // No uniqueName: names are unique per backup server, and deleting the old tenant first would risk its data for
+  // nothing (a replacement under the same name on the same server is refused by EM before anything is deleted).
   fields: [
     {
       name: "name",

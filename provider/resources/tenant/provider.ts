@@ -53,7 +53,10 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
   }
 
   async diff(_id: string, olds: CloudTenantOutputs, news: CloudTenantInputs): Promise<pulumi.dynamic.DiffResult> {
-    return diffInputs(TENANT_FIELDS, olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
+    // The backup server spelt by its UID (or id) where the stack had its name, or back, is the same server.
+    const sameServer = typeof news.backupServer === "string" && olds.backupServerId !== undefined && sameUid(news.backupServer, olds.backupServerId);
+    const compared = sameServer ? { ...news, backupServer: olds.backupServer } : news;
+    return diffInputs(TENANT_FIELDS, olds as unknown as Record<string, unknown>, compared as unknown as Record<string, unknown>);
   }
 
   async create(inputs: CloudTenantInputs): Promise<pulumi.dynamic.CreateResult<CloudTenantOutputs>> {
