@@ -6,7 +6,7 @@
 import type { CloudTenant, CloudTenantResource } from "../../client";
 import { CONNECTION_FIELD, type Field, type ResourceFields } from "../fields";
 import { commonNameProblem, forbiddenIn, listCharacters, nameKey, sameName } from "../names";
-import { PASSWORD_POLICIES } from "../subtenant/fields";
+import { PASSWORD_POLICY_FIELD, passwordField } from "../subtenant/fields";
 
 /** "Storage quota cannot be less than 1GB" (post_tenants, post_tenants_id_resources). */
 export const MIN_TENANT_QUOTA_MB = 1024;
@@ -95,24 +95,8 @@ export const TENANT_FIELDS = {
       reported: (r) => r.tenant.name,
       refresh: "declared",
     },
-    {
-      name: "password",
-      type: { kind: "string" },
-      doc: "kept secret in state and outputs; EM never returns it, so only a change of the declared value is noticed, and only under `passwordPolicy: \"always\"`",
-      expects: "the tenant's password",
-      required: true,
-      nonEmpty: true,
-      secret: true,
-      onChange: "update",
-      compare: { same: (a, b, news) => news.passwordPolicy === "initial" || a === b },
-    },
-    {
-      name: "passwordPolicy",
-      type: { kind: "enum", values: PASSWORD_POLICIES },
-      doc: "`always`: the declared password is sent to EM whenever it changes; `initial`: set at create and adopt only",
-      default: "always",
-      onChange: "none",
-    },
+    passwordField("tenant"),
+    PASSWORD_POLICY_FIELD,
     { name: "description", type: { kind: "string" }, doc: "free text", default: "", onChange: "update", reported: (r) => r.tenant.description, refresh: "em" },
     { name: "enabled", type: { kind: "boolean" }, doc: "whether the tenant may connect", default: true, onChange: "update", reported: (r) => r.tenant.enabled, refresh: "em" },
     {
