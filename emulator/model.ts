@@ -8,6 +8,15 @@ export interface BackupServer {
   name: string;
 }
 
+/** A backup repository of a backup server; tenants get quotas on it (their backup resources). */
+export interface Repository {
+  id: string;
+  name: string;
+  backupServerId: string;
+  /** Backups of tenants deleted without their backups, still on the repository. */
+  retainedBackups?: Array<{ tenantName: string; usedMb: number }>;
+}
+
 export interface TenantResource {
   id: string;
   displayName: string;
@@ -37,8 +46,10 @@ export interface Tenant {
   vcdOrganization?: { name: string; users: VcdUser[] };
   resources: TenantResource[];
   maxConcurrentTasks: number;
-  /** Network throttling of the tenant's traffic, in MBps when enabled. */
-  throttling?: { enabled: boolean; speedLimitMbps: number };
+  /** Network throttling of the tenant's traffic; the limit is in `unit` (MBps when unset). */
+  throttling?: { enabled: boolean; speedLimitMbps: number; unit?: "Mbps" | "KBps" | "MBps" };
+  /** When the tenant's lease ends (ISO 8601); no lease when unset. */
+  leaseExpiration?: string;
   /** Days that deleted backups are kept, when backup protection is on. */
   backupProtectionDays?: number;
   /** ActiveDirectory tenants: the id of the domain account EM uses to reach the domain. */
@@ -121,10 +132,13 @@ export interface Task {
   sessionId: string;
   success?: boolean;
   message?: string;
+  /** The object a finished create made (EM's `Rel="Related"` link): its type, path below /api and name. */
+  related?: { type: string; path: string; name: string };
 }
 
 export interface EmState {
   backupServers: BackupServer[];
+  repositories: Repository[];
   tenants: Tenant[];
   subtenants: Subtenant[];
   roles: Role[];

@@ -26,6 +26,7 @@ const list = (of: Shape): Shape => ({ kind: "array", of });
 
 const SEED: Shape = obj({
   backupServers: opt(list(obj({ id: req(str), name: req(str) }))),
+  repositories: opt(list(obj({ id: req(str), name: req(str), backupServerId: req(str), retainedBackups: opt(list(obj({ tenantName: req(str), usedMb: req(count) }))) }))),
   tenants: opt(
     list(
       obj({
@@ -43,7 +44,8 @@ const SEED: Shape = obj({
           list(obj({ id: req(str), displayName: req(str), repositoryUid: req(str), wanAcceleratorUid: opt(str), quotaMb: req(count), usedQuotaMb: req(count) })),
         ),
         maxConcurrentTasks: opt({ kind: "int", min: 1 }),
-        throttling: opt(obj({ enabled: req(bool), speedLimitMbps: req({ kind: "int", min: 1 }) })),
+        throttling: opt(obj({ enabled: req(bool), speedLimitMbps: req({ kind: "int", min: 1 }), unit: opt({ kind: "enum", values: ["Mbps", "KBps", "MBps"] }) })),
+        leaseExpiration: opt(str),
         backupProtectionDays: opt({ kind: "int", min: 1 }),
       }),
     ),
@@ -126,6 +128,7 @@ function checkShape(value: unknown, shape: Shape, path: string, problems: string
 
 type Seedish = {
   backupServers?: Array<{ id: string }>;
+  repositories?: Array<{ id: string; backupServerId: string }>;
   tenants?: Array<{ id: string; backupServerId: string; resources?: Array<{ id: string }> }>;
   subtenants?: Array<{ tenantId: string; quota: { tenantResourceId: string } }>;
   roles?: Array<{ id: string }>;
@@ -142,6 +145,9 @@ function checkReferences(seed: Seedish, roleIds: readonly string[], problems: st
   const roles = new Set((seed.roles ?? roleIds.map((id) => ({ id }))).map((r) => lower(r.id)));
   (seed.tenants ?? []).forEach((t, i) => {
     if (!servers.has(lower(t.backupServerId))) problems.push(`tenants[${i}].backupServerId: no backup server '${t.backupServerId}' in backupServers`);
+  });
+  (seed.repositories ?? []).forEach((r, i) => {
+    if (!servers.has(lower(r.backupServerId))) problems.push(`repositories[${i}].backupServerId: no backup server '${r.backupServerId}' in backupServers`);
   });
   (seed.subtenants ?? []).forEach((s, i) => {
     const tenant = tenants.get(lower(s.tenantId));

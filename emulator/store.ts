@@ -26,7 +26,7 @@ export function readSeedFile(file: string): SeedFile {
 }
 
 /** What a task does when its time comes: the change it applies and the outcome it reports. */
-export type TaskEffect = () => { success: boolean; message: string };
+export type TaskEffect = () => { success: boolean; message: string; related?: Task["related"] };
 
 interface PendingTask {
   task: Task;
@@ -59,6 +59,7 @@ export class Store {
     const copy = structuredClone(seed);
     this.state = {
       backupServers: copy.backupServers ?? [],
+      repositories: copy.repositories ?? [],
       tenants: (copy.tenants ?? []).map((t) => ({ ...t, resources: t.resources ?? [], maxConcurrentTasks: t.maxConcurrentTasks ?? 1 })),
       subtenants: copy.subtenants ?? [],
       // EM's built-in roles come with the EM version; a seed may list its own.
@@ -124,7 +125,7 @@ export class Store {
     }
     while (this.pending.length > 0 && this.pending[0].finishAt <= now) {
       const { task, effect } = this.pending.shift() as PendingTask;
-      let outcome: { success: boolean; message: string };
+      let outcome: ReturnType<TaskEffect>;
       try {
         outcome = effect();
       } catch (err) {
@@ -133,6 +134,7 @@ export class Store {
       task.state = "Finished";
       task.success = outcome.success;
       task.message = outcome.message;
+      if (outcome.related) task.related = outcome.related;
     }
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { EmError } from "../http/context";
-import type { EmState, Subtenant, Tenant } from "../model";
+import type { EmState, Subtenant, Task, Tenant } from "../model";
 import type { Decoded } from "../wire/schema";
 import { nonAsciiCharacter, sameName } from "./names";
 
@@ -20,7 +20,7 @@ export function findSubtenant(state: EmState, tenant: Tenant, subtenantId: strin
 }
 
 /** A rule EM's backup server enforces while running the task: it makes the task fail with this message. */
-class RuleViolation extends Error {}
+export class RuleViolation extends Error {}
 
 export function checkQuota(tenant: Tenant, quota: { unlimited: boolean; tenantResourceId: string; quotaMb?: number }): number {
   const resource = tenant.resources.find((r) => r.id.toLowerCase() === quota.tenantResourceId.toLowerCase());
@@ -36,10 +36,11 @@ export function checkQuota(tenant: Tenant, quota: { unlimited: boolean; tenantRe
   return quota.quotaMb;
 }
 
-function outcomeOf(apply: () => void): { success: boolean; message: string } {
+/** Runs a task's change: a RuleViolation fails the task with its message; a create may name what it made. */
+export function outcomeOf(apply: () => Task["related"] | void): { success: boolean; message: string; related?: Task["related"] } {
   try {
-    apply();
-    return { success: true, message: "Ok" };
+    const related = apply();
+    return related ? { success: true, message: "Ok", related } : { success: true, message: "Ok" };
   } catch (err) {
     if (err instanceof RuleViolation) return { success: false, message: err.message };
     throw err;

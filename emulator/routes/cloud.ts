@@ -55,7 +55,7 @@ function namedTenant(ctx: RequestContext): Tenant {
   return findTenant(ctx.store.state, ctx.params.tenantId);
 }
 
-/** 202 with the Task of an operation EM runs on the backup server (subtenants, failover plans). */
+/** 202 with the Task of an operation EM runs on the backup server (tenants, their resources, subtenants, failover plans). */
 export function accepted(ctx: RequestContext, operation: string, effect: () => { success: boolean; message: string }): Reply {
   const session = requireSession(ctx);
   const task = ctx.store.startTask(operation, session.id, effect, ctx.faults.drawTaskBehaviour());

@@ -3,9 +3,9 @@ import { http, type RouteHandler } from "../http/handlers";
 
 /** What the emulator covers, for the answers to EM endpoints it lacks. */
 export const COVERAGE =
-  "logon and logon sessions (/api/sessionMngr, /api/logonSessions/{id}), /api/cloud (tenants, their resources and subtenants; " +
-  "cloud failover plans, and for tenant sessions empty replica and replica point lists), /api/tasks, /api/security (accounts, roles, scopes) " +
-  "and /api/query with /api/querySvc (types CloudTenant, CloudSubtenant and Task)";
+  "logon and logon sessions (/api/sessionMngr, /api/logonSessions/{id}), /api/cloud (tenants, their backup resources and subtenants; " +
+  "cloud failover plans, and for tenant sessions empty replica and replica point lists), /api/backupServers and /api/repositories, " +
+  "/api/tasks, /api/security (accounts, roles, scopes) and /api/query with /api/querySvc (types CloudTenant, CloudSubtenant and Task)";
 
 /**
  * Every collection EM's reference documents (the resource pages of comnam90/veeam-docs-vbr-dump docs/em_rest/) that
@@ -43,11 +43,4 @@ export const unimplementedHandlers: RouteHandler[] = [
   // Editing and deleting a cloud failover plan: administrators only (a tenant "cannot edit a cloud failover plan").
   http.put("/cloud/cloudFailoverPlans/:id", answer),
   http.delete("/cloud/cloudFailoverPlans/:id", answer),
-  // Tenant management beyond subtenants.
-  http.post("/cloud/tenants", answer),
-  http.put("/cloud/tenants/:tenantId", answer),
-  http.delete("/cloud/tenants/:tenantId", answer),
-  http.post("/cloud/tenants/:tenantId/resources", answer),
-  http.put("/cloud/tenants/:tenantId/resources/:resourceId", answer),
-  http.delete("/cloud/tenants/:tenantId/resources/:resourceId", answer),
 ];

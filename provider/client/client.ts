@@ -7,6 +7,15 @@ import {
   type CloudSubtenantCreateSpec,
   type CloudSubtenantEditSpec,
   type CloudTenant,
+  type CloudTenantCreateSpec,
+  type CloudTenantEditSpec,
+  type CloudTenantResource,
+  type CloudTenantResourceCreateSpec,
+  cloudTenantCreateSpec,
+  cloudTenantEditSpec,
+  cloudTenantResourceCreateSpec,
+  parseRepositories,
+  type Repository,
   cloudSubtenantCreateSpec,
   cloudSubtenantEditSpec,
   type DecodedBody,
@@ -68,6 +77,31 @@ function seg(id: string): string {
 }
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const TENANT_ID_IN_LINK = /\/cloud\/tenants\/([0-9a-f-]{36})(?:\?|$)/i;
+const RESOURCE_ID_IN_LINK = /\/cloud\/tenants\/([0-9a-f-]{36})\/resources\/([0-9a-f-]{36})/i;
+
+/** Two UIDs of one kind (`urn:veeam:Repository:<guid>` or the bare GUID), compared without case. */
+function sameUid(a: string, b: string): boolean {
+  const bare = (u: string) => u.replace(/^urn:veeam:[^:]+:/i, "").toLowerCase();
+  return bare(a) === bare(b);
+}
+
+/** Where a tenant differs from what an edit asked for ("" when it does not; the password cannot be seen). */
+export function tenantDiffers(t: CloudTenant, want: CloudTenantEditSpec): string {
+  const d: string[] = [];
+  if (want.description !== undefined && t.description !== want.description) d.push("description");
+  if (want.enabled !== undefined && t.enabled !== want.enabled) d.push("enabled");
+  if ((t.leaseExpiration === undefined) !== (want.leaseExpiration === undefined) || (want.leaseExpiration !== undefined && Date.parse(t.leaseExpiration ?? "") !== Date.parse(want.leaseExpiration))) d.push("lease");
+  if (want.maxConcurrentTasks !== undefined && t.maxConcurrentTasks !== want.maxConcurrentTasks) d.push("max concurrent tasks");
+  const th = want.throttling;
+  if (th && (t.throttling?.enabled !== th.enabled || (th.speedLimit !== undefined && t.throttling?.speedLimit !== th.speedLimit) || (th.unit !== undefined && t.throttling?.unit !== th.unit))) d.push("throttling");
+  for (const r of want.resources) {
+    const now = t.resources.find((x) => x.id.toLowerCase() === r.id.toLowerCase());
+    if (!now || now.quotaMb !== r.quotaMb || now.displayName !== r.displayName || !sameUid(now.repositoryUid, r.repositoryUid)) d.push(`backup resource ${r.displayName}`);
+  }
+  return d.join(", ");
+}
 
 /** EM's subtenant-name clash (task message); EM compares names without case. */
 const NAME_TAKEN = /already (has|have|contains) a subtenant|already exists|name is (already )?(taken|in use)/i;
@@ -197,6 +231,130 @@ export class EmClient {
     const path = `/cloud/tenants/${seg(id)}`;
     const body = await this.getOrUndefined(path, ANSWERS.CloudTenant, { format: "Entity" });
     return body === undefined ? undefined : this.shape("GET", path, () => parseCloudTenant(this.node(body)));
+  }
+
+  // ---- tenant writes: tenants, their backup resources, and the backup servers and repositories they name ----
+
+  async listBackupServers(): Promise<EntityRef[]> {
+    const res = await this.#session.request({ method: "GET", path: "/backupServers", expect: [200], answer: ANSWERS.EntityReferences });
+    return this.shape("GET", "/backupServers", () => parseEntityReferences(res.body?.body));
+  }
+
+  async listRepositories(): Promise<Repository[]> {
+    const res = await this.#session.request({ method: "GET", path: "/repositories", expect: [200], answer: ANSWERS.EntityReferences });
+    return this.shape("GET", "/repositories", () => parseRepositories(res.body?.body));
+  }
+
+  /**
+   * Creates a standalone tenant and returns it as EM has it, named by the Related link of this request's own task
+   * (create-proof.ts), never by a same-named tenant: that proves nothing (another stack may have made it). EM's
+   * task saying the name is taken is an EmNameTakenError; an outcome nothing proves is an EmOutcomeUnknownError.
+   */
+  async createTenant(spec: CloudTenantCreateSpec): Promise<CloudTenant> {
+    this.#redactor.add(spec.password);
+    const names = (task: Task) => task.related !== undefined && (task.related.name ?? "").toLowerCase() === spec.name.toLowerCase();
+    const task = await this.createByTask({ method: "POST", path: "/cloud/tenants", body: cloudTenantCreateSpec(spec), expect: [202] }, "CreateCloudTenant", "tenant", spec.name, names);
+    return this.relatedTenant(task, spec.name);
+  }
+
+  /**
+   * Edits a tenant with the whole CloudTenant (TenantType always sent; every backup resource listed, so quota
+   * changes ride the same PUT). Safe to send again: after an unknown outcome the tenant is read back, and the edit
+   * is done when EM shows what was asked (a password cannot be seen, so an edit with one is sent again).
+   */
+  async editTenant(tenantId: string, spec: CloudTenantEditSpec): Promise<TaskOutcome> {
+    const path = `/cloud/tenants/${seg(tenantId)}`;
+    const href = spec.href ?? this.#transport.resolveUrl({ path, query: { format: "Entity" } }).toString();
+    const send = () => this.runTask({ method: "PUT", path, body: cloudTenantEditSpec({ ...spec, href, uid: spec.uid ?? `urn:veeam:CloudTenant:${tenantId}` }), expect: [202], safeToResend: true }, "EditCloudTenant");
+    const applied = async (): Promise<TaskOutcome | undefined> => {
+      const now = await this.getTenant(tenantId);
+      if (!now) throw new EmApiError({ kind: "http", method: "PUT", path, status: 404, fromEm: true, emMessage: "the tenant no longer exists", hint: "It was deleted outside this stack; run 'pulumi refresh' to drop it from the stack" });
+      if (spec.password || tenantDiffers(now, spec)) return undefined;
+      return { taskId: "", operation: "EditCloudTenant", message: "verified by reading the tenant after its task was lost" };
+    };
+    return this.sendUntilApplied(send, applied);
+  }
+
+  /**
+   * Deletes a tenant. Its backups are deleted with it only when `includeBackups` is true, which only an explicit
+   * caller choice may set; otherwise no includeBackups parameter is sent and EM keeps them. A tenant EM no longer
+   * has (404) counts as deleted; after an unknown outcome the tenant is looked for until the task deadline.
+   */
+  async deleteTenant(tenantId: string, options: { includeBackups?: boolean } = {}): Promise<TaskOutcome> {
+    const path = `/cloud/tenants/${seg(tenantId)}`;
+    const query = options.includeBackups === true ? { includeBackups: "true" } : undefined;
+    const gone: TaskOutcome = { taskId: "", operation: "DeleteCloudTenant", message: "The tenant does not exist (already deleted)" };
+    const send = async () => {
+      try {
+        return await this.runTask({ method: "DELETE", path, query, expect: [202] }, "DeleteCloudTenant");
+      } catch (err) {
+        if (isNotFound(err)) return gone;
+        throw err;
+      }
+    };
+    const applied = async () => (await pollUntil(async () => ((await this.getTenant(tenantId)) === undefined ? gone : undefined), this.#tasks.poll)) ?? undefined;
+    return this.sendUntilApplied(send, applied);
+  }
+
+  /**
+   * Adds a backup resource (a quota on a repository) to a tenant and returns it as EM has it. Its task proves the
+   * add (create-proof.ts); the resource is then the one its Related link names or, after a lost answer, the
+   * tenant's quota on that repository (EM holds at most one per repository, and this request made it).
+   */
+  async addTenantResource(tenantId: string, spec: CloudTenantResourceCreateSpec): Promise<CloudTenantResource> {
+    const label = `${spec.name} (tenant ${tenantId})`;
+    const task = await this.createByTask({ method: "POST", path: `/cloud/tenants/${seg(tenantId)}/resources`, body: cloudTenantResourceCreateSpec(spec), expect: [202] }, "CreateCloudTenantResource", "backup resource", label);
+    let found: CloudTenantResource | undefined;
+    try {
+      found = await this.relatedResource(tenantId, task.related?.href, spec.repositoryUid);
+    } catch (err) {
+      throw new EmCreatedUnreadableError("backup resource", label, `reading it back failed (${(err as Error).message})`, { cause: err });
+    }
+    if (!found) throw new EmCreatedUnreadableError("backup resource", label, "the tenant shows no quota on that repository");
+    return found;
+  }
+
+  /** Removes a backup resource; one EM no longer has counts as removed. Unknown outcomes are settled by looking. */
+  async deleteTenantResource(tenantId: string, resourceId: string): Promise<TaskOutcome> {
+    const path = `/cloud/tenants/${seg(tenantId)}/resources/${seg(resourceId)}`;
+    const gone: TaskOutcome = { taskId: "", operation: "DeleteCloudTenantResource", message: "The backup resource does not exist (already removed)" };
+    const send = async () => {
+      try {
+        return await this.runTask({ method: "DELETE", path, expect: [202] }, "DeleteCloudTenantResource");
+      } catch (err) {
+        if (isNotFound(err)) return gone;
+        throw err;
+      }
+    };
+    const stillThere = async () => (await this.getTenant(tenantId))?.resources.some((r) => r.id.toLowerCase() === resourceId.toLowerCase()) ?? false;
+    const applied = async () => (await pollUntil(async () => ((await stillThere()) ? undefined : gone), this.#tasks.poll)) ?? undefined;
+    return this.sendUntilApplied(send, applied);
+  }
+
+  /** The tenant a finished create's Related link names (`…/cloud/tenants/{id}?format=Entity`). */
+  private async relatedTenant(task: Task, name: string): Promise<CloudTenant> {
+    const id = task.related && TENANT_ID_IN_LINK.exec(task.related.href)?.[1];
+    let tenant: CloudTenant | undefined;
+    try {
+      tenant = id ? await this.getTenant(id) : await this.findTenantByName(name);
+    } catch (err) {
+      throw new EmCreatedUnreadableError("tenant", name, `reading it back failed (${(err as Error).message})`, { cause: err });
+    }
+    if (!tenant) throw new EmCreatedUnreadableError("tenant", name, `its task's Related link (${task.related?.href ?? "none"}) does not lead to it`);
+    return tenant;
+  }
+
+  /**
+   * This tenant's quota on `repositoryUid`, once a task proved it was added: the one a Related link names, else the
+   * one on that repository (EM holds at most one per repository; after a lost answer the claimed task may be
+   * another add's of the same run).
+   */
+  private async relatedResource(tenantId: string, href: string | undefined, repositoryUid: string): Promise<CloudTenantResource | undefined> {
+    const m = href ? RESOURCE_ID_IN_LINK.exec(href) : null;
+    const tenant = await this.getTenant(tenantId);
+    const onRepository = tenant?.resources.filter((r) => sameUid(r.repositoryUid, repositoryUid)) ?? [];
+    const linked = m && m[1].toLowerCase() === tenantId.toLowerCase() ? onRepository.find((r) => r.id.toLowerCase() === m[2].toLowerCase()) : undefined;
+    return linked ?? onRepository[0];
   }
 
   // ---- subtenants ----
@@ -469,9 +627,9 @@ export class EmClient {
    * task. EM's refusal of the name is an EmNameTakenError, another failure an EmTaskFailedError; a POST EM did not
    * take is sent once more; an outcome nothing proves is an EmOutcomeUnknownError. Never binds an object by name.
    */
-  private async createByTask(req: TransportRequest, operation: string, kind: string, name: string): Promise<Task> {
+  private async createByTask(req: TransportRequest, operation: string, kind: string, name: string, mine?: (task: Task) => boolean): Promise<Task> {
     for (let sends = 1; ; sends++) {
-      const v = await this.sendCreate(req, operation);
+      const v = await this.sendCreate(req, operation, mine);
       switch (v.verdict) {
         case "succeeded":
           return v.task;
@@ -492,7 +650,7 @@ export class EmClient {
   }
 
   /** One POST that starts a task, and what is proven of it: EM's answer and task, or else the session's task list. */
-  private async sendCreate(req: TransportRequest, operation: string): Promise<CreateVerdict> {
+  private async sendCreate(req: TransportRequest, operation: string, mine?: (task: Task) => boolean): Promise<CreateVerdict> {
     const generation = (await this.#session.ensure()).generation;
     this.#unidentified.add(generation, operation);
     let res;
@@ -503,7 +661,7 @@ export class EmClient {
         this.#unidentified.remove(generation, operation);
         throw err;
       }
-      return this.lookForLostTask(operation, generation, undefined, err);
+      return this.lookForLostTask(operation, generation, undefined, err, mine);
     }
     this.#unidentified.remove(generation, operation);
     const task = this.shape(req.method, req.path ?? "", () => parseTask(res.body?.body));
@@ -511,7 +669,7 @@ export class EmClient {
     this.#onProgress?.(`EM accepted ${operation} as ${task.taskId}; waiting for it`);
     try {
       const done = await this.#tasks.wait(task, res.generation, operation);
-      return { verdict: "succeeded", task: { ...task, state: "Finished", success: true, message: done.message } };
+      return { verdict: "succeeded", task: { ...task, state: "Finished", success: true, message: done.message, ...(done.related && { related: done.related }) } };
     } catch (err) {
       if (err instanceof EmTaskFailedError) return { verdict: "failed", task, messages: [err.emMessage] };
       if (err instanceof EmTaskTimeoutError || err instanceof EmTaskLostError) return { verdict: "unknown", why: err.message, cause: err };
@@ -526,7 +684,7 @@ export class EmClient {
    * list (`GET /tasks`) until the task deadline for a verdict (create-proof.ts). A verdict drawn from the lost POSTs'
    * tasks claims one of them at once, so that two lost POSTs never both count the same task as theirs.
    */
-  private async lookForLostTask(operation: string, generation: number, ownTaskId: string | undefined, cause: unknown): Promise<CreateVerdict> {
+  private async lookForLostTask(operation: string, generation: number, ownTaskId: string | undefined, cause: unknown, mine?: (task: Task) => boolean): Promise<CreateVerdict> {
     const lost = `${(cause as Error).message}`;
     const look = async (): Promise<CreateVerdict | undefined> => {
       let res;
@@ -541,7 +699,7 @@ export class EmClient {
       }
       const tasks = this.shape("GET", "/tasks", () => items(res.body?.body, "Task", "Tasks", "TaskList").map((n) => parseTask(n))).filter((t) => t.operation === operation);
       if (ownTaskId !== undefined) return judgeOwnTask(tasks.find((t) => t.taskId === ownTaskId));
-      const verdict = judgeStrangers(tasks.filter((t) => !this.#knownTasks.has(t.taskId)), this.#unidentified.count(generation, operation));
+      const verdict = judgeStrangers(tasks.filter((t) => !this.#knownTasks.has(t.taskId)), this.#unidentified.count(generation, operation), mine);
       if (verdict && verdict.verdict !== "unknown") {
         this.#unidentified.remove(generation, operation);
         if (verdict.verdict !== "notTaken") this.#knownTasks.add(verdict.task.taskId);

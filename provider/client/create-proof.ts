@@ -12,6 +12,9 @@
  * - as many finished strangers as unidentified POSTs, all with the same result: every one of those POSTs, this
  *   one included, had that result;
  * - anything else (some still running, fewer tasks than POSTs, mixed results) cannot be attributed yet.
+ * A finished task that names what this request made (its Related link, as a tenant create's does) is this
+ * request's whatever the others show: only this client's POSTs make tasks in its session, and it never sends two
+ * creates of one name at once.
  */
 import type { Task } from "./codec";
 
@@ -49,10 +52,16 @@ export class UnidentifiedPosts {
  * The verdict the strangers allow for one of `unidentified` lost POSTs, or undefined while it cannot be told
  * (wait and look again).
  */
-export function judgeStrangers(strangers: readonly Task[], unidentified: number): CreateVerdict | undefined {
+export function judgeStrangers(strangers: readonly Task[], unidentified: number, mine?: (task: Task) => boolean): CreateVerdict | undefined {
   if (strangers.length === 0) return { verdict: "notTaken" };
+  // A task that names what this request made (a Related link to an object of this name) is this request's.
+  const named = mine ? strangers.filter(mine) : [];
+  if (named.length === 1) return judgeOwnTask(named[0]);
   if (strangers.length !== unidentified || strangers.some((t) => t.state !== "Finished")) return undefined;
-  if (strangers.every((t) => t.success !== false)) return { verdict: "succeeded", task: strangers[0] };
+  if (strangers.every((t) => t.success !== false)) {
+    const task = mine ? named[0] : strangers[0];
+    return task ? { verdict: "succeeded", task } : undefined;
+  }
   if (strangers.every((t) => t.success === false)) return { verdict: "failed", task: strangers[0], messages: [...new Set(strangers.map((t) => t.message ?? ""))] };
   return undefined;
 }

@@ -13,7 +13,7 @@
  * taken for every task in it; a task it does not show is asked for alone (`GET /tasks/{id}`), so only EM's own 404
  * there can make a task lost, never an absence from a list.
  */
-import { ANSWERS, parseTask, ShapeError, type Task } from "./codec";
+import { ANSWERS, type Link, parseTask, ShapeError, type Task } from "./codec";
 import type { PollOptions } from "./retry";
 import { EmApiError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, refusedForGood } from "./errors";
 import { Query, QUERY_ENTITIES, QueryRunner, where } from "./query";
@@ -24,6 +24,8 @@ export interface TaskOutcome {
   operation: string;
   /** EM's Result Message ("" when it gave none). */
   message: string;
+  /** A finished create's link to the object it made (EM's Rel="Related"), when EM gives one. */
+  related?: Link;
 }
 
 export interface PollTiming {
@@ -177,7 +179,7 @@ export class TaskWaiter {
       const finished = w.finished ?? (await this.pollTimed(w, usual));
       if (!finished) throw new EmTaskTimeoutError(operation, this.timing.now() - started, task.href, w.lastState);
       if (finished.success === false) throw new EmTaskFailedError(operation, finished.message ?? "", task.href);
-      return { taskId: finished.taskId, operation, message: finished.message ?? "" };
+      return { taskId: finished.taskId, operation, message: finished.message ?? "", ...(finished.related && { related: finished.related }) };
     } finally {
       this.#watched.delete(key);
     }

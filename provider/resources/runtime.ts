@@ -10,6 +10,7 @@ import type { ProviderBase } from "./base";
 import { ClientPool } from "./connection";
 import { log, poolLog } from "./log";
 import { SubtenantProvider } from "./subtenant/provider";
+import { CloudTenantProvider } from "./tenant/provider";
 
 type Implementation = ProviderBase & Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
 
@@ -19,6 +20,7 @@ const pool = new ClientPool(poolLog(log));
 const FACTORIES: Record<string, () => Implementation> = {
   Subtenant: () => new SubtenantProvider({ pool }),
   EnterpriseAccount: () => new EnterpriseAccountProvider({ pool }),
+  CloudTenant: () => new CloudTenantProvider({ pool }),
 };
 
 const providers = new Map<string, Implementation>();

@@ -126,7 +126,8 @@ describe("client codec: response bodies", () => {
   it("parses a CloudTenant query (XML) with one-item lists as lists", () => {
     const page = parseQueryResult(parse(TENANT_QUERY_XML), { singular: "CloudTenant", plural: "CloudTenants" });
     expect(page.entities).to.have.length(1);
-    expect(parseCloudTenant(page.entities[0])).to.deep.equal(EXPECTED_TENANT);
+    // The entity also names the backup server's id (its Up link); it has no throttling or task elements here.
+    expect(parseCloudTenant(page.entities[0])).to.deep.equal({ ...EXPECTED_TENANT, backupServerId: "ca19249e-e638-421a-ab22-68cb89b9009a" });
     expect(page.paging).to.include({ pageNum: 1, pageSize: 100, pagesCount: 1 });
     expect(page.paging?.first).to.equal("https://localhost:9398/api/query?type=CloudTenant&format=Entities&pageSize=100&page=1");
     expect(page.paging?.next).to.equal(undefined);
@@ -157,7 +158,7 @@ describe("client codec: response bodies", () => {
     ];
     for (const shape of shapes) {
       const page = parseQueryResult(parse(JSON.stringify(shape)), { singular: "CloudTenant", plural: "CloudTenants" });
-      expect(page.entities.map(parseCloudTenant)).to.deep.equal([EXPECTED_TENANT]);
+      expect(page.entities.map(parseCloudTenant)).to.deep.equal([{ ...EXPECTED_TENANT, backupServerId: "ca" }]);
     }
     const standalone = parseCloudTenant({ ...tenant, TenantType: { StandaloneTenant: { TenantCredentials: { Username: "x", Password: null } }, vCloudTenant: null } } as Node);
     expect(standalone.type).to.equal("Standalone");

@@ -41,7 +41,7 @@ describe("emulator: route handlers as values", () => {
     const token = await adminLogon(em.url);
     const res = await send(em.url, "backupServers", { headers: { "X-RestSvcSessionId": token } });
     expect(res.status).to.equal(200);
-    expect(xml(res.body).EntityReferences["@Count"]).to.equal("1");
+    expect(xml(res.body).EntityReferences["@Count"]).to.equal("2");
     expect(em.requests.at(-1)).to.include({ method: "GET", url: "/api/backupServers", status: 200 });
   });
 });
@@ -156,11 +156,11 @@ describe("emulator: EM's answering rules", () => {
 
   it("answers 404 naming what it covers to a GET of an endpoint EM's links advertise that the emulator lacks", async () => {
     const logon = xml((await send(em.url, "sessionMngr/?v=latest", { method: "POST", headers: { Authorization: ADMIN_BASIC } })).body).LogonSession;
-    const backupServers = logon.Links.Link.find((l: Record<string, string>) => l["@Type"] === "BackupServerReferenceList")["@Href"];
-    const res = await send(em.url, backupServers.slice(em.url.length), { headers: { "X-RestSvcSessionId": token } });
+    const jobs = logon.Links.Link.find((l: Record<string, string>) => l["@Type"] === "JobReferenceList")["@Href"];
+    const res = await send(em.url, jobs.slice(em.url.length), { headers: { "X-RestSvcSessionId": token } });
     expect(res.status).to.equal(404);
-    expect(xml(res.body).Error["@Message"]).to.match(/^The emulator does not model GET \/api\/backupServers, which EM documents; it covers logon and logon sessions.*\/api\/query/);
-    expect((await send(em.url, "backupServers/ca19249e-e638-421a-ab22-68cb89b9009a?format=Entity", { headers: { "X-RestSvcSessionId": token } })).status).to.equal(404);
+    expect(xml(res.body).Error["@Message"]).to.match(/^The emulator does not model GET \/api\/jobs, which EM documents; it covers logon and logon sessions.*\/api\/query/);
+    expect((await send(em.url, "backupServers/ca19249e-e638-421a-ab22-68cb89b9009a/jobs", { headers: { "X-RestSvcSessionId": token } })).status).to.equal(404);
     expect((await send(em.url, "nowhere", { headers: { "X-RestSvcSessionId": token } })).status).to.equal(404);
   });
 

@@ -11,7 +11,7 @@ const DOCUMENTED = [
   "cloud/gateways", `cloud/gateways/${ID}`, "cloud/publicIpAddresses", `cloud/publicIpAddresses/${ID}`, "cloud/failoverSessions",
   `cloud/failoverSessions/${ID}`, "cloud/vlans", `cloud/tenants/${ABC}/computeResources`, `cloud/tenants/${ABC}/computeResources/${ID}`,
   `cloud/tenants/${ABC}/vCloudComputeResources`, `cloud/tenants/${ABC}/gatewayPools`, `cloud/tenants/${ABC}/freelicenseCounters`,
-  `cloud/cloudFailoverPlans/${ID}/includes`, "backupServers", "jobs", `jobs/${ID}/includes`, "repositories", "wanAccelerators", "reports/summary/overview",
+  `cloud/cloudFailoverPlans/${ID}/includes`, `backupServers/${ID}/jobs`, "jobs", `jobs/${ID}/includes`, "wanAccelerators", "reports/summary/overview",
   "agents/jobs", "nas/fileServers", "vCloud/orgConfigs", "selfService/vSphere/Configs", "systemSessions", "cdpPolicies", "logonSessions",
 ];
 

@@ -82,7 +82,7 @@ describe("emulator: seed checks", () => {
     delete tenants[2].enabled;
     const message = await start({ ...seed, tenants, subtenant: [] });
     expect(message).to.match(/^The seed object has 4 problems:\n/);
-    expect(message).to.contain("  - subtenant: unknown key; known keys here: backupServers, tenants, subtenants, roles, accounts, cloudFailoverPlans, sessions");
+    expect(message).to.contain("  - subtenant: unknown key; known keys here: backupServers, repositories, tenants, subtenants, roles, accounts, cloudFailoverPlans, sessions");
     expect(message).to.contain('  - tenants[0].resources[0].quotaMb: expected a whole number, got "lots"');
     expect(message).to.contain('  - tenants[1].type: expected one of Standalone, ActiveDirectory, vCD, got "AD"');
     expect(message).to.contain("  - tenants[2].enabled: missing");

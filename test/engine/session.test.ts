@@ -25,7 +25,7 @@ describe("engine protocol: configuration, sessions and secrets", function () {
   const stack = useStack("xml");
 
   it("__provider is the SDK's own serialization of the shim: under 2 KB, with no URL, user name or password", async () => {
-    for (const kind of ["Subtenant", "EnterpriseAccount"] as const) {
+    for (const kind of ["Subtenant", "EnterpriseAccount", "CloudTenant"] as const) {
       const text = stack.texts[kind];
       expect(Buffer.byteLength(text), kind).to.be.below(2048);
       for (const forbidden of [EM_ADMIN_PASSWORD, SUBTENANT_PASSWORD, stack.em.url, "127.0.0.1", "http", "admin", "password"]) {
@@ -37,7 +37,11 @@ describe("engine protocol: configuration, sessions and secrets", function () {
       expect(direct.containsSecrets).to.equal(false);
       expect(direct.text, "what the class registers is what the serializer makes of the shim").to.equal(text);
     }
-    expect(stack.texts.types).to.deep.equal({ Subtenant: "pulumi-nodejs:dynamic/veeam-em:Subtenant", EnterpriseAccount: "pulumi-nodejs:dynamic/veeam-em:EnterpriseAccount" });
+    expect(stack.texts.types).to.deep.equal({
+      Subtenant: "pulumi-nodejs:dynamic/veeam-em:Subtenant",
+      EnterpriseAccount: "pulumi-nodejs:dynamic/veeam-em:EnterpriseAccount",
+      CloudTenant: "pulumi-nodejs:dynamic/veeam-em:CloudTenant",
+    });
   });
 
   it("Configure answers acceptSecrets=false, and the provider logs on with the stack config alone (no VEEAM_EM_* in its environment)", async () => {

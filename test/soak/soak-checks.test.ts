@@ -41,7 +41,7 @@ describe("fault soak: its own checks", function () {
       ...overrides,
     });
     const held = (d: SubtenantDecl, id: string): ResourceState => ({ urn: `urn::${d.key}`, type: "t", name: d.key, id, inputs: {}, outputs: {}, secretKeys: ["password"] });
-    const em = (subtenants: Subtenant[]): EmState => ({ backupServers: [], tenants: [], subtenants, roles: [], accounts: [], cloudFailoverPlans: [] });
+    const em = (subtenants: Subtenant[]): EmState => ({ backupServers: [], repositories: [], tenants: [], subtenants, roles: [], accounts: [], cloudFailoverPlans: [] });
 
     it("finds nothing when EM holds exactly what the state holds and the stack declares", () => {
       const findings = checkEm(em([inEm(a, "id-a"), inEm(b, "id-b")]), [{ decl: stack, state: [held(a, "id-a"), held(b, "id-b")] }], { compareDeclarations: true });

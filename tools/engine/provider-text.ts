@@ -3,15 +3,16 @@
  * classes are constructed under `setMocks` and the text the mock receives is kept. Call it before any other
  * program runs under mocks in the same process (it installs its own mocks).
  */
-import { EnterpriseAccount, Subtenant } from "../../provider";
+import { CloudTenant, EnterpriseAccount, Subtenant } from "../../provider";
 import { isDynamic, runUnderMocks } from "./program";
 import { PROVIDER_KEY } from "./engine";
 
 export interface ProviderTexts {
   Subtenant: string;
   EnterpriseAccount: string;
+  CloudTenant: string;
   /** The full type tokens, e.g. pulumi-nodejs:dynamic/veeam-em:Subtenant. */
-  types: { Subtenant: string; EnterpriseAccount: string };
+  types: { Subtenant: string; EnterpriseAccount: string; CloudTenant: string };
 }
 
 let cached: Promise<ProviderTexts> | undefined;
@@ -27,6 +28,7 @@ async function capture(): Promise<ProviderTexts> {
     () => {
       new Subtenant("probe", { tenantName: "probe", name: "probe", password: "probe", tenantResourceId: "probe", quotaMb: 1024 });
       new EnterpriseAccount("probe", { accountType: "User", accountName: "PROBE\\probe", roles: ["Portal User"] });
+      new CloudTenant("probe", { name: "probe", password: "probe", backupServer: "probe" });
     },
     async (args) => {
       if (isDynamic(args.type)) seen.set(args.type.split(":").pop()!, { type: args.type, text: String(args.inputs[PROVIDER_KEY]) });
@@ -35,6 +37,7 @@ async function capture(): Promise<ProviderTexts> {
   );
   const s = seen.get("Subtenant");
   const a = seen.get("EnterpriseAccount");
-  if (!s || !a) throw new Error(`the resource classes registered no dynamic resources (saw: ${[...seen.keys()].join(", ")})`);
-  return { Subtenant: s.text, EnterpriseAccount: a.text, types: { Subtenant: s.type, EnterpriseAccount: a.type } };
+  const t = seen.get("CloudTenant");
+  if (!s || !a || !t) throw new Error(`the resource classes registered no dynamic resources (saw: ${[...seen.keys()].join(", ")})`);
+  return { Subtenant: s.text, EnterpriseAccount: a.text, CloudTenant: t.text, types: { Subtenant: s.type, EnterpriseAccount: a.type, CloudTenant: t.type } };
 }

@@ -3,6 +3,8 @@ import { bool, findLink, idFromUid, items, lastSegment, links, type Link, num, o
 
 export type TenantType = "Standalone" | "ActiveDirectory" | "vCD";
 
+const SERVER_IN_PATH = /\/backupServers\/([^/?#]+)/i;
+
 export interface CloudTenantResource {
   id: string;
   displayName: string;
@@ -21,6 +23,28 @@ export interface CloudTenant {
   type: TenantType;
   backupServerName: string;
   resources: CloudTenantResource[];
+  /** The backup server's id, from the Up link (absent when EM gave no link). */
+  backupServerId?: string;
+  /** When the lease ends (LeaseOptions ExpirationDate); absent when the tenant has no lease. */
+  leaseExpiration?: string;
+  throttling?: TenantThrottling;
+  maxConcurrentTasks?: number;
+}
+
+export interface TenantThrottling {
+  enabled: boolean;
+  speedLimit: number;
+  /** Mbps, KBps or MBps (post_tenants). */
+  unit: string;
+}
+
+/** A backup repository (get_repositories), with the backup server it belongs to. */
+export interface Repository {
+  id: string;
+  uid: string;
+  name: string;
+  backupServerId: string;
+  backupServerName: string;
 }
 
 export interface CloudSubtenantQuota {
@@ -91,6 +115,8 @@ export interface Task {
   /** Present once EM reports a Result. */
   success?: boolean;
   message?: string;
+  /** A finished create's `Rel="Related"` link to the object it made (post_tenants, post_tenants_id_resources). */
+  related?: Link;
 }
 
 export interface LogonSession {
@@ -140,6 +166,15 @@ export function parseEntityReferences(body: unknown): EntityRef[] {
   return items(body, "Ref", "Refs").map(parseEntityRef);
 }
 
+/** GET /repositories: references whose Up link names the backup server. */
+export function parseRepositories(body: unknown): Repository[] {
+  return items(body, "Ref", "Refs").map((n) => {
+    const ref = parseEntityRef(n);
+    const up = findLink(n, "Up", "BackupServerReference") ?? findLink(n, "Up");
+    return { id: ref.id, uid: ref.uid, name: ref.name, backupServerId: (up && SERVER_IN_PATH.exec(up.href)?.[1]) ?? "", backupServerName: up?.name ?? "" };
+  });
+}
+
 function tenantType(value: unknown): TenantType {
   if (typeof value === "string") {
     const v = value.toLowerCase();
@@ -167,10 +202,33 @@ export function parseCloudTenantResource(n: Node): CloudTenantResource {
   return r;
 }
 
+/** LeaseOptions: attributes Enabled and ExpirationDate (RestAPI.xsd); the get page's table calls the date LeaseExpirationDate. */
+function leaseOf(n: Node): string | undefined {
+  const lease = obj(n.LeaseOptions);
+  if (!lease || bool(lease.Enabled) !== true) return undefined;
+  return str(lease.ExpirationDate) ?? str(lease.LeaseExpirationDate);
+}
+
+/** The tenant's own settings beyond the query's common fields, present in the entity form. */
+function tenantSettings(n: Node): Pick<CloudTenant, "backupServerId" | "leaseExpiration" | "throttling" | "maxConcurrentTasks"> {
+  const out: Pick<CloudTenant, "backupServerId" | "leaseExpiration" | "throttling" | "maxConcurrentTasks"> = {};
+  const server = findLink(n, "Up", "BackupServerReference") ?? findLink(n, "Up");
+  const serverId = server && SERVER_IN_PATH.exec(server.href)?.[1];
+  if (serverId) out.backupServerId = serverId;
+  const lease = leaseOf(n);
+  if (lease) out.leaseExpiration = lease;
+  const enabled = bool(n.ThrottlingEnabled);
+  if (enabled !== undefined) out.throttling = { enabled, speedLimit: num(n.ThrottlingSpeedLimit) ?? 1, unit: str(n.ThrottlingSpeedUnit) ?? "MBps" };
+  const tasks = num(n.MaxConcurrentTasks);
+  if (tasks !== undefined) out.maxConcurrentTasks = tasks;
+  return out;
+}
+
 export function parseCloudTenant(n: Node): CloudTenant {
   const uid = str(n.UID) ?? "";
   const id = idFromUid(uid) || lastSegment(str(n.Href)) || "";
   return {
+    ...tenantSettings(n),
     id: need(id, "CloudTenant UID"),
     uid: uid || `urn:veeam:CloudTenant:${id}`,
     name: str(n.Name) ?? "",
@@ -281,6 +339,8 @@ export function parseTask(body: unknown): Task {
     const message = str(result.Message);
     if (message !== undefined) task.message = message;
   }
+  const related = findLink(n, "Related");
+  if (related) task.related = related;
   return task;
 }
 

@@ -36,6 +36,57 @@ export interface CloudSubtenantEditSpec {
   };
 }
 
+/** A quota on a cloud repository: a BackupResource of a tenant create, or POST /cloud/tenants/{id}/resources. */
+export interface CloudTenantResourceCreateSpec {
+  name: string;
+  repositoryUid: string;
+  /** At least 1024 ("Storage quota cannot be less than 1GB"). */
+  quotaMb: number;
+  wanAcceleratorUid?: string;
+}
+
+export interface CloudTenantThrottlingSpec {
+  enabled: boolean;
+  speedLimit?: number;
+  /** Mbps, KBps or MBps. */
+  unit?: string;
+}
+
+/** POST /cloud/tenants, a standalone tenant (post_tenants). */
+export interface CloudTenantCreateSpec {
+  name: string;
+  description?: string;
+  password: string;
+  enabled?: boolean;
+  /** ISO 8601. */
+  leaseExpirationDate?: string;
+  resources?: CloudTenantResourceCreateSpec[];
+  throttling?: CloudTenantThrottlingSpec;
+  backupServerUid: string;
+  maxConcurrentTasks?: number;
+}
+
+/**
+ * PUT /cloud/tenants/{id}: the CloudTenant entity with what changes. EM answers 500 to a body without TenantType
+ * (docs/em-api-tenants.md), so it is always written; every backup resource is listed, so none depends on how EM
+ * treats one left out.
+ */
+export interface CloudTenantEditSpec {
+  href?: string;
+  /** The current name; EM cannot rename a tenant. */
+  name: string;
+  uid?: string;
+  /** Empty or absent: the password is unchanged. */
+  password?: string;
+  description?: string;
+  enabled?: boolean;
+  /** undefined: no lease; else ISO 8601. */
+  leaseExpiration?: string;
+  resources: Array<{ id: string; href?: string; displayName: string; repositoryUid: string; wanAcceleratorUid?: string; quotaMb: number }>;
+  throttling?: CloudTenantThrottlingSpec;
+  maxConcurrentTasks?: number;
+}
+
 export type AccountType = "User" | "Group" | "ExternalUser" | "ExternalGroup";
 
 export interface HierarchyScopeItem {
@@ -106,6 +157,72 @@ export function cloudSubtenantEditSpec(spec: CloudSubtenantEditSpec): Element {
             },
           ]
         : []),
+    ],
+  };
+}
+
+function throttlingElements(t: CloudTenantThrottlingSpec | undefined): Element[] {
+  return t ? [...leaf("ThrottlingEnabled", t.enabled), ...leaf("ThrottlingSpeedLimit", t.speedLimit), ...leaf("ThrottlingSpeedUnit", t.unit)] : [];
+}
+
+function resourceCreateChildren(r: CloudTenantResourceCreateSpec): Element[] {
+  return [...leaf("Name", r.name), ...leaf("RepositoryUid", r.repositoryUid), ...leaf("QuotaMb", r.quotaMb), ...leaf("WanAcceleratorUid", r.wanAcceleratorUid)];
+}
+
+/** In the order of EM's examples and RestAPI.xsd (docs/em-api-tenants.md). */
+export function cloudTenantCreateSpec(spec: CloudTenantCreateSpec): Element {
+  const resources = spec.resources ?? [];
+  return {
+    name: "CreateCloudTenantSpec",
+    children: [
+      ...leaf("Name", spec.name),
+      ...leaf("Description", spec.description),
+      ...leaf("Password", spec.password),
+      ...leaf("Enabled", spec.enabled),
+      ...leaf("LeaseExpirationDate", spec.leaseExpirationDate),
+      ...(resources.length > 0 ? [{ name: "Resources", jsonList: "BackupResources", children: resources.map((r) => ({ name: "BackupResource", children: resourceCreateChildren(r) })) }] : []),
+      ...throttlingElements(spec.throttling),
+      ...leaf("BackupServerUid", spec.backupServerUid),
+      ...leaf("MaxConcurrentTasks", spec.maxConcurrentTasks),
+      ...leaf("TenantType", "Standalone"),
+    ],
+  };
+}
+
+export function cloudTenantResourceCreateSpec(spec: CloudTenantResourceCreateSpec): Element {
+  return { name: "CreateCloudTenantResourceSpec", children: resourceCreateChildren(spec) };
+}
+
+/** The CloudTenant entity, elements in the entity's order (tenants_id); TenantType in its entity form. */
+export function cloudTenantEditSpec(spec: CloudTenantEditSpec): Element {
+  const lease: Element = { name: "LeaseOptions", attrs: { Enabled: spec.leaseExpiration !== undefined, ExpirationDate: spec.leaseExpiration } };
+  const resources: Element = {
+    name: "Resources",
+    jsonList: "CloudTenantResources",
+    children: spec.resources.map((r) => ({
+      name: "CloudTenantResource",
+      attrs: { Type: "CloudTenantResource", Href: r.href, Id: r.id },
+      children: [
+        {
+          name: "RepositoryQuota",
+          children: [...leaf("DisplayName", r.displayName), ...leaf("RepositoryUid", r.repositoryUid), ...leaf("WanAcceleratorUid", r.wanAcceleratorUid), ...leaf("Quota", r.quotaMb)],
+        },
+      ],
+    })),
+  };
+  const tenantType: Element = { name: "TenantType", children: [{ name: "StandaloneTenant", children: [{ name: "TenantCredentials", children: [{ name: "Username", text: spec.name }] }] }] };
+  return {
+    name: "CloudTenant",
+    attrs: { Type: "CloudTenant", Href: spec.href, Name: spec.name, UID: spec.uid },
+    children: [
+      ...leaf("Password", spec.password ?? ""),
+      ...leaf("Description", spec.description),
+      ...leaf("Enabled", spec.enabled),
+      lease,
+      resources,
+      ...throttlingElements(spec.throttling),
+      ...leaf("MaxConcurrentTasks", spec.maxConcurrentTasks),
+      tenantType,
     ],
   };
 }

@@ -31,6 +31,30 @@ export function subtenantNameProblem(name: string): string | undefined {
 export const PASSWORD_POLICIES = ["always", "initial"] as const;
 export type PasswordPolicy = (typeof PASSWORD_POLICIES)[number];
 
+/** A tenant's or subtenant's password: secret, never reported by EM, set once under passwordPolicy "initial". */
+export function passwordField(whose: string) {
+  return {
+    name: "password",
+    type: { kind: "string" },
+    doc: "kept secret in state and outputs; EM never returns it, so only a change of the declared value is noticed, and only under `passwordPolicy: \"always\"`; adopting keeps EM's password (see Adoption)",
+    expects: `the ${whose}'s password`,
+    required: true,
+    nonEmpty: true,
+    secret: true,
+    onChange: "update",
+    // Set-once: under "initial" the declared password is sent only at create, so its change is none.
+    compare: { same: (a: unknown, b: unknown, news: Record<string, unknown>) => news.passwordPolicy === "initial" || a === b },
+  } as const;
+}
+
+export const PASSWORD_POLICY_FIELD = {
+  name: "passwordPolicy",
+  type: { kind: "enum", values: PASSWORD_POLICIES },
+  doc: "`always`: the declared password is the truth, sent to EM whenever it changes; `initial`: set once, at create, and never sent again, so a password the tenant changed is left alone (see Password policies)",
+  default: "always",
+  onChange: "none",
+} as const;
+
 /** What EM reports about a subtenant, where outputs and refreshed inputs come from. */
 export interface SubtenantReport {
   tenant: Pick<CloudTenant, "id" | "name">;
@@ -78,25 +102,8 @@ export const SUBTENANT_FIELDS = {
       reported: (r) => r.subtenant.name,
       refresh: "declared",
     },
-    {
-      name: "password",
-      type: { kind: "string" },
-      doc: "kept secret in state and outputs; EM never returns it, so only a change of the declared value is noticed, and only under `passwordPolicy: \"always\"`; adopting keeps EM's password (see Adoption)",
-      expects: "the subtenant's password",
-      required: true,
-      nonEmpty: true,
-      secret: true,
-      onChange: "update",
-      // Set-once: under "initial" the declared password is sent only at create, so its change is none.
-      compare: { same: (a, b, news) => news.passwordPolicy === "initial" || a === b },
-    },
-    {
-      name: "passwordPolicy",
-      type: { kind: "enum", values: PASSWORD_POLICIES },
-      doc: "`always`: the declared password is the truth, sent to EM whenever it changes; `initial`: set once, at create, and never sent again, so a password the tenant changed is left alone (see Password policies)",
-      default: "always",
-      onChange: "none",
-    },
+    passwordField("subtenant"),
+    PASSWORD_POLICY_FIELD,
     {
       name: "description",
       type: { kind: "string" },

@@ -1,0 +1,227 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, type CloudTenant, type EmClient, type EntityRef } from "../../client";
+import type { CloudTenantEditSpec, Repository } from "../../client/codec";
+import { declaredArgs, finishCreated, ProviderBase } from "../base";
+import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
+import { sameConnectionEm } from "../fields/connection";
+import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
+import { sameName } from "../names";
+import { reportedResources, TENANT_FIELDS, type BackupResourceValue } from "./fields";
+import { checkTenantInputs, TENANT_ARGS, type CloudTenantInputs, type CloudTenantOutputs } from "./inputs";
+
+const bareId = (uid: string) => uid.replace(/^urn:veeam:[^:]+:/i, "");
+const sameUid = (a: string, b: string) => sameName(bareId(a), bareId(b));
+
+/** A declared backup resource with its repository found in EM. */
+interface WantedResource {
+  name: string;
+  quotaMb: number;
+  repository: Repository;
+  /** As the stack wrote it (name or UID). */
+  declaredAs: string;
+}
+
+/** `known`: the declared resources with their repositories' UIDs, so the outputs keep the stack's spelling. */
+function outputsOf(inputs: CloudTenantInputs, tenant: CloudTenant, declared: string[], known: readonly BackupResourceValue[] | undefined): CloudTenantOutputs {
+  const report = { tenant, resources: reportedResources(tenant.resources, known) };
+  return outputsFrom(TENANT_FIELDS, inputs, report, declared) as unknown as CloudTenantOutputs;
+}
+
+function declaredOf(outputs: CloudTenantOutputs): string[] {
+  return declaredFrom(outputs, () => declaredIn(TENANT_FIELDS, outputs));
+}
+
+function standaloneOnly(tenant: CloudTenant): void {
+  if (tenant.type !== "Standalone") {
+    throw new Error(`Tenant '${tenant.name}' (id ${tenant.id}) is a ${tenant.type} tenant: CloudTenant manages standalone tenants only; ${tenant.type === "vCD" ? "vCD organization" : "Active Directory"} tenants are not supported. Nothing was changed.`);
+  }
+}
+
+/** Cloud Connect tenants and their backup resources, through EM's tenant API (every change runs as a polled task). */
+export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.ResourceProvider<CloudTenantInputs, CloudTenantOutputs> {
+  async check(_olds: CloudTenantInputs, news: CloudTenantInputs): Promise<pulumi.dynamic.CheckResult<CloudTenantInputs>> {
+    const { inputs, failures } = checkTenantInputs(news as unknown as Record<string, unknown>);
+    const resources = (inputs.backupResources as BackupResourceValue[] | undefined) ?? [];
+    const seen = new Map<string, number>();
+    resources.forEach((r, i) => {
+      if (typeof r?.repository !== "string") return;
+      const key = r.repository.toLowerCase();
+      if (seen.has(key)) failures.push({ property: `backupResources[${i}].repository`, reason: `backupResources[${i}] uses the same repository as backupResources[${seen.get(key)}]; a tenant has one quota per repository (Add-VBRCloudTenant)` });
+      seen.set(key, i);
+    });
+    return { inputs: inputs as unknown as CloudTenantInputs, failures };
+  }
+
+  async diff(_id: string, olds: CloudTenantOutputs, news: CloudTenantInputs): Promise<pulumi.dynamic.DiffResult> {
+    // The backup server spelt by its UID (or id) where the stack had its name, or back, is the same server.
+    const sameServer = typeof news.backupServer === "string" && olds.backupServerId !== undefined && sameUid(news.backupServer, olds.backupServerId);
+    const compared = sameServer ? { ...news, backupServer: olds.backupServer } : news;
+    return diffInputs(TENANT_FIELDS, olds as unknown as Record<string, unknown>, compared as unknown as Record<string, unknown>);
+  }
+
+  async create(inputs: CloudTenantInputs): Promise<pulumi.dynamic.CreateResult<CloudTenantOutputs>> {
+    const client = this.client(inputs);
+    const server = await resolveServer(client, inputs.backupServer);
+    const wanted = await resolveResources(client, server, inputs.backupResources ?? []);
+    const declared = declaredArgs(inputs, TENANT_ARGS);
+    const existing = inputs.adopt ? (await client.listTenants()).find((t) => sameName(t.name, inputs.name) && (t.backupServerId === undefined || sameUid(t.backupServerId, server.id))) : undefined;
+    if (existing) {
+      standaloneOnly(existing);
+      const recorded = () => ({ ...outputsOf(inputs, existing, declared, knownOf(wanted)), password: undefined, __provider: (inputs as { __provider?: unknown }).__provider });
+      const tenant = await finishCreated(existing.id, recorded, `Adopted tenant '${existing.name}'`, () => converge(client, existing, inputs, wanted, undefined));
+      return { id: tenant.id, outs: outputsOf(inputs, tenant, declared, knownOf(wanted)) };
+    }
+    const tenant = await this.add(client, server, inputs, wanted);
+    return { id: tenant.id, outs: outputsOf(inputs, tenant, declared, knownOf(wanted)) };
+  }
+
+  async read(id: string, props?: CloudTenantOutputs): Promise<pulumi.dynamic.ReadResult<CloudTenantOutputs>> {
+    if (!props) throw new Error(IMPORT_UNSUPPORTED);
+    const tenant = await this.client(props).getTenant(id);
+    if (!tenant) return {};
+    const declared = declaredOf(props);
+    const report = { tenant, resources: reportedResources(tenant.resources, props.backupResources) };
+    const inputs = refreshedInputs(TENANT_FIELDS, props, report, declared) as unknown as CloudTenantInputs;
+    return { id, props: outputsOf({ ...props, ...inputs }, tenant, declared, props.backupResources), inputs: inputs as CloudTenantOutputs };
+  }
+
+  async update(id: string, olds: CloudTenantOutputs, news: CloudTenantInputs): Promise<pulumi.dynamic.UpdateResult<CloudTenantOutputs>> {
+    const client = this.client(news);
+    const current = await client.getTenant(id);
+    if (!current) {
+      const where = sameConnectionEm(olds.connection, news.connection) ? "" : ` (looked for at ${String(news.connection?.url)})`;
+      if (where) throw new Error(notAtNewUrl(`Tenant '${olds.name}'`, id, String(news.connection?.url)));
+      throw new Error(`Tenant '${olds.name}' (id ${id}) no longer exists in EM; run 'pulumi refresh' to drop it from the stack, then 'pulumi up' to create it again`);
+    }
+    standaloneOnly(current);
+    const server = { id: olds.backupServerId, name: olds.backupServer, uid: `urn:veeam:BackupServer:${olds.backupServerId}`, type: "BackupServerReference", href: "" };
+    const wanted = await resolveResources(client, server, news.backupResources ?? []);
+    const tenant = await converge(client, current, news, wanted, olds.password);
+    return { outs: outputsOf(news, tenant, declaredArgs(news, TENANT_ARGS), knownOf(wanted)) };
+  }
+
+  async delete(id: string, props: CloudTenantOutputs): Promise<void> {
+    // EM deletes a tenant's backups only when asked; only the stack's explicit setting asks.
+    await this.client(props).deleteTenant(id, { includeBackups: props.deleteBackupsOnDestroy === true });
+  }
+
+  private async add(client: EmClient, server: EntityRef, inputs: CloudTenantInputs, wanted: WantedResource[]): Promise<CloudTenant> {
+    try {
+      return await client.createTenant({
+        name: inputs.name,
+        description: inputs.description,
+        password: inputs.password,
+        enabled: inputs.enabled,
+        leaseExpirationDate: inputs.leaseExpiration && isoInstant(inputs.leaseExpiration),
+        resources: wanted.map((w) => ({ name: w.name, repositoryUid: w.repository.uid, quotaMb: w.quotaMb })),
+        throttling: inputs.throttling,
+        backupServerUid: server.uid,
+        maxConcurrentTasks: inputs.maxConcurrentTasks,
+      });
+    } catch (err) {
+      if (err instanceof EmNameTakenError) {
+        throw new Error(
+          `Backup server '${server.name}' already has a tenant named '${inputs.name}'. It was left untouched. Set adopt: true to manage it with this stack (dynamic providers cannot use 'pulumi import'), or choose another name.`,
+          { cause: err },
+        );
+      }
+      let advice = "";
+      if (err instanceof EmOutcomeUnknownError) {
+        advice =
+          ` Check in EM (Cloud Connect > Tenants) whether a tenant '${inputs.name}' exists on backup server '${server.name}', now or once EM's task has ended, and whether it is the one this stack asked for` +
+          ` (description, backup resources and lease as declared, created just now). If it is, set adopt: true on this tenant and run 'pulumi up': the stack takes it over.` +
+          ` If it is someone else's, give this tenant another name. Until then the stack does not touch it.`;
+      } else if (err instanceof EmCreatedUnreadableError) {
+        advice = ` It is this stack's: set adopt: true on this tenant and run 'pulumi up' again to record it.`;
+      }
+      throw new Error(`Creating tenant '${inputs.name}' failed: ${(err as Error).message}${advice}`, { cause: err });
+    }
+  }
+}
+
+function knownOf(wanted: WantedResource[]): BackupResourceValue[] {
+  return wanted.map((w) => ({ repository: w.declaredAs, repositoryUid: w.repository.uid, quotaMb: w.quotaMb, name: w.name }));
+}
+
+/** ISO 8601 as EM writes it (a bare date is midnight UTC). */
+function isoInstant(value: string): string {
+  return new Date(Date.parse(value)).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * Makes EM's tenant match the declaration: refuses first what would lose data (a removed backup resource, or a
+ * quota below what is used); then one edit (tenant settings and the quotas and names of kept resources), the new
+ * resources, and the removal of the undeclared ones. Returns the tenant as EM then has it.
+ */
+async function converge(client: EmClient, current: CloudTenant, news: CloudTenantInputs, wanted: WantedResource[], oldPassword: string | undefined): Promise<CloudTenant> {
+  const matchOf = (r: { repositoryUid: string }) => wanted.find((w) => sameUid(w.repository.uid, r.repositoryUid));
+  const removed = current.resources.filter((r) => !matchOf(r));
+  const added = wanted.filter((w) => !current.resources.some((r) => sameUid(r.repositoryUid, w.repository.uid)));
+  const holding = removed.filter((r) => r.usedQuotaMb > 0);
+  if (holding.length > 0 && !news.allowBackupResourceDataLoss) {
+    const what = holding.map((r) => `'${r.displayName}' (${r.usedQuotaMb} MB of backups on ${r.repositoryUid})`).join(", ");
+    throw new Error(
+      `Tenant '${current.name}': removing backup resource ${what} would leave the tenant's backups on the repository without a quota for them. Nothing was changed. ` +
+        "Keep the resource declared, or move or delete those backups first (a refresh then shows the space freed), or set allowBackupResourceDataLoss: true to remove it anyway.",
+    );
+  }
+  for (const r of current.resources) {
+    const w = matchOf(r);
+    if (w && w.quotaMb < r.usedQuotaMb) throw new Error(`Tenant '${current.name}': backup resource '${r.displayName}' already holds ${r.usedQuotaMb} MB; a quota of ${w.quotaMb} MB is smaller. Nothing was changed. Declare at least ${r.usedQuotaMb} MB.`);
+  }
+  const password = oldPassword === undefined || (news.passwordPolicy !== "initial" && news.password !== oldPassword) ? news.password : undefined;
+  const spec: CloudTenantEditSpec = {
+    name: current.name,
+    password,
+    description: news.description,
+    enabled: news.enabled,
+    leaseExpiration: news.leaseExpiration && isoInstant(news.leaseExpiration),
+    resources: current.resources.map((r) => {
+      const w = matchOf(r);
+      return { id: r.id, displayName: w?.name ?? r.displayName, repositoryUid: r.repositoryUid, wanAcceleratorUid: r.wanAcceleratorUid, quotaMb: w?.quotaMb ?? r.quotaMb };
+    }),
+    throttling: news.throttling,
+    maxConcurrentTasks: news.maxConcurrentTasks,
+  };
+  const edits = password !== undefined || tenantEditNeeded(current, spec);
+  if (edits) await client.editTenant(current.id, spec);
+  for (const w of added) await client.addTenantResource(current.id, { name: w.name, repositoryUid: w.repository.uid, quotaMb: w.quotaMb });
+  for (const r of removed) await client.deleteTenantResource(current.id, r.id);
+  if (!edits && added.length === 0 && removed.length === 0) return current;
+  return (await client.getTenant(current.id)) ?? current;
+}
+
+function tenantEditNeeded(t: CloudTenant, spec: CloudTenantEditSpec): boolean {
+  const lease = spec.leaseExpiration;
+  if (t.description !== spec.description || t.enabled !== spec.enabled || t.maxConcurrentTasks !== spec.maxConcurrentTasks) return true;
+  if ((t.leaseExpiration === undefined) !== (lease === undefined) || (lease !== undefined && Date.parse(t.leaseExpiration ?? "") !== Date.parse(lease))) return true;
+  const th = spec.throttling;
+  if (th && (t.throttling?.enabled !== th.enabled || t.throttling.speedLimit !== (th.speedLimit ?? 1) || t.throttling.unit !== (th.unit ?? "MBps"))) return true;
+  return spec.resources.some((r) => {
+    const now = t.resources.find((x) => x.id === r.id);
+    return !now || now.quotaMb !== r.quotaMb || now.displayName !== r.displayName;
+  });
+}
+
+/** The backup server a stack names, by UID, bare id or name. */
+async function resolveServer(client: EmClient, wanted: string): Promise<EntityRef> {
+  const servers = await client.listBackupServers();
+  const found = servers.find((s) => sameUid(s.uid, wanted) || sameName(s.id, wanted)) ?? servers.find((s) => sameName(s.name, wanted));
+  if (found) return found;
+  throw new Error(`backupServer: EM has no backup server '${wanted}'; its backup servers are: ${servers.map((s) => `${s.name} (${s.uid})`).join(", ") || "(none)"}`);
+}
+
+/** Each declared backup resource's repository, among the repositories of the tenant's backup server. */
+async function resolveResources(client: EmClient, server: EntityRef, declared: BackupResourceValue[]): Promise<WantedResource[]> {
+  if (declared.length === 0) return [];
+  const all = await client.listRepositories();
+  const own = all.filter((r) => sameName(r.backupServerId, server.id));
+  return declared.map((d, i) => {
+    const match = (list: Repository[]) => list.find((r) => sameUid(r.uid, d.repository)) ?? list.find((r) => sameName(r.name, d.repository));
+    const repository = match(own);
+    if (repository) return { name: d.name, quotaMb: d.quotaMb, repository, declaredAs: d.repository };
+    const elsewhere = match(all);
+    if (elsewhere) throw new Error(`backupResources[${i}].repository: '${d.repository}' is a repository of backup server '${elsewhere.backupServerName}', not of the tenant's backup server '${server.name}'`);
+    throw new Error(`backupResources[${i}].repository: backup server '${server.name}' has no repository '${d.repository}'; its repositories are: ${own.map((r) => r.name).join(", ") || "(none)"}`);
+  });
+}
