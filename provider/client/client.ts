@@ -53,7 +53,7 @@ import { Query, QUERY_ENTITIES, type QueryEntity, QueryRunner, where } from "./q
 import { SessionManager } from "./session";
 import { type ConnectionSettings, type ResolvedSettings, resolveSettings } from "./settings";
 import { DEFAULT_POLL_TIMING, type PollTiming, type TaskOutcome, TaskWaiter } from "./tasks";
-import { Transport, type TransportRequest } from "./transport";
+import { MAX_UNPAGED_LIST_BYTES, Transport, type TransportRequest } from "./transport";
 
 export interface EmClientHooks {
   onWarning?(msg: string): void;
@@ -474,13 +474,13 @@ export class EmClient {
   // ---- accounts ----
 
   async listAccounts(): Promise<EntityRef[]> {
-    const res = await this.#session.request({ method: "GET", path: "/security/accounts", expect: [200], answer: ANSWERS.EntityReferences });
+    const res = await this.#session.request({ method: "GET", path: "/security/accounts", expect: [200], answer: ANSWERS.EntityReferences, maxAnswerBytes: MAX_UNPAGED_LIST_BYTES });
     return this.shape("GET", "/security/accounts", () => parseEntityReferences(res.body?.body));
   }
 
   /** Every account as an entity, in one request (GET /security/accounts?format=Entity: EnterpriseAccountList). */
   async listAccountEntities(): Promise<EnterpriseAccount[]> {
-    const res = await this.#session.request({ method: "GET", path: "/security/accounts", query: { format: "Entity" }, expect: [200], answer: ANSWERS.EnterpriseAccounts });
+    const res = await this.#session.request({ method: "GET", path: "/security/accounts", query: { format: "Entity" }, expect: [200], answer: ANSWERS.EnterpriseAccounts, maxAnswerBytes: MAX_UNPAGED_LIST_BYTES });
     return this.shape("GET", "/security/accounts?format=Entity", () => parseEnterpriseAccountList(res.body?.body));
   }
 

@@ -7,7 +7,7 @@ export { Query, QueryRunner, QUERY_LIMITS, where, quoteValue, Filter, Raw, type 
 export { type TaskOutcome, type PollTiming } from "./tasks";
 export { BATCH_WINDOW_MS, SubtenantReads, subtenantReads } from "./batch";
 export { RunLookups, runLookups } from "./run-lookups";
-export { isRetryable, policyOf, MAX_ANSWER_BYTES, type Method, type TransportRequest } from "./transport";
+export { isRetryable, policyOf, MAX_ANSWER_BYTES, MAX_UNPAGED_LIST_BYTES, type Method, type TransportRequest } from "./transport";
 export type {
   AccountRole,
   AccountScope,

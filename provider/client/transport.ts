@@ -38,6 +38,8 @@ export interface TransportRequest {
    * reading EM: it may ride a kept-alive connection although the transport does not repeat it.
    */
   safeToResend?: boolean;
+  /** The largest answer taken for this request, when it may exceed MAX_ANSWER_BYTES (a list EM does not page). */
+  maxAnswerBytes?: number;
 }
 
 export interface TransportResponse {
@@ -49,6 +51,11 @@ export interface TransportResponse {
 
 /** The largest answer read; EM's pages are far smaller (a page of 100 subtenants is about 100 KB). */
 export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+/**
+ * The largest answer read for a list EM does not page (`GET /security/accounts`: every account at once, about
+ * 450 bytes a reference and 1.5 KB an entity): room for about 70,000 account references or 20,000 entities.
+ */
+export const MAX_UNPAGED_LIST_BYTES = 32 * 1024 * 1024;
 /** The most spare connections kept for one EM (one per change under way, up to this many). */
 const MAX_SPARES = 10;
 /** How long an idle kept-alive connection is kept. */
@@ -279,7 +286,7 @@ export class Transport {
       const agents = reusesConnection(req) ? this.reused : this.fresh;
       try {
         // One deadline for the whole exchange, so an answer that stalls or trickles in cannot hold a run up.
-        res = await exchange({ method: req.method, url, headers, body: data, agent: url.protocol === "https:" ? agents.https : agents.http, deadlineMs, maxBytes: MAX_ANSWER_BYTES });
+        res = await exchange({ method: req.method, url, headers, body: data, agent: url.protocol === "https:" ? agents.https : agents.http, deadlineMs, maxBytes: req.maxAnswerBytes ?? MAX_ANSWER_BYTES });
       } catch (err) {
         throw this.networkError(req, path, url, err, deadlineMs);
       }
