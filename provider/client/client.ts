@@ -123,6 +123,11 @@ function subtenantPost(tenantId: string, spec: CloudSubtenantCreateSpec): Transp
   return { method: "POST", path: `/cloud/tenants/${seg(tenantId)}/subtenants`, body: cloudSubtenantCreateSpec(spec), expect: [202] };
 }
 
+/** A task's key: EM numbers tasks per logon session (task-1, task-2, …), so an id alone may come back in the next. */
+function taskKey(generation: number, taskId: string): string {
+  return `${generation}/${taskId}`;
+}
+
 function roleUid(value: string): string {
   return /^urn:/i.test(value) ? value : ROLE_URN + value;
 }
@@ -151,7 +156,7 @@ export class EmClient {
   readonly #onProgress?: (msg: string) => void;
   /** Masks the EM password and every password a request of this client carried, in every error it gives. */
   readonly #redactor = new Redactor();
-  /** Tasks this client identified as its requests' (from a 202, or claimed after a lost answer). */
+  /** Tasks this client identified as its requests' (from a 202, or claimed after a lost answer), by taskKey. */
   readonly #knownTasks = new Set<string>();
   /** POSTs of this client that start a task and whose task it has not identified: the only sources of other tasks of its session. */
   readonly #unidentified = new UnidentifiedPosts();
@@ -263,6 +268,7 @@ export class EmClient {
    * is done when EM shows what was asked (a password cannot be seen, so an edit with one is sent again).
    */
   async editTenant(tenantId: string, spec: CloudTenantEditSpec): Promise<TaskOutcome> {
+    this.#redactor.add(spec.password);
     const path = `/cloud/tenants/${seg(tenantId)}`;
     const href = spec.href ?? this.#transport.resolveUrl({ path, query: { format: "Entity" } }).toString();
     const send = () => this.runTask({ method: "PUT", path, body: cloudTenantEditSpec({ ...spec, href, uid: spec.uid ?? `urn:veeam:CloudTenant:${tenantId}` }), expect: [202], safeToResend: true }, "EditCloudTenant");
@@ -336,7 +342,8 @@ export class EmClient {
     const id = task.related && TENANT_ID_IN_LINK.exec(task.related.href)?.[1];
     let tenant: CloudTenant | undefined;
     try {
-      tenant = id ? await this.getTenant(id) : await this.findTenantByName(name);
+      // No Related link, no tenant: a look-up by name could find another backup server's tenant of that name.
+      tenant = id ? await this.getTenant(id) : undefined;
     } catch (err) {
       throw new EmCreatedUnreadableError("tenant", name, `reading it back failed (${(err as Error).message})`, { cause: err });
     }
@@ -628,6 +635,8 @@ export class EmClient {
    * take is sent once more; an outcome nothing proves is an EmOutcomeUnknownError. Never binds an object by name.
    */
   private async createByTask(req: TransportRequest, operation: string, kind: string, name: string, mine?: (task: Task) => boolean): Promise<Task> {
+    /** The first POST, when EM showed no task for it: it stays a possible source of a task that appears late. */
+    let earlier: { generation: number; cause: unknown } | undefined;
     for (let sends = 1; ; sends++) {
       const v = await this.sendCreate(req, operation, mine);
       switch (v.verdict) {
@@ -636,11 +645,19 @@ export class EmClient {
         case "failed": {
           // EM's words, which may quote what the request carried (a password).
           const messages = v.messages.map((m) => this.#redactor.apply(m));
-          if (messages.every((m) => NAME_TAKEN.test(m))) throw new EmNameTakenError(kind, name, messages[0]);
+          if (messages.every((m) => NAME_TAKEN.test(m))) {
+            // The name is taken: by the first POST, if EM took it late after all (its task shows now), or by
+            // someone else. The session's tasks tell which; nothing else does.
+            const late = earlier && (await this.lookForLostTask(operation, earlier.generation, undefined, earlier.cause, mine));
+            if (late?.verdict === "succeeded") return late.task;
+            if (late?.verdict === "unknown") throw new EmOutcomeUnknownError(kind, name, `EM refused the create sent again because the name is taken, and ${late.why}`, { cause: late.cause });
+            throw new EmNameTakenError(kind, name, messages[0]);
+          }
           throw new EmTaskFailedError(operation, messages.join("; "), v.task.href);
         }
         case "notTaken":
           if (sends >= 2) throw v.cause;
+          earlier = { generation: v.generation ?? -1, cause: v.cause };
           this.#onProgress?.(`The answer to creating ${kind} '${name}' was lost and EM did not take it; sending it again`);
           break;
         case "unknown":
@@ -665,7 +682,7 @@ export class EmClient {
     }
     this.#unidentified.remove(generation, operation);
     const task = this.shape(req.method, req.path ?? "", () => parseTask(res.body?.body));
-    this.#knownTasks.add(task.taskId);
+    this.#knownTasks.add(taskKey(res.generation, task.taskId));
     this.#onProgress?.(`EM accepted ${operation} as ${task.taskId}; waiting for it`);
     try {
       const done = await this.#tasks.wait(task, res.generation, operation);
@@ -699,12 +716,13 @@ export class EmClient {
       }
       const tasks = this.shape("GET", "/tasks", () => items(res.body?.body, "Task", "Tasks", "TaskList").map((n) => parseTask(n))).filter((t) => t.operation === operation);
       if (ownTaskId !== undefined) return judgeOwnTask(tasks.find((t) => t.taskId === ownTaskId));
-      const verdict = judgeStrangers(tasks.filter((t) => !this.#knownTasks.has(t.taskId)), this.#unidentified.count(generation, operation), mine);
-      if (verdict && verdict.verdict !== "unknown") {
+      const verdict = judgeStrangers(tasks.filter((t) => !this.#knownTasks.has(taskKey(generation, t.taskId))), this.#unidentified.count(generation, operation), mine);
+      if (verdict?.verdict === "succeeded" || verdict?.verdict === "failed") {
         this.#unidentified.remove(generation, operation);
-        if (verdict.verdict !== "notTaken") this.#knownTasks.add(verdict.task.taskId);
+        this.#knownTasks.add(taskKey(generation, verdict.task.taskId));
       }
-      return verdict && verdict.verdict === "notTaken" ? { ...verdict, cause } : verdict;
+      // A POST EM shows no task for stays unidentified: EM may still take it late, and its task must then count.
+      return verdict?.verdict === "notTaken" ? { ...verdict, cause, generation } : verdict;
     };
     return (
       (await pollUntil(look, this.#tasks.poll)) ?? {
@@ -718,7 +736,7 @@ export class EmClient {
   private async runTask(req: TransportRequest, operation: string): Promise<TaskOutcome> {
     const res = await this.#session.request({ ...req, answer: ANSWERS.Task });
     const task = this.shape(req.method, req.path ?? "", () => parseTask(res.body?.body));
-    this.#knownTasks.add(task.taskId);
+    this.#knownTasks.add(taskKey(res.generation, task.taskId));
     this.#onProgress?.(`EM accepted ${operation} as ${task.taskId}; waiting for it`);
     try {
       return await this.#tasks.wait(task, res.generation, operation);

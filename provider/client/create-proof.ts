@@ -22,8 +22,8 @@ import type { Task } from "./codec";
 export type CreateVerdict =
   | { verdict: "succeeded"; task: Task }
   | { verdict: "failed"; task: Task; messages: string[] }
-  /** `cause`: why the answer was lost. */
-  | { verdict: "notTaken"; cause?: unknown }
+  /** `cause`: why the answer was lost; `generation`: the session the POST was sent in. */
+  | { verdict: "notTaken"; cause?: unknown; generation?: number }
   | { verdict: "unknown"; why: string; cause?: unknown };
 
 /** POSTs that start a task and whose task this client has not identified, per session generation and operation. */

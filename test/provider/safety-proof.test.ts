@@ -4,6 +4,8 @@
  * have made it at the same moment, and taking it would let this stack change its password and later delete it.
  */
 import { expect } from "chai";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Emulator } from "../../emulator/server";
 import { EmClient, EmNameTakenError, EmOutcomeUnknownError } from "../../provider/client";
 import { judgeStrangers, UnidentifiedPosts } from "../../provider/client/create-proof";
@@ -184,5 +186,62 @@ describe("create proof: what the session's tasks allow", () => {
     posts.add(2, "AddCloudSubtenant");
     posts.remove(1, "AddCloudSubtenant");
     expect([posts.count(1, "AddCloudSubtenant"), posts.count(2, "AddCloudSubtenant"), posts.count(1, "CreateCloudTenant")]).to.deep.equal([1, 1, 0]);
+  });
+});
+
+describe("safety: a POST EM takes late, after its answer was lost and it was sent again", () => {
+  let em: Emulator;
+  afterEach(() => em.stop());
+
+  it("the re-sent POST is refused as a duplicate, the first one's task then shows: the create is proven this stack's", async () => {
+    ({ em } = await emulatorFor("xml", { taskDurationMs: 20 }));
+    const upstream = new URL(em.url);
+    // Forwards everything; the first subtenant POST is cut off from the client and held until the second arrives,
+    // then sent to EM ahead of it (EM took it late, as a slow EM behind a gateway may).
+    let held: { body: Buffer; headers: http.IncomingHttpHeaders; url: string } | undefined;
+    const forward = (method: string, url: string, headers: http.IncomingHttpHeaders, body: Buffer) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        const out = http.request({ host: upstream.hostname, port: upstream.port, method, path: url, headers }, (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on("data", (c: Buffer) => chunks.push(c));
+          answer.on("end", () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }));
+        });
+        out.on("error", reject);
+        out.end(body);
+      });
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", async () => {
+        const body = Buffer.concat(chunks);
+        const isCreate = req.method === "POST" && /\/subtenants$/.test(req.url ?? "");
+        if (isCreate && !held) {
+          held = { body, headers: req.headers, url: req.url ?? "" };
+          req.socket.destroy();
+          return;
+        }
+        if (isCreate && held) {
+          await forward("POST", held.url, held.headers, held.body);
+          // Let the first task finish before the second one runs, so the second meets the name taken.
+          await new Promise((r) => setTimeout(r, 60));
+          em.store.advance();
+        }
+        const answer = await forward(req.method ?? "GET", req.url ?? "/", req.headers, body);
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const ours = new EmClient({ url: `http://127.0.0.1:${port}/api/`, credentials: { kind: "admin", username: "admin", password: EM_PASSWORD } }, { pollTiming: { initialDelayMs: 10, maxDelayMs: 40 } });
+      const created = await ours.addSubtenant(ABC, spec("late-taker"));
+      await ours.close();
+      expect(em.store.state.subtenants.filter((s) => s.name === "late-taker").map((s) => s.id)).to.deep.equal([created.id]);
+      expect(em.requests.filter((r) => r.method === "POST" && /\/subtenants$/.test(r.url))).to.have.length(2, "the first POST, late, and the one sent again");
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
