@@ -26,6 +26,10 @@ const account: ImportSeed = async (client, id) => {
   const found = await client.getAccount(id);
   if (!found) return undefined;
   const restricted = !found.allowRestoreAllVms;
+  // EM reports both settings on every account; their defaults (no restriction) read as "not declared", so an
+  // import of an account made without them is no change to a program that leaves them out.
+  const flr = found.flrSettings?.flrInplaceOnly === true;
+  const sql = found.sqlSettings?.denyInPlaceRestore === true;
   return {
     accountType: found.accountType,
     accountName: found.name,
@@ -33,9 +37,9 @@ const account: ImportSeed = async (client, id) => {
     allowRestoreAllVms: found.allowRestoreAllVms,
     ...(restricted ? { hierarchyScopeObjects: [] } : {}),
     // Present, so a refresh takes EM's values (see the table's refresh rules).
-    ...(found.flrSettings ? { flrSettings: { inplaceOnly: found.flrSettings.flrInplaceOnly } } : {}),
-    ...(found.sqlSettings ? { sqlSettings: { denyInPlaceRestore: found.sqlSettings.denyInPlaceRestore } } : {}),
-    [DECLARED_KEY]: ["accountType", "accountName", "roles", "allowRestoreAllVms", ...(restricted ? ["hierarchyScopeObjects"] : []), ...(found.flrSettings ? ["flrSettings"] : []), ...(found.sqlSettings ? ["sqlSettings"] : [])],
+    ...(flr ? { flrSettings: { inplaceOnly: true } } : {}),
+    ...(sql ? { sqlSettings: { denyInPlaceRestore: true } } : {}),
+    [DECLARED_KEY]: ["accountType", "accountName", "roles", "allowRestoreAllVms", ...(restricted ? ["hierarchyScopeObjects"] : []), ...(flr ? ["flrSettings"] : []), ...(sql ? ["sqlSettings"] : [])],
   };
 };
 
