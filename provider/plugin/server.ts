@@ -89,18 +89,10 @@ function unary<Req, Res>(work: (request: Req) => Promise<Res> | Res): Handler<Re
   };
 }
 
+const failureList = (failures: Array<{ property: string; reason: string }>) => failures.map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(f.reason));
+
 function checkResponse(inputs: Props, failures: Array<{ property: string; reason: string }>): provproto.CheckResponse {
-  const res = new provproto.CheckResponse();
-  res.setInputs(toStruct(inputs));
-  res.setFailuresList(
-    failures.map((f) => {
-      const cf = new provproto.CheckFailure();
-      cf.setProperty(f.property);
-      cf.setReason(f.reason);
-      return cf;
-    }),
-  );
-  return res;
+  return new provproto.CheckResponse().setInputs(toStruct(inputs)).setFailuresList(failureList(failures));
 }
 
 /** The service implementation over a NativeProvider; methods it leaves out answer UNIMPLEMENTED. */
@@ -175,15 +167,7 @@ export function serviceOf(provider: NativeProvider, version: string): grpcTypes.
       const { outputs, failures } = await provider.invoke(req.getTok(), fromStruct(req.getArgs()));
       const res = new provproto.InvokeResponse();
       if (outputs) res.setReturn(toStruct(outputs));
-      res.setFailuresList(
-        failures.map((f) => {
-          const cf = new provproto.CheckFailure();
-          cf.setProperty(f.property);
-          cf.setReason(f.reason);
-          return cf;
-        }),
-      );
-      return res;
+      return res.setFailuresList(failureList(failures));
     }),
     cancel: unary<Empty, Empty>(async () => {
       await provider.cancel();

@@ -5,18 +5,13 @@
  * way `pulumi stack export` would without --show-secrets.
  */
 import { isSecret, MASK } from "./secrets";
+import type { ResourceState } from "./engine";
 import type { NativeDiffReply, NativePlugin } from "./native-plugin";
 
 type Props = Record<string, unknown>;
 
-export interface NativeState {
-  urn: string;
-  type: string;
-  name: string;
-  id: string;
-  inputs: Props;
-  outputs: Props;
-}
+/** A resource in state; its values keep the secret markers the plugin returned. */
+export type NativeState = Pick<ResourceState, "urn" | "type" | "name" | "id" | "inputs" | "outputs">;
 
 export type NativeOp = "create" | "same" | "update" | "replace";
 
