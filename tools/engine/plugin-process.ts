@@ -18,6 +18,8 @@ export interface PluginProcessOptions {
   env?: NodeJS.ProcessEnv;
   /** Longest wait for the port line. Default 15 s. */
   startTimeoutMs?: number;
+  /** Another plugin to run instead of the SDK's dynamic-provider plugin (e.g. the veeam-em plugin's main.js). */
+  entryPoint?: string;
 }
 
 export interface PluginProcess {
@@ -57,7 +59,7 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 
 export async function spawnPluginProcess(options: PluginProcessOptions): Promise<PluginProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [pluginEntryPoint(options.cwd), "127.0.0.1:0"], {
+  const child = spawn(process.execPath, [options.entryPoint ?? pluginEntryPoint(options.cwd), "127.0.0.1:0"], {
     cwd: options.cwd,
     env: cleanEnv({
       PULUMI_NODEJS_PROJECT: options.project,

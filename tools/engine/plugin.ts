@@ -15,8 +15,8 @@ type Props = Record<string, unknown>;
 
 // The client class and grpc-js must be the very copies the SDK's generated code uses.
 const grpcPbPath = require.resolve("@pulumi/pulumi/proto/provider_grpc_pb");
-const grpc = createRequire(grpcPbPath)("@grpc/grpc-js") as typeof grpcTypes;
-const { ResourceProviderClient } = require(grpcPbPath) as { ResourceProviderClient: typeof ClientType };
+export const grpc = createRequire(grpcPbPath)("@grpc/grpc-js") as typeof grpcTypes;
+export const { ResourceProviderClient } = require(grpcPbPath) as { ResourceProviderClient: typeof ClientType };
 
 export type DiffChanges = "unknown" | "none" | "some";
 
@@ -64,7 +64,7 @@ export class PluginCallError extends Error {
 }
 
 /** The ErrorResourceInitFailed detail of a failed call, if the plugin sent one. */
-function initFailureOf(err: grpcTypes.ServiceError): InitFailure | undefined {
+export function initFailureOf(err: grpcTypes.ServiceError): InitFailure | undefined {
   const raw = err.metadata?.get("grpc-status-details-bin")[0];
   if (raw === undefined) return undefined;
   const status = statusproto.Status.deserializeBinary(typeof raw === "string" ? Buffer.from(raw, "base64") : new Uint8Array(raw));
@@ -92,8 +92,8 @@ const CHANGES: Record<number, DiffChanges> = {
   [provproto.DiffResponse.DiffChanges.DIFF_SOME]: "some",
 };
 
-const toStruct = (props: Props) => Struct.fromJavaScript(props as Parameters<typeof Struct.fromJavaScript>[0]);
-const fromStruct = (s: Struct | undefined): Props => (s ? (s.toJavaScript() as Props) : {});
+export const toStruct = (props: Props) => Struct.fromJavaScript(props as Parameters<typeof Struct.fromJavaScript>[0]);
+export const fromStruct = (s: Struct | undefined): Props => (s ? (s.toJavaScript() as Props) : {});
 
 export class DynamicProviderPlugin {
   /** Duration of every call so far, in order. */
