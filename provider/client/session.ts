@@ -8,6 +8,8 @@ import type { ResolvedSettings } from "./settings";
 import type { Transport, TransportRequest, TransportResponse } from "./transport";
 
 export const SESSION_HEADER = "X-RestSvcSessionId";
+/** How the progress line of a logon begins ("Logged on to EM as CORP\\svc-pulumi"). */
+export const LOGGED_ON = "Logged on to EM as";
 /** A logout is a courtesy (EM expires idle sessions anyway): one short attempt, so a run can end promptly. */
 const LOGOUT_TIMEOUT_MS = 5000;
 /**
@@ -106,7 +108,7 @@ export class SessionManager {
     this.#generation += 1;
     const session: ActiveSession = { token, sessionId: body.sessionId, userName: body.userName, deleteHref: body.deleteHref, generation: this.#generation };
     this.#current = session;
-    this.onProgress?.(`Logged on to EM as ${body.userName || "(unnamed user)"}`);
+    this.onProgress?.(`${LOGGED_ON} ${body.userName || "(unnamed user)"}`);
     return session;
   }
 
