@@ -7,6 +7,7 @@ import { EmClient, EmSettingsError, normalizeBaseUrl, type ConnectionSettings } 
 import { count, exportOnboarding } from "../export/export";
 import { printable, printableJson } from "../export/names";
 import { SCHEMA_FILE } from "../onboarding/schema";
+import { optionError } from "./options";
 import { promptSecret } from "./prompt";
 
 export const EXPORT_USAGE = `Usage: veeam-em export --url URL --username NAME [options]
@@ -80,7 +81,7 @@ function parseFlags(argv: string[]) {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
   } catch (err) {
     // Node's messages name the option; the pointer to --help is added by the caller.
-    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
+    throw new UsageError(optionError(err, OPTIONS));
   }
   const values = parsed.values;
   for (const [flag, list] of [["tenant", values.tenant], ["account", values.account], ["exclude", values.exclude]] as const) {
@@ -141,6 +142,7 @@ async function connection(flags: Flags): Promise<ConnectionSettings> {
   return {
     url,
     credentials: { kind: "admin", username, password },
+    credentialsSource: `${flags.username !== undefined ? "--username" : "VEEAM_EM_USERNAME"} and ${process.env.VEEAM_EM_PASSWORD ? "VEEAM_EM_PASSWORD" : "the password typed at the prompt"}`,
     ...(caCertPath !== undefined && { caCertPath }),
     ...(flagOrEnv("insecure-skip-tls-verify", flags["insecure-skip-tls-verify"], "VEEAM_EM_INSECURE_SKIP_TLS_VERIFY") && { insecureSkipTlsVerify: true }),
     ...(flagOrEnv("allow-insecure-http", flags["allow-insecure-http"], "VEEAM_EM_ALLOW_INSECURE_HTTP") && { allowInsecureHttp: true }),

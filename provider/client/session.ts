@@ -90,7 +90,12 @@ export class SessionManager {
       req.body = loginSpec({ kind: "vcd", organizationName: c.organization, login: c.login, password: c.password });
     }
     if (req.headers?.Authorization) this.transport.redactor.add(req.headers.Authorization.slice("Basic ".length));
-    const res = await this.transport.request(req);
+    let res: TransportResponse;
+    try {
+      res = await this.transport.request(req);
+    } catch (err) {
+      throw err instanceof EmApiError && err.kind === "auth" ? refusedLogon(err, this.settings) : err;
+    }
     const token = res.headers[SESSION_HEADER.toLowerCase()];
     const path = "/sessionMngr/";
     if (!token) {
@@ -149,6 +154,23 @@ export class SessionManager {
       if (!(err instanceof EmApiError) || (err.status !== 401 && err.status !== 404)) throw err;
     }
   }
+}
+
+/** The logon's 401, naming whose logon EM refused and where its credentials were set (never the password). */
+function refusedLogon(err: EmApiError, settings: ResolvedSettings): EmApiError {
+  const c = settings.credentials;
+  const who = c.kind === "admin" ? `user '${c.username}'` : c.kind === "tenant" ? `tenant '${c.tenantName}'` : `user '${c.login}' of vCD organization '${c.organization}'`;
+  const where = settings.credentialsSource ? ` (set in ${settings.credentialsSource})` : "";
+  const account = c.kind === "admin" ? "an EM administrator logs on as DOMAIN\\user and needs an EM role such as Portal Administrator" : "a tenant logs on with its own tenant credentials";
+  return new EmApiError({
+    kind: err.kind,
+    method: err.method,
+    path: err.path,
+    status: err.status,
+    emMessage: err.emMessage,
+    fromEm: err.fromEm,
+    hint: `EM refused the logon of ${who}: check the user name and password${where}; ${account}`,
+  });
 }
 
 /** The 401 that remained after the renewals, with what it means and what to do. */
