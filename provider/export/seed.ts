@@ -58,16 +58,18 @@ export async function exportEmulatorSeed(client: EmClient, options: SeedExportOp
   const kept = new Map(seedTenants.map((t) => [lower(t.id as string), t]));
   const seedSubtenants = subtenants.flatMap((s) => subtenantEntry(s, kept, notes));
   const seedAccounts = read.flatMap(({ account, held, scopes }) => accountEntry(account, held, scopes, notes));
+  // Sorted by name (then id), so that a seed written again from an unchanged EM is the same file and a change shows
+  // as a small diff.
   const seed = {
     $comment:
       `Exported from ${client.baseUrl} by 'veeam-em export --emulator-seed'. EM never returns passwords: every tenant's and subtenant's password ` +
       `here is the placeholder '${SEED_PASSWORD}'. Start the emulator with the --em-version of that EM.`,
-    backupServers: servers.map((s) => ({ id: s.id, name: s.name })),
-    repositories: repositories.map(repositoryEntry),
-    tenants: seedTenants,
-    subtenants: seedSubtenants,
-    roles: roles.map((r: EnterpriseRole) => ({ id: r.id, name: r.name })),
-    accounts: seedAccounts,
+    backupServers: sorted(servers.map((s) => ({ id: s.id, name: s.name }))),
+    repositories: sorted(repositories.map(repositoryEntry)),
+    tenants: sorted(seedTenants),
+    subtenants: sorted(seedSubtenants, (s) => `${s.tenantId}`),
+    roles: sorted(roles.map((r: EnterpriseRole) => ({ id: r.id, name: r.name }))),
+    accounts: sorted(seedAccounts),
   };
   const summary = [
     count(servers.length, "backup server"),
@@ -78,6 +80,16 @@ export async function exportEmulatorSeed(client: EmClient, options: SeedExportOp
     count(seedAccounts.length, "account"),
   ].join(", ");
   return { seed, notes, summary };
+}
+
+/** By `group` (a subtenant's tenant), then name, then id: the order of EM's lists is not promised. */
+function sorted<T extends Record<string, unknown>>(entries: T[], group: (entry: T) => string = () => ""): T[] {
+  const key = (e: T) => [group(e), String(e.name), String(e.id)];
+  return [...entries].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+  });
 }
 
 function repositoryEntry(r: Awaited<ReturnType<EmClient["listRepositories"]>>[number]): Record<string, unknown> {
