@@ -162,28 +162,19 @@ function refusedLogon(err: EmApiError, settings: ResolvedSettings): EmApiError {
   const who = c.kind === "admin" ? `user '${c.username}'` : c.kind === "tenant" ? `tenant '${c.tenantName}'` : `user '${c.login}' of vCD organization '${c.organization}'`;
   const where = settings.credentialsSource ? ` (set in ${settings.credentialsSource})` : "";
   const account = c.kind === "admin" ? "an EM administrator logs on as DOMAIN\\user and needs an EM role such as Portal Administrator" : "a tenant logs on with its own tenant credentials";
-  return new EmApiError({
-    kind: err.kind,
-    method: err.method,
-    path: err.path,
-    status: err.status,
-    emMessage: err.emMessage,
-    fromEm: err.fromEm,
-    hint: `EM refused the logon of ${who}: check the user name and password${where}; ${account}`,
-  });
+  return withHint(err, `EM refused the logon of ${who}: check the user name and password${where}; ${account}`);
+}
+
+/** The same 401 with the hint that says what it means here. */
+function withHint(err: EmApiError, hint: string): EmApiError {
+  return new EmApiError({ kind: err.kind, method: err.method, path: err.path, status: err.status, emMessage: err.emMessage, fromEm: err.fromEm, hint });
 }
 
 /** The 401 that remained after the renewals, with what it means and what to do. */
 function sessionRefused(err: EmApiError, renewals: number): EmApiError {
-  return new EmApiError({
-    kind: err.kind,
-    method: err.method,
-    path: err.path,
-    status: err.status,
-    emMessage: err.emMessage,
-    fromEm: err.fromEm,
-    hint:
-      `EM refused the logon session again after ${renewals} new logon(s): it forgets sessions when it restarts or after idle time. ` +
+  return withHint(
+    err,
+    `EM refused the logon session again after ${renewals} new logon(s): it forgets sessions when it restarts or after idle time. ` +
       "EM did not act on this request. Run 'pulumi up' again; if this keeps happening, check that EM's service is stable and that a proxy or load balancer in front of it keeps each client on one EM server",
-  });
+  );
 }
