@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CloudTenant, CloudTenantResource, ConnectionSettings, EmClient } from "./client";
 import { ClientPool, ConnectionConfigError, connectionProblem, connectionSettings, settingsOfConnection, type ConnectionArgs, type EmConnection } from "./resources/connection";
 import { ADMIN_ONLY } from "./resources/base";
-import { log, poolLog } from "./resources/log";
+import { log, programPoolLog } from "./resources/log";
 import { sameName } from "./resources/names";
 
 export interface LookupOptions {
@@ -26,7 +26,7 @@ export interface RoleInfo {
   name: string;
 }
 
-const pool = new ClientPool(poolLog(log));
+const pool = new ClientPool(programPoolLog(log));
 let logOutHookInstalled = false;
 
 const isClientSettings = (c: unknown): c is ConnectionSettings => c !== null && typeof c === "object" && !pulumi.Output.isInstance(c) && "credentials" in c;

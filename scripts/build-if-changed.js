@@ -3,12 +3,14 @@
 // and says so; `npm run demo` runs this first. Plain JavaScript: it must run before anything is compiled.
 "use strict";
 const { spawnSync } = require("node:child_process");
-const { existsSync, readdirSync, statSync, utimesSync } = require("node:fs");
+const { existsSync, readFileSync, readdirSync, statSync, utimesSync } = require("node:fs");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
 const stamp = path.join(root, "dist", ".tsbuildinfo"); // tsconfig.json's tsBuildInfoFile
-const config = require(path.join(root, "tsconfig.json"));
+// tsconfig.json may hold comments, as TypeScript allows: read it with TypeScript's own parser.
+const ts = require(require.resolve("typescript", { paths: [root] }));
+const config = ts.parseConfigFileTextToJson("tsconfig.json", readFileSync(path.join(root, "tsconfig.json"), "utf8")).config;
 
 function newestSource() {
   let newest = { file: "tsconfig.json", ms: statSync(path.join(root, "tsconfig.json")).mtimeMs };

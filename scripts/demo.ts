@@ -85,16 +85,22 @@ function subtenantPasswords(dataFile: string): Record<string, Record<string, str
   return result;
 }
 
-/** Applies each dynamic resource through the engine, as `pulumi up` does, and prints the step as it ends. */
+/**
+ * Applies each dynamic resource through the engine, as `pulumi up` does, and prints the step when it starts (where
+ * the CLI shows "creating…"), so the provider's progress lines that follow belong to it.
+ */
 function applyAndReport(engine: Engine, steps: Step[]): ResourceHandler {
   return async (args) => {
     if (!isDynamic(args.type)) return { id: `${args.name}-id`, state: args.inputs };
     const before = engine.get(engine.urn(args.type, args.name));
-    const result = await engine.register(args.type, args.name, args.inputs);
-    const changed = before && result.op !== "same" ? changedArguments(before.inputs, result.state.inputs) : [];
-    const step: Step = { op: result.op, kind: kindOf(args.type), name: args.name, changed, replaces: result.diff?.replaces ?? [] };
-    steps.push(step);
-    say(stepLine(step));
+    const result = await engine.register(args.type, args.name, args.inputs, {
+      onStep: (op, inputs, diff) => {
+        const changed = before && op !== "same" ? changedArguments(before.inputs, inputs) : [];
+        const step: Step = { op, kind: kindOf(args.type), name: args.name, changed, replaces: diff?.replaces ?? [] };
+        steps.push(step);
+        say(stepLine(step));
+      },
+    });
     return { id: result.state.id, state: engine.programOutputs(result.state.urn) };
   };
 }

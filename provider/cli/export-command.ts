@@ -7,6 +7,8 @@ import { EmClient, EmSettingsError, normalizeBaseUrl, type ConnectionSettings } 
 import { count, exportOnboarding } from "../export/export";
 import { printable, printableJson } from "../export/names";
 import { SCHEMA_FILE } from "../onboarding/schema";
+import { optionError } from "./options";
+import { writeEmulatorSeed } from "./seed-command";
 import { promptSecret } from "./prompt";
 
 export const EXPORT_USAGE = `Usage: veeam-em export --url URL --username NAME [options]
@@ -37,6 +39,9 @@ Output:
   -o, --output FILE           write the data file here (default: standard output)
   --force                     overwrite FILE if it exists
   --schema REF                the file's "$schema" (default: the package's onboarding.schema.json, relative to FILE)
+  --emulator-seed FILE        write a seed of the EM emulator instead (veeam-em-emulator --seed FILE): the whole
+                              EM's ids, names, quotas, used space, servers, repositories, roles and accounts; every
+                              password in it is a placeholder (EM never returns passwords)
   --quiet                     no progress on standard error
   -h, --help                  show this help
 
@@ -63,6 +68,7 @@ const OPTIONS = {
   output: { type: "string", short: "o" },
   force: { type: "boolean" },
   schema: { type: "string" },
+  "emulator-seed": { type: "string" },
   quiet: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -80,12 +86,13 @@ function parseFlags(argv: string[]) {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
   } catch (err) {
     // Node's messages name the option; the pointer to --help is added by the caller.
-    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
+    throw new UsageError(optionError(err, OPTIONS));
   }
   const values = parsed.values;
   for (const [flag, list] of [["tenant", values.tenant], ["account", values.account], ["exclude", values.exclude]] as const) {
     for (const pattern of list ?? []) if (pattern.trim() === "") throw new UsageError(`--${flag} needs a name pattern such as 'ABC*', got an empty one`);
   }
+  if (values["emulator-seed"] !== undefined && values.output !== undefined) throw new UsageError("--emulator-seed and --output write different files: give one");
   if (values["no-accounts"] && values.account) throw new UsageError("--account and --no-accounts contradict each other: give one");
   if (values.format !== undefined && values.format !== "xml" && values.format !== "json") throw new UsageError(`--format must be xml or json, got '${values.format}'`);
   if (values["ca-cert"] !== undefined && values["insecure-skip-tls-verify"]) throw new UsageError("--ca-cert and --insecure-skip-tls-verify contradict each other: give one");
@@ -141,6 +148,7 @@ async function connection(flags: Flags): Promise<ConnectionSettings> {
   return {
     url,
     credentials: { kind: "admin", username, password },
+    credentialsSource: `${flags.username !== undefined ? "--username" : "VEEAM_EM_USERNAME"} and ${process.env.VEEAM_EM_PASSWORD ? "VEEAM_EM_PASSWORD" : "the password typed at the prompt"}`,
     ...(caCertPath !== undefined && { caCertPath }),
     ...(flagOrEnv("insecure-skip-tls-verify", flags["insecure-skip-tls-verify"], "VEEAM_EM_INSECURE_SKIP_TLS_VERIFY") && { insecureSkipTlsVerify: true }),
     ...(flagOrEnv("allow-insecure-http", flags["allow-insecure-http"], "VEEAM_EM_ALLOW_INSECURE_HTTP") && { allowInsecureHttp: true }),
@@ -181,7 +189,7 @@ export async function runExport(argv: string[]): Promise<number> {
       process.stdout.write(EXPORT_USAGE);
       return 0;
     }
-    if (flags.output !== undefined && !flags.force && fs.existsSync(flags.output)) throw new UsageError(`${flags.output} exists; give --force to overwrite it, or another --output`);
+    for (const file of [flags.output, flags["emulator-seed"]]) if (file !== undefined && !flags.force && fs.existsSync(file)) throw new UsageError(`${file} exists; give --force to overwrite it, or another file`);
     settings = await connection(flags);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
@@ -200,6 +208,8 @@ export async function runExport(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    const seedFile = flags["emulator-seed"];
+    if (seedFile !== undefined) return await writeEmulatorSeed(client, seedFile, progress, (text) => writeFile(seedFile, text, flags.force ?? false));
     const result = await exportOnboarding(client, {
       tenants: flags.tenant,
       accounts: flags.account,

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `veeam-em` command. One subcommand so far: export. */
+import { didYouMean } from "../resources/fields";
 import { runExport } from "./export-command";
 
 const USAGE = `Usage: veeam-em <command> [options]
@@ -8,6 +9,8 @@ Commands:
   export    write the onboarding data file of an existing Enterprise Manager (veeam-em export --help)
 `;
 
+const COMMANDS = ["export"];
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "export") return runExport(rest);
@@ -15,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
-  process.stderr.write(`veeam-em: unknown command '${command}'\n${USAGE}`);
+  process.stderr.write(`veeam-em: unknown command '${command}'${didYouMean(command, COMMANDS)}\n${USAGE}`);
   return 2;
 }
 

@@ -154,7 +154,7 @@ export class EmClient {
   /** Look-ups of new subtenants by name, shared by creates that finish together. */
   readonly #newSubtenants: NameLookups;
   readonly #onProgress?: (msg: string) => void;
-  /** Masks the EM password and every password a request of this client carried, in every error it gives. */
+  /** Masks every password a request body of this client carried (and the logon's header), in every error it gives. */
   readonly #redactor = new Redactor();
   /** Tasks this client identified as its requests' (from a 202, or claimed after a lost answer), by taskKey. */
   readonly #knownTasks = new Set<string>();
@@ -164,7 +164,10 @@ export class EmClient {
   constructor(settings: ConnectionSettings, hooks: EmClientHooks = {}) {
     this.#settings = resolveSettings(settings);
     this.#onProgress = hooks.onProgress;
-    this.#redactor.add(this.#settings.credentials.password);
+    // An administrator's password travels only in the Basic Authorization header, which EM never echoes (the
+    // session manager masks that header's value). Masking it as plain text would only blank out, and so give away,
+    // an ordinary word of EM's messages that happens to be the password. A tenant's travels in a body: masked.
+    if (this.#settings.credentials.kind !== "admin") this.#redactor.add(this.#settings.credentials.password);
     this.#transport = new Transport(this.#settings, this.#redactor, { onWarning: hooks.onWarning, onRetry: hooks.onProgress });
     this.#session = new SessionManager(this.#transport, this.#settings, hooks.onProgress);
     this.#tasks = new TaskWaiter(this.#session, this.#settings.taskTimeoutMs, { ...DEFAULT_POLL_TIMING, ...hooks.pollTiming }, hooks.onProgress);

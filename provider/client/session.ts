@@ -8,6 +8,8 @@ import type { ResolvedSettings } from "./settings";
 import type { Transport, TransportRequest, TransportResponse } from "./transport";
 
 export const SESSION_HEADER = "X-RestSvcSessionId";
+/** How the progress line of a logon begins ("Logged on to EM as CORP\\svc-pulumi"). */
+export const LOGGED_ON = "Logged on to EM as";
 /** A logout is a courtesy (EM expires idle sessions anyway): one short attempt, so a run can end promptly. */
 const LOGOUT_TIMEOUT_MS = 5000;
 /**
@@ -88,7 +90,12 @@ export class SessionManager {
       req.body = loginSpec({ kind: "vcd", organizationName: c.organization, login: c.login, password: c.password });
     }
     if (req.headers?.Authorization) this.transport.redactor.add(req.headers.Authorization.slice("Basic ".length));
-    const res = await this.transport.request(req);
+    let res: TransportResponse;
+    try {
+      res = await this.transport.request(req);
+    } catch (err) {
+      throw err instanceof EmApiError && err.kind === "auth" ? refusedLogon(err, this.settings) : err;
+    }
     const token = res.headers[SESSION_HEADER.toLowerCase()];
     const path = "/sessionMngr/";
     if (!token) {
@@ -106,7 +113,7 @@ export class SessionManager {
     this.#generation += 1;
     const session: ActiveSession = { token, sessionId: body.sessionId, userName: body.userName, deleteHref: body.deleteHref, generation: this.#generation };
     this.#current = session;
-    this.onProgress?.(`Logged on to EM as ${body.userName || "(unnamed user)"}`);
+    this.onProgress?.(`${LOGGED_ON} ${body.userName || "(unnamed user)"}`);
     return session;
   }
 
@@ -149,17 +156,25 @@ export class SessionManager {
   }
 }
 
+/** The logon's 401, naming whose logon EM refused and where its credentials were set (never the password). */
+function refusedLogon(err: EmApiError, settings: ResolvedSettings): EmApiError {
+  const c = settings.credentials;
+  const who = c.kind === "admin" ? `user '${c.username}'` : c.kind === "tenant" ? `tenant '${c.tenantName}'` : `user '${c.login}' of vCD organization '${c.organization}'`;
+  const where = settings.credentialsSource ? ` (set in ${settings.credentialsSource})` : "";
+  const account = c.kind === "admin" ? "an EM administrator logs on as DOMAIN\\user and needs an EM role such as Portal Administrator" : "a tenant logs on with its own tenant credentials";
+  return withHint(err, `EM refused the logon of ${who}: check the user name and password${where}; ${account}`);
+}
+
+/** The same 401 with the hint that says what it means here. */
+function withHint(err: EmApiError, hint: string): EmApiError {
+  return new EmApiError({ kind: err.kind, method: err.method, path: err.path, status: err.status, emMessage: err.emMessage, fromEm: err.fromEm, hint });
+}
+
 /** The 401 that remained after the renewals, with what it means and what to do. */
 function sessionRefused(err: EmApiError, renewals: number): EmApiError {
-  return new EmApiError({
-    kind: err.kind,
-    method: err.method,
-    path: err.path,
-    status: err.status,
-    emMessage: err.emMessage,
-    fromEm: err.fromEm,
-    hint:
-      `EM refused the logon session again after ${renewals} new logon(s): it forgets sessions when it restarts or after idle time. ` +
+  return withHint(
+    err,
+    `EM refused the logon session again after ${renewals} new logon(s): it forgets sessions when it restarts or after idle time. ` +
       "EM did not act on this request. Run 'pulumi up' again; if this keeps happening, check that EM's service is stable and that a proxy or load balancer in front of it keeps each client on one EM server",
-  });
+  );
 }

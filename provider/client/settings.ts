@@ -27,6 +27,11 @@ export interface ConnectionSettings {
   /** EM's REST base, e.g. https://em.example.com:9398/api/ (a URL without /api gets it appended). */
   url: string;
   credentials: Credentials;
+  /**
+   * Where the user set the credentials, in the caller's words, for the message of a refused logon: e.g.
+   * "veeam-em:username and veeam-em:password (stack config)". The client only quotes it.
+   */
+  credentialsSource?: string;
   /** The `v` of POST /sessionMngr/?v=…: "latest" (default) or e.g. "v1_7". */
   apiVersion?: string;
   /** Wire format of requests and responses: "xml" (default, EM's native) or "json". */
@@ -54,6 +59,7 @@ export interface ResolvedSettings {
   /** Always ends in "/api/". */
   baseUrl: string;
   credentials: Credentials;
+  credentialsSource?: string;
   apiVersion: string;
   format: WireFormat;
   ca?: Buffer;
@@ -225,6 +231,7 @@ export function resolveSettings(settings: ConnectionSettings, env: NodeJS.Proces
   return {
     baseUrl,
     credentials,
+    ...(typeof settings.credentialsSource === "string" && { credentialsSource: settings.credentialsSource }),
     apiVersion,
     format,
     ca,

@@ -350,8 +350,8 @@ export class Transport {
       const location = headers.location ? ` to ${this.redactor.apply(redirectTarget(headers.location, this.base))}` : "";
       hint = `EM's REST API does not redirect; a redirect${location} usually comes from a proxy or single sign-on gateway in front of EM (its login page). Point the URL straight at EM's REST API (https://<em-host>:9398/api/) or let the proxy pass /api/ through`;
     } else if (req.logon && status === 401) {
+      // The session manager says whose logon and where its credentials were set (refusedLogon).
       kind = "auth";
-      hint = "EM refused the logon: check the user name and password (admins need an EM role such as Portal Administrator; tenants log on with their tenant credentials)";
     } else if (status === 404 && (req.logon || path.replace(/\?.*$/, "") === this.base.pathname)) {
       hint = `EM's REST API was not found there: the URL must be EM's REST API base, ending in /api/ (e.g. https://<em-host>:9398/api/); it is ${this.base.origin}${this.base.pathname}`;
     } else if (status === 401) {

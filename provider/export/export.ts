@@ -195,7 +195,7 @@ function sample(names: string[]): string {
 }
 
 /** `map` with at most `limit` calls running at once, in the input's order. */
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>, onDone: (done: number) => void): Promise<R[]> {
+export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>, onDone: (done: number) => void): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let done = 0;

@@ -47,6 +47,7 @@ import { accountNameProblem, type AccountType, type ScopeObject } from "../resou
 import { defaultPasswordPath, parseConfigPath } from "./config-path";
 import type { PasswordPolicy } from "../resources/subtenant/fields";
 import { jsonTextProblems } from "./json-text";
+import { didYouMean } from "../resources/fields";
 import { ACCOUNT_KEYS, ACCOUNT_TYPES, ALL, DEFAULTS, INVISIBLE_TEXT_PATTERN, MAX_QUOTA_MB, MIN_QUOTA_MB, PASSWORD_POLICIES, ROLE_UID_PATTERN, ROOT_KEYS, SCOPE_KEYS, SUBTENANT_KEYS, SUBTENANT_NAME_MAX, TENANT_KEYS, UNLIMITED } from "./format";
 
 export type { AccountType, ScopeObject };
@@ -152,7 +153,7 @@ class Reader {
       return undefined;
     }
     for (const key of Object.keys(value)) {
-      if (!key.startsWith("$") && !allowed.includes(key)) this.fail(join(at, key), `unknown key '${key}'; allowed keys: ${allowed.join(", ")}`);
+      if (!key.startsWith("$") && !allowed.includes(key)) this.fail(join(at, key), `unknown key '${key}'${didYouMean(key, allowed)}; allowed keys: ${allowed.join(", ")}`);
     }
     return value;
   }

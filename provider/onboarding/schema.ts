@@ -24,8 +24,22 @@ function object(keys: readonly string[], properties: Record<string, Schema>, req
   return { type: "object", properties, required, patternProperties: { "^\\$": {} }, additionalProperties: false, ...extra };
 }
 
+/**
+ * What editors show when a text breaks the rules, instead of the raw pattern: VS Code's JSON language service reads
+ * `patternErrorMessage` for a pattern and `errorMessage` for the rest of the schema (a `not`, a type). Annotations
+ * to validators, which ignore them.
+ */
+
 /** A non-empty string without spaces around it, holding something visible. */
-const text = (description: string, extra: Schema = {}): Schema => ({ type: "string", pattern: "^\\S([\\s\\S]*\\S)?$", not: { pattern: INVISIBLE_TEXT_PATTERN }, description, ...extra });
+const text = (description: string, extra: Schema = {}): Schema => ({
+  type: "string",
+  pattern: "^\\S([\\s\\S]*\\S)?$",
+  patternErrorMessage: "Must not be empty, and must not start or end with a space (or other white space): give the name exactly as EM shows it.",
+  not: { pattern: INVISIBLE_TEXT_PATTERN },
+  errorMessage: "Must be text with something visible in it, and no space (or other white space) at either end.",
+  description,
+  ...extra,
+});
 
 export function onboardingSchema(): Schema {
   const scope = object(
@@ -82,7 +96,9 @@ export function onboardingSchema(): Schema {
       },
     },
     ["name", "quotaMb"],
-    { not: { required: ["quotaResource", "quotaResourceId"] } },
+    // Not both. The properties are repeated inside `not` so that strict validators (Ajv's strictRequired) see
+    // what `required` names defined where it is used.
+    { not: { properties: { quotaResource: {}, quotaResourceId: {} }, required: ["quotaResource", "quotaResourceId"] } },
   );
   const tenant = object(
     TENANT_KEYS,

@@ -100,6 +100,10 @@ export function connectionSettings(config: ConfigSource | undefined, env: NodeJS
   if (tenantName !== undefined) credentials = { kind: "tenant", tenantName, password };
   else if (organization !== undefined) credentials = { kind: "vcd", organization, login: requireSetting(read, "username", "the vCD organization user"), password };
   else credentials = { kind: "admin", username: requireSetting(read, "username", "the EM administrator"), password };
+  // Where each credential was read, for the message of a refused logon.
+  const from = (key: string) => (config?.get(`${CONFIG_NAMESPACE}:${key}`) ? `${CONFIG_NAMESPACE}:${key}` : ENV_FALLBACK[key]);
+  const credentialKeys = tenantName !== undefined ? ["tenantName", "password"] : organization !== undefined ? ["vcdOrganization", "username", "password"] : ["username", "password"];
+  const credentialsSource = credentialKeys.map(from).join(credentialKeys.length === 2 ? " and " : ", ");
 
   const format = read("format");
   if (format !== undefined && format !== "xml" && format !== "json") throw new ConnectionConfigError(`veeam-em: format must be xml or json, got '${format}'`);
@@ -111,6 +115,7 @@ export function connectionSettings(config: ConfigSource | undefined, env: NodeJS
   return {
     url,
     credentials,
+    credentialsSource,
     apiVersion: read("apiVersion"),
     format,
     caCertPath: read("caCertPath"),
@@ -195,6 +200,7 @@ export function settingsOfConnection(connection: EmConnection): ConnectionSettin
   return {
     url: connection.url,
     credentials: { kind: "admin", username: connection.username, password: connection.password },
+    credentialsSource: "the connection's username and password",
     apiVersion: connection.apiVersion,
     format: connection.format,
     caCertPath: connection.caCertPath,

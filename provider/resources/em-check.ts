@@ -11,15 +11,11 @@
 import { runLookups, type CloudTenant, type EmClient } from "../client";
 import { NameMayBeSameError } from "../client/name-rule";
 import { findRole } from "./account/fields";
-import { nearest } from "./fields";
+import { didYouMean } from "./fields";
 import { nameKey, sameName } from "./names";
 import { isUnknown, type Failure } from "./validation";
 
 const quoted = (names: string[]) => names.map((n) => `'${n}'`).join(", ") || "(none)";
-const didYouMean = (name: string, names: string[]) => {
-  const guess = nearest(name, names);
-  return guess ? ` (did you mean '${guess}'?)` : "";
-};
 const known = (value: unknown): value is string => typeof value === "string" && value !== "" && !isUnknown(value);
 
 /** Names taken in EM, by lower-case name: the object's id and its name as EM spells it. */

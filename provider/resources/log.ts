@@ -5,6 +5,8 @@
  * resources connect here. Never pass a secret: every line may end up in a CI log.
  */
 
+import { LOGGED_ON } from "../client";
+
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -42,6 +44,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 /** The process-wide logger. */
 export const log: Logger = createLogger({ level: parseLogLevel(process.env.VEEAM_EM_LOG_LEVEL) });
+
+/**
+ * `poolLog` for the program's process (look-ups, the onboarding component): its logon is said at debug level only.
+ * Pulumi's plugin process logs on to the same EM in the same run and says so, and one "Logged on" per EM and run is
+ * what a user should read.
+ */
+export function programPoolLog(logger: Logger = log): (message: string) => void {
+  const toPool = poolLog(logger);
+  return (message) => (message.startsWith(LOGGED_ON) ? logger.debug(message) : toPool(message));
+}
 
 /**
  * Adapts a logger to what `ClientPool` takes today (one function; it prefixes the client's warnings with

@@ -240,7 +240,7 @@ describe("examples/onboarding", () => {
       const lines = err.message.split("\n");
       expect(lines[0]).to.equal(`${file} has 4 problems:`);
       expect(lines.slice(1)).to.deep.equal([
-        `  - ${file}: tenants[0].subtenants[0].quotaMB: unknown key 'quotaMB'; allowed keys: name, description, quotaMb, quotaResource, quotaResourceId, enabled, adopt, passwordConfig, passwordPolicy`,
+        `  - ${file}: tenants[0].subtenants[0].quotaMB: unknown key 'quotaMB' (did you mean 'quotaMb'?); allowed keys: name, description, quotaMb, quotaResource, quotaResourceId, enabled, adopt, passwordConfig, passwordPolicy`,
         `  - ${file}: tenants[0].subtenants[2].name: subtenant 'ABC-Finance' is already listed at tenants[0].subtenants[0]; EM needs unique subtenant names per tenant (ignoring case)`,
         `  - ${file}: tenants[0].accounts[0].type: must be one of User, Group, ExternalUser, ExternalGroup, got string "Person"`,
         `  - ${file}: tenants[0].accounts[1].name: a User account name must be in the Domain\\Name format, e.g. TECH\\william.fox; got 'bob.restore'`,

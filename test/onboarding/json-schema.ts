@@ -5,7 +5,7 @@
  */
 type Schema = Record<string, any>;
 
-const ANNOTATIONS = new Set(["$schema", "$id", "title", "description", "default", "$comment", "examples"]);
+const ANNOTATIONS = new Set(["$schema", "$id", "title", "description", "default", "$comment", "examples", "patternErrorMessage", "errorMessage"]);
 const KNOWN = new Set([
   ...ANNOTATIONS,
   "$ref",

@@ -17,7 +17,9 @@ describe("scripts/build-if-changed.js (npm run demo's build step)", function () 
     copyFileSync(path.join(PACKAGE_ROOT, "scripts", "build-if-changed.js"), path.join(root, "scripts", "build-if-changed.js"));
     symlinkSync(path.join(PACKAGE_ROOT, "node_modules"), path.join(root, "node_modules"), "dir");
     writeFileSync(path.join(root, "package.json"), "{}");
-    writeFileSync(path.join(root, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "node20", outDir: "dist", rootDir: ".", types: [], incremental: true, tsBuildInfoFile: "dist/.tsbuildinfo" }, include: ["src", "scripts"] }));
+    // With a comment, as TypeScript allows in a tsconfig (and this repository's has).
+    const tsconfig = { compilerOptions: { module: "node20", outDir: "dist", rootDir: ".", types: [], incremental: true, tsBuildInfoFile: "dist/.tsbuildinfo" }, include: ["src", "scripts"] };
+    writeFileSync(path.join(root, "tsconfig.json"), `// the build's settings\n${JSON.stringify(tsconfig, null, 2)}\n`);
     writeFileSync(path.join(root, "src", "a.ts"), "export const a: number = 1;\n");
   });
   after(() => rmSync(root, { recursive: true, force: true }));

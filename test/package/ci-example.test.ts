@@ -116,6 +116,18 @@ describe("examples/ci: the GitHub Actions workflow", () => {
     everyNameReachesTheProvider(names);
   });
 
+  it("writes the emulator's seed from EM on a schedule, with the export's own flags, into the file the pull-request job starts the emulator on", () => {
+    const seedJob = jobOn("schedule");
+    expect(seedJob.if).to.include("github.event_name == 'workflow_dispatch'");
+    const write = seedJob.steps.find((s) => s.run?.includes("--emulator-seed"))!;
+    const command = /npx veeam-em (export .*)$/m.exec(write.run!)![1];
+    const help = execFileSync(process.execPath, [path.join(PACKAGE_ROOT, manifest.bin["veeam-em"]), "export", "--help"], { encoding: "utf8" });
+    for (const flag of command.match(/--[a-z-]+/g)!) expect(help, `veeam-em export --help names ${flag}`).to.match(new RegExp(`^ +${flag}\\b`, "m"));
+    expect(seedJob.env?.EM_SEED).to.equal(pr.env?.EM_SEED);
+    expect(runs(seedJob)).to.include('git diff --exit-code -- "$EM_SEED"');
+    expect(seedJob.env?.VEEAM_EM_PASSWORD).to.equal("${{ secrets.VEEAM_EM_PASSWORD }}");
+  });
+
   it("makes up a password for every subtenant of the data file, in the shape the onboarding program reads", () => {
     const step = pr.steps.find((s) => s.run?.includes("subtenantPasswords"))!;
     const script = /node -e '([\s\S]*?)'\)"/.exec(step.run!)![1];

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { startEmulator } from "../../emulator/server";
-import { createLogger, parseLogLevel, poolLog } from "../../provider/resources/log";
+import { createLogger, parseLogLevel, poolLog, programPoolLog } from "../../provider/resources/log";
 import { startHarness } from "../../tools/engine/harness";
 import { providerTexts } from "../../tools/engine/provider-text";
 
@@ -90,6 +90,18 @@ describe("fields: the logger", () => {
     sink("warning: TLS verification is OFF");
     sink("Logged on to EM as admin");
     expect(lines).to.deep.equal(["veeam-em: warning: TLS verification is OFF\n", "veeam-em: Logged on to EM as admin\n"]);
+  });
+
+  it("in the program's process, says the logon at debug level only (the plugin process says it for the run)", () => {
+    const at = (level: "info" | "debug") => {
+      const lines: string[] = [];
+      const sink = programPoolLog(createLogger({ level, write: (line) => lines.push(line) }));
+      sink("Logged on to EM as admin");
+      sink("warning: TLS verification is OFF");
+      return lines;
+    };
+    expect(at("info")).to.deep.equal(["veeam-em: warning: TLS verification is OFF\n"]);
+    expect(at("debug")).to.deep.equal(["veeam-em: debug: Logged on to EM as admin\n", "veeam-em: warning: TLS verification is OFF\n"]);
   });
 });
 

@@ -45,6 +45,11 @@ export interface UpResult {
 export interface RegisterOptions {
   /** Output keys to mark secret besides those that were secret inputs (the resource option). */
   additionalSecretOutputs?: string[];
+  /**
+   * Called once the step is decided (after Check and Diff), before the provider acts on it: where the CLI shows
+   * the row's "creating…". `inputs` are the checked inputs.
+   */
+  onStep?: (op: UpOperation, inputs: Props, diff?: DiffReply) => void;
 }
 
 /** Check refused the inputs: the engine stops before touching the resource. */
@@ -129,6 +134,7 @@ export class Engine {
     const checkedInputs = checked.inputs;
 
     if (!old) {
+      options.onStep?.("create", checkedInputs);
       const created = await this.create(urn, type, name, checkedInputs, secretKeys);
       return { op: "create", state: clone(created) };
     }
@@ -139,6 +145,7 @@ export class Engine {
     // step failed part-way with reasons is updated whatever Diff says (step_generator: hasInitErrors).
     const hasInitErrors = (old.initErrors ?? []).length > 0;
     const changed = hasInitErrors || diff.changes === "some" || (diff.changes === "unknown" && !same(old.inputs, checkedInputs));
+    options.onStep?.(!changed ? "same" : diff.replaces.length > 0 ? "replace" : "update", checkedInputs, diff);
     if (!changed) {
       // Nothing to do; the new inputs (and their secretness) are recorded.
       const kept: ResourceState = { ...old, inputs: checkedInputs, secretKeys: [...new Set([...old.secretKeys, ...secretKeys])] };

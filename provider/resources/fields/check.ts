@@ -39,6 +39,12 @@ export function nearest(name: string, known: readonly string[]): string | undefi
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
+/** " (did you mean 'quotaMb'?)" when `name` is a slip of one of `known`, else "". */
+export function didYouMean(name: string, known: readonly string[]): string {
+  const guess = nearest(name, known);
+  return guess ? ` (did you mean '${guess}'?)` : "";
+}
+
 function unknownKeys(record: Record<string, unknown>, fields: readonly Field<any>[], at: (key: string) => string, what: string, fail: (p: string, r: string) => void): void {
   const known = fields.filter(isArgument).map((f) => f.name);
   for (const key of Object.keys(record)) {

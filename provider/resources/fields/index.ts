@@ -1,6 +1,6 @@
 /** Field tables and what is derived from them; see table.ts. */
 export * from "./table";
-export { checkInputs, nearest } from "./check";
+export { checkInputs, didYouMean, nearest } from "./check";
 export { diffInputs } from "./diff";
 export { declaredFrom, declaredIn, outputsFrom, refreshedInputs } from "./state";
 export { argumentTable } from "./docs";
