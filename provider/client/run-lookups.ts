@@ -1,16 +1,19 @@
 /**
  * Look-ups made once per client (so once per run) of what this provider never creates, renames or deletes: cloud
- * tenants (every subtenant create names its tenant, and a stack of hundreds of subtenants names a handful) and EM's
- * built-in roles (every account create and update resolves its roles). What they found stays valid for the run; a
+ * tenants (every subtenant create names its tenant, and a stack of hundreds of subtenants names a handful), EM's
+ * built-in roles (every account create and update resolves its roles), and the backup servers and repositories
+ * (every tenant create, and every tenant update that names a repository, resolves them). What they found stays valid for the run; a
  * look-up that failed or found nothing is not kept, so it is asked again.
  */
-import type { CloudTenant, EnterpriseRole } from "./codec";
+import type { CloudTenant, EnterpriseRole, EntityRef, Repository } from "./codec";
 import type { EmClient } from "./client";
 
 export class RunLookups {
   readonly #tenantsById = new Map<string, Promise<CloudTenant | undefined>>();
   readonly #tenantsByName = new Map<string, Promise<CloudTenant | undefined>>();
   readonly #roles = new Map<string, Promise<EnterpriseRole[] | undefined>>();
+  readonly #backupServers = new Map<string, Promise<EntityRef[] | undefined>>();
+  readonly #repositories = new Map<string, Promise<Repository[] | undefined>>();
 
   constructor(private readonly client: EmClient) {}
 
@@ -26,6 +29,16 @@ export class RunLookups {
   /** EM's role list. */
   async roles(): Promise<EnterpriseRole[]> {
     return (await once(this.#roles, "", () => this.client.listRoles())) ?? [];
+  }
+
+  /** EM's backup servers. */
+  async backupServers(): Promise<EntityRef[]> {
+    return (await once(this.#backupServers, "", () => this.client.listBackupServers())) ?? [];
+  }
+
+  /** EM's repositories, each with its backup server. */
+  async repositories(): Promise<Repository[]> {
+    return (await once(this.#repositories, "", () => this.client.listRepositories())) ?? [];
   }
 }
 

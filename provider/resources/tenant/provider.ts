@@ -1,25 +1,16 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, type CloudTenant, type EmClient, type EntityRef } from "../../client";
-import type { CloudTenantEditSpec, Repository } from "../../client/codec";
+import type { CloudTenantEditSpec } from "../../client/codec";
 import { declaredArgs, finishCreated, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
 import { sameConnectionEm } from "../fields/connection";
+import { tenantInEm } from "../em-check";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
 import { sameName } from "../names";
 import { reportedResources, TENANT_FIELDS, type BackupResourceValue } from "./fields";
 import { checkTenantInputs, TENANT_ARGS, type CloudTenantInputs, type CloudTenantOutputs } from "./inputs";
+import { resolveResources, resolveServer, sameUid, type WantedResource } from "./resolve";
 
-const bareId = (uid: string) => uid.replace(/^urn:veeam:[^:]+:/i, "");
-const sameUid = (a: string, b: string) => sameName(bareId(a), bareId(b));
-
-/** A declared backup resource with its repository found in EM. */
-interface WantedResource {
-  name: string;
-  quotaMb: number;
-  repository: Repository;
-  /** As the stack wrote it (name or UID). */
-  declaredAs: string;
-}
 
 /** `known`: the declared resources with their repositories' UIDs, so the outputs keep the stack's spelling. */
 function outputsOf(inputs: CloudTenantInputs, tenant: CloudTenant, declared: string[], known: readonly BackupResourceValue[] | undefined): CloudTenantOutputs {
@@ -39,7 +30,7 @@ function standaloneOnly(tenant: CloudTenant): void {
 
 /** Cloud Connect tenants and their backup resources, through EM's tenant API (every change runs as a polled task). */
 export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.ResourceProvider<CloudTenantInputs, CloudTenantOutputs> {
-  async check(_olds: CloudTenantInputs, news: CloudTenantInputs): Promise<pulumi.dynamic.CheckResult<CloudTenantInputs>> {
+  async check(olds: CloudTenantInputs, news: CloudTenantInputs): Promise<pulumi.dynamic.CheckResult<CloudTenantInputs>> {
     const { inputs, failures } = checkTenantInputs(news as unknown as Record<string, unknown>);
     const resources = (inputs.backupResources as BackupResourceValue[] | undefined) ?? [];
     const seen = new Map<string, number>();
@@ -49,6 +40,8 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
       if (seen.has(key)) failures.push({ property: `backupResources[${i}].repository`, reason: `backupResources[${i}] uses the same repository as backupResources[${seen.get(key)}]; a tenant has one quota per repository (Add-VBRCloudTenant)` });
       seen.set(key, i);
     });
+    // What only EM can answer, once the declaration itself is sound: so a preview finds it, not only `up`.
+    if (failures.length === 0) failures.push(...(await this.inEm(inputs, (client) => tenantInEm(client, (olds ?? {}) as unknown as Record<string, unknown>, inputs))));
     return { inputs: inputs as unknown as CloudTenantInputs, failures };
   }
 
@@ -67,8 +60,11 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
     const existing = inputs.adopt ? (await client.listTenants()).find((t) => sameName(t.name, inputs.name) && (t.backupServerId === undefined || sameUid(t.backupServerId, server.id))) : undefined;
     if (existing) {
       standaloneOnly(existing);
-      const recorded = () => ({ ...outputsOf(inputs, existing, declared, knownOf(wanted)), password: undefined, __provider: (inputs as { __provider?: unknown }).__provider });
-      const tenant = await finishCreated(existing.id, recorded, `Adopted tenant '${existing.name}'`, () => converge(client, existing, inputs, wanted, undefined));
+      // From here the tenant is the stack's. EM never returns a password, so adopting keeps the one EM has: the
+      // declared password is recorded as sent, and goes to EM only when the declaration changes later ("always").
+      // A tenant that already matches the declaration is taken over without a single write.
+      const recorded = () => ({ ...outputsOf(inputs, existing, declared, knownOf(wanted)), __provider: (inputs as { __provider?: unknown }).__provider });
+      const tenant = await finishCreated(existing.id, recorded, `Adopted tenant '${existing.name}'`, () => converge(client, existing, inputs, wanted, inputs.password));
       return { id: tenant.id, outs: outputsOf(inputs, tenant, declared, knownOf(wanted)) };
     }
     const tenant = await this.add(client, server, inputs, wanted);
@@ -200,28 +196,5 @@ function tenantEditNeeded(t: CloudTenant, spec: CloudTenantEditSpec): boolean {
   return spec.resources.some((r) => {
     const now = t.resources.find((x) => x.id === r.id);
     return !now || now.quotaMb !== r.quotaMb || now.displayName !== r.displayName;
-  });
-}
-
-/** The backup server a stack names, by UID, bare id or name. */
-async function resolveServer(client: EmClient, wanted: string): Promise<EntityRef> {
-  const servers = await client.listBackupServers();
-  const found = servers.find((s) => sameUid(s.uid, wanted) || sameName(s.id, wanted)) ?? servers.find((s) => sameName(s.name, wanted));
-  if (found) return found;
-  throw new Error(`backupServer: EM has no backup server '${wanted}'; its backup servers are: ${servers.map((s) => `${s.name} (${s.uid})`).join(", ") || "(none)"}`);
-}
-
-/** Each declared backup resource's repository, among the repositories of the tenant's backup server. */
-async function resolveResources(client: EmClient, server: EntityRef, declared: BackupResourceValue[]): Promise<WantedResource[]> {
-  if (declared.length === 0) return [];
-  const all = await client.listRepositories();
-  const own = all.filter((r) => sameName(r.backupServerId, server.id));
-  return declared.map((d, i) => {
-    const match = (list: Repository[]) => list.find((r) => sameUid(r.uid, d.repository)) ?? list.find((r) => sameName(r.name, d.repository));
-    const repository = match(own);
-    if (repository) return { name: d.name, quotaMb: d.quotaMb, repository, declaredAs: d.repository };
-    const elsewhere = match(all);
-    if (elsewhere) throw new Error(`backupResources[${i}].repository: '${d.repository}' is a repository of backup server '${elsewhere.backupServerName}', not of the tenant's backup server '${server.name}'`);
-    throw new Error(`backupResources[${i}].repository: backup server '${server.name}' has no repository '${d.repository}'; its repositories are: ${own.map((r) => r.name).join(", ") || "(none)"}`);
   });
 }
