@@ -336,7 +336,9 @@ describe("examples/onboarding", () => {
           ],
         }),
       ).to.deep.equal(["tenants[1].accounts[0].name: account 'X@Y.com' is already listed at tenants[0].accounts[0]; EM accounts are global, list each once"]);
-      expect(parse({ $schema: "x", tenants: [{ name: "T", $comment: "ok", password: "no" }] })).to.deep.equal(["tenants[0].password: unknown key 'password'; allowed keys: name, subtenants, accounts"]);
+      expect(parse({ $schema: "x", tenants: [{ name: "T", $comment: "ok", password: "no" }] })).to.deep.equal([
+        "tenants[0].password: unknown key 'password'; allowed keys: name, subtenants, accounts, backupServer, description, enabled, leaseExpiration, maxConcurrentTasks, throttling, backupResources, deleteBackupsOnDestroy, allowBackupResourceDataLoss, adopt, passwordConfig, passwordPolicy",
+      ]);
     });
   });
 });

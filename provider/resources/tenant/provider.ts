@@ -32,14 +32,6 @@ function standaloneOnly(tenant: CloudTenant): void {
 export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.ResourceProvider<CloudTenantInputs, CloudTenantOutputs> {
   async check(olds: CloudTenantInputs, news: CloudTenantInputs): Promise<pulumi.dynamic.CheckResult<CloudTenantInputs>> {
     const { inputs, failures } = checkTenantInputs(news as unknown as Record<string, unknown>);
-    const resources = (inputs.backupResources as BackupResourceValue[] | undefined) ?? [];
-    const seen = new Map<string, number>();
-    resources.forEach((r, i) => {
-      if (typeof r?.repository !== "string") return;
-      const key = r.repository.toLowerCase();
-      if (seen.has(key)) failures.push({ property: `backupResources[${i}].repository`, reason: `backupResources[${i}] uses the same repository as backupResources[${seen.get(key)}]; a tenant has one quota per repository (Add-VBRCloudTenant)` });
-      seen.set(key, i);
-    });
     // What only EM can answer, once the declaration itself is sound: so a preview finds it, not only `up`.
     if (failures.length === 0) failures.push(...(await this.inEm(inputs, (client) => tenantInEm(client, (olds ?? {}) as unknown as Record<string, unknown>, inputs))));
     return { inputs: inputs as unknown as CloudTenantInputs, failures };
