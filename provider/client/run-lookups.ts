@@ -14,6 +14,8 @@ export class RunLookups {
   readonly #roles = new Map<string, Promise<EnterpriseRole[] | undefined>>();
   readonly #backupServers = new Map<string, Promise<EntityRef[] | undefined>>();
   readonly #repositories = new Map<string, Promise<Repository[] | undefined>>();
+  readonly #tenantList = new Map<string, Promise<CloudTenant[] | undefined>>();
+  readonly #tenantsGivenOut = new Set<string>();
 
   constructor(private readonly client: EmClient) {}
 
@@ -34,6 +36,20 @@ export class RunLookups {
   /** EM's backup servers. */
   async backupServers(): Promise<EntityRef[]> {
     return (await once(this.#backupServers, "", () => this.client.listBackupServers())) ?? [];
+  }
+
+  /**
+   * A tenant as EM had it when the run first asked (one paged query of every tenant, shared by the run's tenant
+   * updates), given out once per tenant: after that, the caller's own edit has made the entry old, and a second
+   * ask answers undefined (read the tenant itself). Only for what may be a little old: a CloudTenant update builds
+   * its edit from it unless the edit could lose data, when it reads the tenant afresh.
+   */
+  async listedTenantOnce(id: string): Promise<CloudTenant | undefined> {
+    const list = (await once(this.#tenantList, "", () => this.client.listTenants())) ?? [];
+    const key = id.toLowerCase();
+    if (this.#tenantsGivenOut.has(key)) return undefined;
+    this.#tenantsGivenOut.add(key);
+    return list.find((t) => t.id.toLowerCase() === key);
   }
 
   /** EM's repositories, each with its backup server. */

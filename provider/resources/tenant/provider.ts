@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, type CloudTenant, type EmClient, type EntityRef } from "../../client";
+import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, runLookups, type CloudTenant, type EmClient, type EntityRef } from "../../client";
 import type { CloudTenantEditSpec } from "../../client/codec";
 import { declaredArgs, finishCreated, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
@@ -75,15 +75,18 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
 
   async update(id: string, olds: CloudTenantOutputs, news: CloudTenantInputs): Promise<pulumi.dynamic.UpdateResult<CloudTenantOutputs>> {
     const client = this.client(news);
-    const current = await client.getTenant(id);
+    const server = { id: olds.backupServerId, name: olds.backupServer, uid: `urn:veeam:BackupServer:${olds.backupServerId}`, type: "BackupServerReference", href: "" };
+    const wanted = await resolveResources(client, server, news.backupResources ?? []);
+    // The run's list of tenants (one query for every update of the run) is enough to build an edit that cannot
+    // lose data; one that removes a backup resource or lowers a quota reads the tenant afresh, for its used space.
+    const listed = sameConnectionEm(olds.connection, news.connection) ? await runLookups(client).listedTenantOnce(id) : undefined;
+    const current = listed && !mayLoseData(listed, wanted) ? listed : await client.getTenant(id);
     if (!current) {
       const where = sameConnectionEm(olds.connection, news.connection) ? "" : ` (looked for at ${String(news.connection?.url)})`;
       if (where) throw new Error(notAtNewUrl(`Tenant '${olds.name}'`, id, String(news.connection?.url)));
       throw new Error(`Tenant '${olds.name}' (id ${id}) no longer exists in EM; run 'pulumi refresh' to drop it from the stack, then 'pulumi up' to create it again`);
     }
     standaloneOnly(current);
-    const server = { id: olds.backupServerId, name: olds.backupServer, uid: `urn:veeam:BackupServer:${olds.backupServerId}`, type: "BackupServerReference", href: "" };
-    const wanted = await resolveResources(client, server, news.backupResources ?? []);
     const tenant = await converge(client, current, news, wanted, olds.password);
     return { outs: outputsOf(news, tenant, declaredArgs(news, TENANT_ARGS), knownOf(wanted)) };
   }
@@ -175,8 +178,35 @@ async function converge(client: EmClient, current: CloudTenant, news: CloudTenan
   if (edits) await client.editTenant(current.id, spec);
   for (const w of added) await client.addTenantResource(current.id, { name: w.name, repositoryUid: w.repository.uid, quotaMb: w.quotaMb });
   for (const r of removed) await client.deleteTenantResource(current.id, r.id);
-  if (!edits && added.length === 0 && removed.length === 0) return current;
-  return (await client.getTenant(current.id)) ?? current;
+  if (added.length > 0 || removed.length > 0) return (await client.getTenant(current.id)) ?? current;
+  // EM's task finished the edit as sent (the client verifies it where the outcome was unknown): the tenant is
+  // what was read with the edit applied, without reading it back; a refresh brings EM's own view.
+  return edits ? edited(current, spec) : current;
+}
+
+/** A tenant as an edit leaves it. */
+function edited(t: CloudTenant, spec: CloudTenantEditSpec): CloudTenant {
+  const th = spec.throttling;
+  return {
+    ...t,
+    description: spec.description ?? t.description,
+    enabled: spec.enabled ?? t.enabled,
+    leaseExpiration: spec.leaseExpiration,
+    maxConcurrentTasks: spec.maxConcurrentTasks ?? t.maxConcurrentTasks,
+    throttling: th ? { enabled: th.enabled, speedLimit: th.speedLimit ?? 1, unit: th.unit ?? "MBps" } : t.throttling,
+    resources: t.resources.map((r) => {
+      const now = spec.resources.find((x) => x.id === r.id);
+      return now ? { ...r, displayName: now.displayName ?? r.displayName, quotaMb: now.quotaMb ?? r.quotaMb } : r;
+    }),
+  };
+}
+
+/** Whether making `t` match the declaration removes a backup resource or lowers a quota (where used space matters). */
+function mayLoseData(t: CloudTenant, wanted: WantedResource[]): boolean {
+  return t.resources.some((r) => {
+    const w = wanted.find((x) => sameUid(x.repository.uid, r.repositoryUid));
+    return !w || w.quotaMb < r.quotaMb;
+  });
 }
 
 function tenantEditNeeded(t: CloudTenant, spec: CloudTenantEditSpec): boolean {
