@@ -21,8 +21,6 @@
  *   pulumi config set --secret --path 'subtenantPasswords["ABC Company"]["abc-finance"]' 'Fin@nce-2026'
  *   pulumi config set --secret --path 'subtenantPasswords["ABC Company"]["abc-engineering"]' 'Eng1neering-2026'
  *   pulumi config set --secret --path 'subtenantPasswords["ABC Company"]["abc-archive"]' 'Arch1ve-2026'
- *   pulumi config set --secret --path 'tenantPasswords["Acme Corp"]' 'Acme-T3nant-2026'
- *   pulumi config set --secret --path 'subtenantPasswords["Acme Corp"]["acme-laptops"]' 'L4ptops-2026'
  *   pulumi up
  *
  * Configuration (namespace veeam-em-onboarding, the project's name):
@@ -32,6 +30,11 @@
  * - `tenantPasswords` (secret): the passwords of the tenants the file declares (those with a `backupServer`), by
  *   tenant name (or wherever the tenant's `passwordConfig` says).
  * - `dataFile` (optional): another data file, relative to this directory (default `tenants.json`).
+ *   `new-tenant.json` declares a tenant to create, with its backup resource and a subtenant on it:
+ *     pulumi config set dataFile new-tenant.json
+ *     pulumi config set --secret --path 'tenantPasswords["Acme Corp"]' 'Acme-T3nant-2026'
+ *     pulumi config set --secret --path 'subtenantPasswords["Acme Corp"]["acme-laptops"]' 'L4ptops-2026'
+ *     pulumi up
  * The EM connection comes from `veeam-em:*` (or the VEEAM_EM_* environment), as for the resources themselves.
  */
 import * as path from "node:path";

@@ -17,15 +17,11 @@ const PORTAL_USER = "urn:veeam:EnterpriseRole:d19a3d33-cb77-4ffe-94e6-001432483a
 const VM_RESTORE_OPERATOR = "urn:veeam:EnterpriseRole:c11c0c38-ba8b-49c7-bf70-fc2058fff1e2";
 const SUBTENANT = "pulumi-nodejs:dynamic/veeam-em:Subtenant";
 const ACCOUNT = "pulumi-nodejs:dynamic/veeam-em:EnterpriseAccount";
-const CLOUD_TENANT = "pulumi-nodejs:dynamic/veeam-em:CloudTenant";
 
 const ADMIN_PASSWORD = "Em-Adm1n-Pa55";
 const PASSWORDS: Record<string, Record<string, string>> = {
   "ABC Company": { "abc-finance": "Fin@nce-2026", "abc-engineering": "Eng1neering-2026", "abc-archive": "Arch1ve-2026" },
-  "Acme Corp": { "acme-laptops": "L4ptops-2026" },
 };
-/** The passwords of the tenants the example's file declares. */
-const TENANT_PASSWORDS = { "Acme Corp": "Acme-T3nant-2026" };
 
 /** Stack config for a run; `passwords` null leaves subtenantPasswords unset. */
 function config(em: Emulator, passwords: Record<string, Record<string, string>> | null = PASSWORDS) {
@@ -35,9 +31,8 @@ function config(em: Emulator, passwords: Record<string, Record<string, string>> 
       "veeam-em:username": "admin",
       "veeam-em:password": ADMIN_PASSWORD,
       ...(passwords && { [`${PROJECT}:subtenantPasswords`]: JSON.stringify(passwords) }),
-      [`${PROJECT}:tenantPasswords`]: JSON.stringify(TENANT_PASSWORDS),
     },
-    secretKeys: ["veeam-em:password", `${PROJECT}:subtenantPasswords`, `${PROJECT}:tenantPasswords`],
+    secretKeys: ["veeam-em:password", `${PROJECT}:subtenantPasswords`],
   };
 }
 
@@ -93,10 +88,7 @@ describe("examples/onboarding", () => {
     });
 
     it("declares one Subtenant per subtenant, named tenant/subtenant, with the tenant and quota resource resolved from their names", () => {
-      const subtenants = byName(
-        byType(result, SUBTENANT).filter((r) => r.name.startsWith("ABC Company/")),
-        ["ABC Company/abc-finance", "ABC Company/abc-engineering", "ABC Company/abc-archive"],
-      );
+      const subtenants = byName(byType(result, SUBTENANT), ["ABC Company/abc-finance", "ABC Company/abc-engineering", "ABC Company/abc-archive"]);
       for (const r of subtenants) {
         expect(r.inputs.tenantId).to.equal(ABC_TENANT_ID);
         expect(r.inputs.tenantResourceId).to.equal(ABC_RESOURCE_ID);
@@ -120,16 +112,8 @@ describe("examples/onboarding", () => {
       expect(bob.hierarchyScopeObjects).to.deep.equal([{ objectName: "VM01", hierarchyObjRef: "urn:VMware:Vm:a2b0c55d-829a-4efe-bd95-125ee77ba9dd.vm-7870" }]);
     });
 
-    it("declares the tenant the file creates as a CloudTenant, and its subtenant on its backup resource", () => {
-      const [acme] = byName(byType(result, CLOUD_TENANT), ["Acme Corp"]);
-      expect(acme.inputs).to.deep.include({ name: "Acme Corp", backupServer: "172.24.31.67", maxConcurrentTasks: 4, backupResources: [{ name: "Acme quota", repository: "Cloud Repository 02", quotaMb: 102400 }] });
-      expect(unwrapSecrets(acme.inputs.password)).to.equal(TENANT_PASSWORDS["Acme Corp"]);
-      const [laptops] = byName(byType(result, SUBTENANT).filter((r) => r.name.startsWith("Acme Corp/")), ["Acme Corp/acme-laptops"]);
-      expect(laptops.inputs).to.include({ name: "acme-laptops", quotaMb: 20480 });
-    });
-
     it("declares nothing else", () => {
-      expect(dynamic(result)).to.have.length(7);
+      expect(dynamic(result)).to.have.length(5);
       expect(result.registrations.map((r) => r.type).filter((t) => !t.startsWith("pulumi-nodejs:dynamic"))).to.deep.equal(["pulumi:pulumi:Stack", "veeam-em:onboarding:TenantOnboarding"]);
     });
 
@@ -155,7 +139,7 @@ describe("examples/onboarding", () => {
 
       expect(secretsIn(result.stackOutputs)).to.deep.equal([]);
       const all = [...strings(result.stackOutputs), ...strings(result.outputs)];
-      const passwords = [...Object.values(PASSWORDS).flatMap((p) => Object.values(p)), ...Object.values(TENANT_PASSWORDS), ADMIN_PASSWORD];
+      const passwords = [...Object.values(PASSWORDS["ABC Company"]), ADMIN_PASSWORD];
       expect(all.filter((s) => passwords.some((p) => s.value.includes(p)))).to.deep.equal([]);
       expect(all.filter((s) => /password/i.test(s.value))).to.deep.equal([]);
     });
@@ -173,9 +157,7 @@ describe("examples/onboarding", () => {
 
     it("loads __provider back as the plugin does, and its configure installs the real provider's methods", async () => {
       const methods = ["check", "diff", "create", "read", "update", "delete"];
-      // Acme's subtenant is left out: its tenantId and quota resource come from the CloudTenant's outputs, which
-      // this run (no EM writes) does not have; the run that creates everything covers it.
-      for (const r of [...byType(result, CLOUD_TENANT), ...byType(result, SUBTENANT).filter((x) => !x.name.startsWith("Acme Corp/")), ...byType(result, ACCOUNT)]) {
+      for (const r of [...byType(result, SUBTENANT), ...byType(result, ACCOUNT)]) {
         const provider = await loadProvider(r.inputs.__provider, config(em).config, PROJECT);
         for (const m of methods) expect(provider[m], `${r.type} ${m}`).to.be.a("function");
         // The provider accepts exactly what the program declared.
@@ -190,14 +172,7 @@ describe("examples/onboarding", () => {
     try {
       const result = await run({ emulator: fresh, forward: true });
       const subtenants = fresh.store.state.subtenants;
-      expect(subtenants.map((s) => s.name).sort()).to.deep.equal(["abc-archive", "abc-engineering", "abc-finance", "acme-laptops"]);
-      // The tenant the file declares, with its backup resource; its subtenant's quota is taken from that resource.
-      const acme = fresh.store.state.tenants.find((t) => t.name === "Acme Corp")!;
-      expect(acme).to.include({ maxConcurrentTasks: 4, password: TENANT_PASSWORDS["Acme Corp"] });
-      expect(acme.resources.map((r) => [r.displayName, r.quotaMb])).to.deep.equal([["Acme quota", 102400]]);
-      const laptops = subtenants.find((s) => s.name === "acme-laptops")!;
-      expect(laptops).to.include({ tenantId: acme.id });
-      expect(laptops.quota).to.include({ tenantResourceId: acme.resources[0].id, quotaMb: 20480 });
+      expect(subtenants.map((s) => s.name).sort()).to.deep.equal(["abc-archive", "abc-engineering", "abc-finance"]);
       const finance = subtenants.find((s) => s.name === "abc-finance")!;
       expect(finance.tenantId).to.equal(ABC_TENANT_ID);
       expect(finance.quota).to.include({ quotaMb: 20480, unlimited: false, tenantResourceId: ABC_RESOURCE_ID });
@@ -218,10 +193,37 @@ describe("examples/onboarding", () => {
     }
   });
 
+  it("creates the tenant new-tenant.json declares, with its backup resource, and its subtenant on that resource", async () => {
+    const fresh = await startEmulator({ port: 0, taskDurationMs: 20, adminPassword: ADMIN_PASSWORD });
+    try {
+      const tenantPassword = "Acme-T3nant-2026";
+      const base = config(fresh, { "Acme Corp": { "acme-laptops": "L4ptops-2026" } });
+      const result = await runProgram({
+        project: PROJECT,
+        program: PROGRAM,
+        argument: { dataFile: path.join(REPO, "examples/onboarding/new-tenant.json") },
+        forward: true,
+        config: { ...base.config, [`${PROJECT}:tenantPasswords`]: JSON.stringify({ "Acme Corp": tenantPassword }) },
+        secretKeys: [...base.secretKeys, `${PROJECT}:tenantPasswords`],
+      });
+      const acme = fresh.store.state.tenants.find((t) => t.name === "Acme Corp")!;
+      expect(acme).to.include({ maxConcurrentTasks: 4, password: tenantPassword, description: "Acme Corp, contract 2031" });
+      expect(acme.resources.map((r) => [r.displayName, r.quotaMb])).to.deep.equal([["Acme quota", 102400]]);
+      const laptops = fresh.store.state.subtenants.find((s) => s.name === "acme-laptops")!;
+      expect(laptops.tenantId).to.equal(acme.id);
+      expect(laptops.quota).to.include({ tenantResourceId: acme.resources[0].id, quotaMb: 20480 });
+      const summary = (result.outputs.tenants as any)["Acme Corp"];
+      expect(summary).to.include({ tenantId: acme.id, declared: true });
+      expect(JSON.stringify(result.outputs)).to.not.include(tenantPassword);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   describe("refuses bad data with an error that names the file, the place and the problem", () => {
     it("a tenant that EM does not have", async () => {
       const file = edited((d) => (d.tenants[0].name = "XYZ Corp"));
-      const err = await failure(run({ dataFile: file, passwords: { "XYZ Corp": PASSWORDS["ABC Company"], "Acme Corp": PASSWORDS["Acme Corp"] } }));
+      const err = await failure(run({ dataFile: file, passwords: { "XYZ Corp": PASSWORDS["ABC Company"] } }));
       expect(err.message).to.include(`${path.basename(file)}: tenants[0].name: getCloudTenant: EM has no cloud tenant named 'XYZ Corp'; its tenants are: `);
       expect(err.message).to.include("ABC Company");
     });
@@ -282,7 +284,7 @@ describe("examples/onboarding", () => {
     it("a subtenant without a password in stack config, naming the config key and the command to set it", async () => {
       const before = em.requests.length;
       const { "abc-archive": _, ...others } = PASSWORDS["ABC Company"];
-      let err = await failure(run({ passwords: { ...PASSWORDS, "ABC Company": others } }));
+      let err = await failure(run({ passwords: { "ABC Company": others } }));
       expect(err.message).to.include("missing subtenant password in stack config (passwords never go in ");
       expect(err.message).to.include(
         `subtenant 'abc-archive' of tenant 'ABC Company' (${DATA_FILE.startsWith(process.cwd()) ? path.relative(process.cwd(), DATA_FILE) : DATA_FILE}: tenants[0].subtenants[2]): config ${PROJECT}:subtenantPasswords["ABC Company"]["abc-archive"] is not set; run: pulumi config set --secret --path 'subtenantPasswords["ABC Company"]["abc-archive"]' <password>`,
@@ -332,10 +334,7 @@ describe("examples/onboarding", () => {
 
     it("accepts the repository's file, with defaults for enabled and restoreScope", () => {
       const data = parseOnboardingData(JSON.parse(fs.readFileSync(DATA_FILE, "utf8")), "tenants.json");
-      expect(data.tenants.map((t) => [t.name, t.subtenants.length, t.accounts.length])).to.deep.equal([
-        ["ABC Company", 3, 2],
-        ["Acme Corp", 1, 0],
-      ]);
+      expect(data.tenants.map((t) => [t.name, t.subtenants.length, t.accounts.length])).to.deep.equal([["ABC Company", 3, 2]]);
       const minimal = parseOnboardingData({ tenants: [{ name: "T", subtenants: [{ name: "s", quotaMb: 1024 }], accounts: [{ type: "Group", name: "TECH\\ops", roles: ["Portal User"] }] }] }, "t.json");
       expect(minimal.tenants[0].subtenants[0]).to.include({ enabled: true, quotaMb: 1024 });
       expect(minimal.tenants[0].accounts[0].restoreScope).to.equal("all");
