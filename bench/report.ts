@@ -6,6 +6,8 @@ import { latencySpreadMs, type Kind, type Operation } from "./workload";
 export interface PhaseFigures {
   provider: ProviderName;
   size: number;
+  /** Resources operated on, where fewer than `size` (tenants: at most TENANTS_MAX). */
+  count?: number;
   kind: Kind;
   operation: Operation;
   concurrency: number | "unbounded";
@@ -46,7 +48,7 @@ export interface Results {
   /** Peak RSS of a process that loaded only the Pulumi SDK. */
   sdkPeakRssBytes: number;
   /** Length of the serialized `__provider`. */
-  providerBytes: Record<"project" | "naive", Record<Kind, number>>;
+  providerBytes: Record<"project" | "naive", Record<"subtenant" | "account", number>>;
 }
 
 type Pair = { project?: number; naive?: number };
@@ -94,8 +96,8 @@ export function renderReport(r: Results): string {
     };
     return { project: of("project"), naive: of("naive") };
   };
-  const perOp = (p: PhaseFigures) => p.traffic.requests / p.size;
-  const kbPerOp = (p: PhaseFigures) => p.traffic.bytesRead / 1024 / p.size;
+  const perOp = (p: PhaseFigures) => p.traffic.requests / (p.count ?? p.size);
+  const kbPerOp = (p: PhaseFigures) => p.traffic.bytesRead / 1024 / (p.count ?? p.size);
   const wall = (p: PhaseFigures) => p.wallMs;
   const ideal = (p: PhaseFigures) => timesIdeal(p, parallel);
 
@@ -105,6 +107,9 @@ export function renderReport(r: Results): string {
     ["requests per subtenant delete", pair(perOp, "subtenant", "delete"), fixed(2)],
     ["requests per account create", pair(perOp, "account", "create"), fixed(2)],
     ["requests per account delete", pair(perOp, "account", "delete"), fixed(2)],
+    ["requests per tenant create (N ≤ 50)", pair(perOp, "tenant", "create"), fixed(2)],
+    ["requests per tenant update (N ≤ 50)", pair(perOp, "tenant", "update"), fixed(2)],
+    ["requests per tenant delete (N ≤ 50)", pair(perOp, "tenant", "delete"), fixed(2)],
     ["KB read per subtenant create", pair(kbPerOp, "subtenant", "create"), fixed(1)],
     ["KB read per account create", pair(kbPerOp, "account", "create"), fixed(1)],
     [`subtenant creates, wall time (parallel ${parallel})`, pair(wall, "subtenant", "create"), seconds],

@@ -30,7 +30,7 @@ export function checkTargets(r: Results): TargetCheck[] {
   };
   const perOp = (kind: Kind, operation: Operation) => (provider: string) => {
     const p = phase(provider, kind, operation);
-    return p && p.traffic.requests / p.size;
+    return p && p.traffic.requests / (p.count ?? p.size);
   };
   const fixed = (digits: number) => (v: number) => v.toFixed(digits);
   // Means, not medians: one shared task poll answers for several operations, so requests cannot be told apart
@@ -39,6 +39,10 @@ export function checkTargets(r: Results): TargetCheck[] {
   add(`requests per subtenant update, N = ${size} (mean) ≤ 2`, perOp("subtenant", "update"), 2, fixed(2));
   add(`requests per subtenant delete, N = ${size} (mean) ≤ 2`, perOp("subtenant", "delete"), 2, fixed(2));
   add(`requests per account create, N = ${size} (mean) ≤ 2`, perOp("account", "create"), 2, fixed(2));
+  const tenants = phase("project", "tenant", "create")?.count ?? size;
+  add(`requests per tenant create, N = ${tenants} (mean) ≤ 3`, perOp("tenant", "create"), 3, fixed(2));
+  add(`requests per tenant update, N = ${tenants} (mean) ≤ 2`, perOp("tenant", "update"), 2, fixed(2));
+  add(`requests per tenant delete, N = ${tenants} (mean) ≤ 2`, perOp("tenant", "delete"), 2, fixed(2));
   const pages = Math.ceil(size / 100) + 1;
   add(`requests to refresh ${size} subtenants (unbounded) ≤ ${pages}`, (p) => phase(p, "subtenant", "read", true)?.traffic.requests, pages, fixed(0));
   add(

@@ -10,7 +10,7 @@
  */
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { accountDeclaration, inParallel, subtenantDeclaration, type Kind, type Operation } from "./workload";
+import { accountDeclaration, inParallel, subtenantDeclaration, tenantDeclaration, type Kind, type Operation } from "./workload";
 
 /** "before": this project as built from an earlier commit (run.ts --before DIR), to compare in one run. */
 export type ProviderName = "project" | "naive" | "sdk" | "before";
@@ -52,10 +52,10 @@ function providers(name: ProviderName): Record<Kind, Methods> | undefined {
   const env = process.env;
   if (name === "sdk") return undefined;
   if (name === "naive") {
-    const { NaiveAccountProvider, NaiveSubtenantProvider } = require("./naive/provider") as typeof import("./naive/provider");
+    const { NaiveAccountProvider, NaiveSubtenantProvider, NaiveTenantProvider } = require("./naive/provider") as typeof import("./naive/provider");
     const connection = { url: env.BENCH_EM_URL as string, username: env.BENCH_EM_USER as string, password: env.BENCH_EM_PASSWORD as string };
     const account = new NaiveAccountProvider(connection);
-    return { subtenant: new NaiveSubtenantProvider(connection), account: { ...bind(account), update: () => Promise.reject(new Error("not measured")) } };
+    return { subtenant: new NaiveSubtenantProvider(connection), account: { ...bind(account), update: () => Promise.reject(new Error("not measured")) }, tenant: new NaiveTenantProvider(connection) };
   }
   const runtime = name === "before" ? path.join(env.BENCH_BEFORE_DIR as string, "dist", "provider", "resources", "runtime") : "../provider/resources/runtime";
   const { providerFor } = require(runtime) as typeof import("../provider/resources/runtime");
@@ -67,7 +67,7 @@ function providers(name: ProviderName): Record<Kind, Methods> | undefined {
   };
   // What the shim's configure hands over in the plugin: the stack config, read through get.
   const request = { config: { get: (key: string) => config[key] } } as unknown as pulumi.dynamic.ConfigureRequest;
-  return { subtenant: providerFor("Subtenant", request), account: providerFor("EnterpriseAccount", request) };
+  return { subtenant: providerFor("Subtenant", request), account: providerFor("EnterpriseAccount", request), tenant: providerFor("CloudTenant", request) };
 }
 
 function bind(provider: object): Methods {
@@ -82,8 +82,8 @@ interface Held {
 
 /** The engine's part: check before create and update, diff before update; state kept by name. */
 async function operate(methods: Methods, held: Map<string, Held>, request: BatchRequest, index: number): Promise<void> {
-  const declared = (updated: boolean) =>
-    (request.kind === "subtenant" ? subtenantDeclaration(request.prefix, index, updated) : accountDeclaration(request.prefix, index)) as unknown as Record<string, unknown>;
+  const declarations = { subtenant: subtenantDeclaration, account: accountDeclaration, tenant: tenantDeclaration };
+  const declared = (updated: boolean) => declarations[request.kind](request.prefix, index, updated) as unknown as Record<string, unknown>;
   const key = `${request.kind}/${request.prefix}/${index}`;
   const checked = async (news: Record<string, unknown>, olds: Record<string, unknown>) => {
     if (!methods.check) return news;

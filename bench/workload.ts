@@ -7,7 +7,7 @@ export const ADMIN_USER = "admin";
 /** The emulator's administrator password for the run: a demo value of the bench, not a secret. */
 export const ADMIN_PASSWORD = "bench-Admin-Pass-7";
 
-export type Kind = "subtenant" | "account";
+export type Kind = "subtenant" | "account" | "tenant";
 export type Operation = "create" | "read" | "update" | "delete";
 
 export interface SubtenantDeclaration {
@@ -38,6 +38,27 @@ export function subtenantDeclaration(prefix: string, index: number, updated = fa
     tenantResourceId: TENANT_RESOURCE_ID,
     quotaMb: 2048,
     unlimitedQuota: false,
+  };
+}
+
+/** A standalone tenant on the seed's backup server with one backup resource; the update changes its description. */
+export interface TenantDeclaration {
+  name: string;
+  password: string;
+  description: string;
+  backupServer: string;
+  maxConcurrentTasks: number;
+  backupResources: Array<{ repository: string; quotaMb: number; name: string }>;
+}
+
+export function tenantDeclaration(prefix: string, index: number, updated = false): TenantDeclaration {
+  return {
+    name: `${prefix}-tenant-${index}`,
+    password: "Bench-Tenant-Pass-1",
+    description: updated ? `bench tenant ${index}, updated` : `bench tenant ${index}`,
+    backupServer: "172.24.31.67",
+    maxConcurrentTasks: 1,
+    backupResources: [{ repository: "Cloud Repository 02", quotaMb: 2048, name: "bench quota" }],
   };
 }
 

@@ -117,3 +117,52 @@ export class NaiveAccountProvider implements pulumi.dynamic.ResourceProvider {
     await axios.delete(`${this.c.url}security/accounts/${id}`, { headers });
   }
 }
+
+/** A naive CloudTenant: names looked up on every create, the tenant read back for every edit (EM's PUT takes it whole). */
+export class NaiveTenantProvider implements pulumi.dynamic.ResourceProvider {
+  constructor(private readonly c: NaiveConnection) {}
+
+  async create(inputs: any): Promise<pulumi.dynamic.CreateResult> {
+    const headers = await logon(this.c);
+    const servers = (await axios.get(`${this.c.url}backupServers`, { headers })).data.Refs as Array<{ Name: string; UID: string }>;
+    const repositories = (await axios.get(`${this.c.url}repositories`, { headers })).data.Refs as Array<{ Name: string; UID: string }>;
+    const spec = {
+      Name: inputs.name,
+      Description: inputs.description,
+      Password: inputs.password,
+      Enabled: true,
+      Resources: { BackupResources: inputs.backupResources.map((r: any) => ({ Name: r.name, RepositoryUid: repositories.find((x) => x.Name === r.repository)?.UID, QuotaMb: r.quotaMb })) },
+      BackupServerUid: servers.find((s) => s.Name === inputs.backupServer)?.UID,
+      MaxConcurrentTasks: inputs.maxConcurrentTasks,
+      TenantType: "Standalone",
+    };
+    const task = (await axios.post<Task>(`${this.c.url}cloud/tenants`, spec, { headers })).data;
+    await waitForTask(this.c, headers, task);
+    const filter = `Name=="${inputs.name}"`;
+    const found = await axios.get(`${this.c.url}query?type=CloudTenant&format=Entities&filter=${encodeURIComponent(filter)}`, { headers });
+    const tenant = found.data.Entities.CloudTenants.CloudTenants[0];
+    return { id: tenant.Id ?? String(tenant.UID).split(":").pop(), outs: { ...inputs, tenantId: tenant.Id } };
+  }
+
+  async read(id: string, props: any): Promise<pulumi.dynamic.ReadResult> {
+    const headers = await logon(this.c);
+    const res = await axios.get(`${this.c.url}cloud/tenants/${id}?format=Entity`, { headers, validateStatus: (s) => s === 200 || s === 404 });
+    if (res.status === 404) return {};
+    return { id, props: { ...props, description: res.data.Description } };
+  }
+
+  async update(id: string, _olds: any, news: any): Promise<pulumi.dynamic.UpdateResult> {
+    const headers = await logon(this.c);
+    const tenant = (await axios.get(`${this.c.url}cloud/tenants/${id}?format=Entity`, { headers })).data;
+    const body = { ...tenant, Description: news.description, Password: "" };
+    const task = (await axios.put<Task>(`${this.c.url}cloud/tenants/${id}`, body, { headers })).data;
+    await waitForTask(this.c, headers, task);
+    return { outs: { ..._olds, ...news } };
+  }
+
+  async delete(id: string): Promise<void> {
+    const headers = await logon(this.c);
+    const task = (await axios.delete<Task>(`${this.c.url}cloud/tenants/${id}`, { headers })).data;
+    await waitForTask(this.c, headers, task);
+  }
+}

@@ -1,11 +1,12 @@
 /**
- * GitOps onboarding of Veeam Cloud Connect subtenants and Enterprise Manager accounts.
+ * GitOps onboarding of Veeam Cloud Connect tenants, subtenants and Enterprise Manager accounts.
  *
  * `tenants.json` (next to this file; its format is the JSON Schema it names in "$schema", explained in the
- * README's "The onboarding data file") lists, per cloud tenant, its subtenants and EM accounts. A pull request
- * edits that file; CI runs `pulumi preview` on it and `pulumi up` after the merge. The package's TenantOnboarding
- * component checks the file, looks tenants, quota resources and roles up by name in EM, and declares one
- * `Subtenant` per subtenant and one `EnterpriseAccount` per account.
+ * README's "The onboarding data file") lists, per cloud tenant, its subtenants and EM accounts; a tenant entry with
+ * a `backupServer` declares the tenant itself, with its backup resources. A pull request edits that file; CI runs
+ * `pulumi preview` on it and `pulumi up` after the merge. The package's TenantOnboarding component checks the file,
+ * looks existing tenants, quota resources and roles up by name in EM, and declares one `CloudTenant` per declared
+ * tenant, one `Subtenant` per subtenant and one `EnterpriseAccount` per account.
  *
  * This directory is a Pulumi project of its own (Pulumi.yaml, package.json, tsconfig.json): copy it anywhere, or
  * use it where it is. Run it against the bundled EM emulator:
@@ -26,7 +27,14 @@
  * - `subtenantPasswords` (secret, required): the subtenants' passwords, by tenant name and subtenant name, as
  *   above (or wherever a subtenant's `passwordConfig` says). A subtenant without one is an error that names the
  *   command to run.
+ * - `tenantPasswords` (secret): the passwords of the tenants the file declares (those with a `backupServer`), by
+ *   tenant name (or wherever the tenant's `passwordConfig` says).
  * - `dataFile` (optional): another data file, relative to this directory (default `tenants.json`).
+ *   `new-tenant.json` declares a tenant to create, with its backup resource and a subtenant on it:
+ *     pulumi config set dataFile new-tenant.json
+ *     pulumi config set --secret --path 'tenantPasswords["Acme Corp"]' 'Acme-T3nant-2026'
+ *     pulumi config set --secret --path 'subtenantPasswords["Acme Corp"]["acme-laptops"]' 'L4ptops-2026'
+ *     pulumi up
  * The EM connection comes from `veeam-em:*` (or the VEEAM_EM_* environment), as for the resources themselves.
  */
 import * as path from "node:path";

@@ -13,8 +13,9 @@ import { promptSecret } from "./prompt";
 
 export const EXPORT_USAGE = `Usage: veeam-em export --url URL --username NAME [options]
 
-Reads an Enterprise Manager's cloud tenants, their subtenants and EM's accounts, and writes the onboarding data
-file of the TenantOnboarding component, every object with "adopt": true. It only reads from EM.
+Reads an Enterprise Manager's cloud tenants (with their backup resources), their subtenants and EM's accounts,
+and writes the onboarding data file of the TenantOnboarding component, every object with "adopt": true. It only
+reads from EM.
 
 Connection (as the provider's veeam-em:* settings):
   --url URL                   EM's REST API, e.g. https://em.example.com:9398/api/ (or VEEAM_EM_URL)
@@ -45,7 +46,7 @@ Output:
   --quiet                     no progress on standard error
   -h, --help                  show this help
 
-EM never returns passwords. The file names, for each subtenant, the stack config key its password is read from;
+EM never returns passwords. The file names, for each tenant and subtenant, the stack config key its password is read from;
 the command prints the 'pulumi config set --secret' command for each (with FILE on standard output, otherwise on
 standard error). Values are never printed.
 `;
@@ -229,7 +230,7 @@ export async function runExport(argv: string[]): Promise<number> {
     const { tenants, subtenants, accounts } = result.counts;
     commands.write(`# ${flags.output ?? "The data file"}: ${count(tenants, "tenant")}, ${count(subtenants, "subtenant")}, ${count(accounts, "account")}, each with adopt: true.\n`);
     if (result.passwords.length > 0) {
-      commands.write("# EM never returns passwords, and adopting keeps each subtenant's. The stack needs one per subtenant all the same,\n# sent to EM only when you change it later (replace <password>):\n");
+      commands.write("# EM never returns passwords, and adopting keeps each tenant's and subtenant's. The stack needs one for each all the same,\n# sent to EM only when you change it later (replace <password>):\n");
       for (const p of result.passwords) {
         const shown = printable(p.command);
         commands.write(`${shown}\n`);

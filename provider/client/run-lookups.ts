@@ -1,16 +1,21 @@
 /**
  * Look-ups made once per client (so once per run) of what this provider never creates, renames or deletes: cloud
- * tenants (every subtenant create names its tenant, and a stack of hundreds of subtenants names a handful) and EM's
- * built-in roles (every account create and update resolves its roles). What they found stays valid for the run; a
+ * tenants (every subtenant create names its tenant, and a stack of hundreds of subtenants names a handful), EM's
+ * built-in roles (every account create and update resolves its roles), and the backup servers and repositories
+ * (every tenant create, and every tenant update that names a repository, resolves them). What they found stays valid for the run; a
  * look-up that failed or found nothing is not kept, so it is asked again.
  */
-import type { CloudTenant, EnterpriseRole } from "./codec";
+import type { CloudTenant, EnterpriseRole, EntityRef, Repository } from "./codec";
 import type { EmClient } from "./client";
 
 export class RunLookups {
   readonly #tenantsById = new Map<string, Promise<CloudTenant | undefined>>();
   readonly #tenantsByName = new Map<string, Promise<CloudTenant | undefined>>();
   readonly #roles = new Map<string, Promise<EnterpriseRole[] | undefined>>();
+  readonly #backupServers = new Map<string, Promise<EntityRef[] | undefined>>();
+  readonly #repositories = new Map<string, Promise<Repository[] | undefined>>();
+  readonly #tenantList = new Map<string, Promise<CloudTenant[] | undefined>>();
+  readonly #tenantsGivenOut = new Set<string>();
 
   constructor(private readonly client: EmClient) {}
 
@@ -26,6 +31,30 @@ export class RunLookups {
   /** EM's role list. */
   async roles(): Promise<EnterpriseRole[]> {
     return (await once(this.#roles, "", () => this.client.listRoles())) ?? [];
+  }
+
+  /** EM's backup servers. */
+  async backupServers(): Promise<EntityRef[]> {
+    return (await once(this.#backupServers, "", () => this.client.listBackupServers())) ?? [];
+  }
+
+  /**
+   * A tenant as EM had it when the run first asked (one paged query of every tenant, shared by the run's tenant
+   * updates), given out once per tenant: after that, the caller's own edit has made the entry old, and a second
+   * ask answers undefined (read the tenant itself). Only for what may be a little old: a CloudTenant update builds
+   * its edit from it unless the edit could lose data, when it reads the tenant afresh.
+   */
+  async listedTenantOnce(id: string): Promise<CloudTenant | undefined> {
+    const list = (await once(this.#tenantList, "", () => this.client.listTenants())) ?? [];
+    const key = id.toLowerCase();
+    if (this.#tenantsGivenOut.has(key)) return undefined;
+    this.#tenantsGivenOut.add(key);
+    return list.find((t) => t.id.toLowerCase() === key);
+  }
+
+  /** EM's repositories, each with its backup server. */
+  async repositories(): Promise<Repository[]> {
+    return (await once(this.#repositories, "", () => this.client.listRepositories())) ?? [];
   }
 }
 

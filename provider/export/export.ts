@@ -1,13 +1,18 @@
 /**
- * Reads an EM's cloud tenants, their subtenants and EM's accounts, and writes them as an onboarding data file in
- * which every object has `adopt: true`: the first `pulumi up` of TenantOnboarding on it takes them over, the next
- * changes nothing. EM never returns passwords, so each subtenant names the stack config key its password is read
- * from, and the caller prints the `pulumi config set` commands. Reads only: nothing here writes to EM.
+ * Reads an EM's cloud tenants (with their backup resources), their subtenants and EM's accounts, and writes them as
+ * an onboarding data file in which every object has `adopt: true`: the first `pulumi up` of TenantOnboarding on it
+ * takes them over, the next changes nothing. A standalone tenant is written as a tenant the file declares (with its
+ * backupServer and backupResources); a tenant the file cannot declare names the tenant EM has, for its subtenants.
+ * EM never returns passwords, so each tenant and subtenant names the stack config key its password is read from,
+ * and the caller prints the `pulumi config set` commands. Reads only: nothing here writes to EM.
  */
 import { accountNameProblem } from "../resources/account/inputs";
-import { ROLE_URN, type AccountRole, type AccountScope, type CloudSubtenant, type CloudTenant, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../client";
-import { defaultPasswordPath, passwordCommand } from "../onboarding/config-path";
+import { ROLE_URN, type AccountRole, type AccountScope, type CloudSubtenant, type CloudTenant, type EmClient, type EnterpriseAccount, type EnterpriseRole, type EntityRef } from "../client";
+import type { Repository } from "../client/codec";
+import { defaultPasswordPath, defaultTenantPasswordPath, passwordCommand } from "../onboarding/config-path";
 import { ACCOUNT_TYPES, ALL, MIN_QUOTA_MB, SUBTENANT_NAME_MAX, UNLIMITED } from "../onboarding/format";
+import { MIN_TENANT_QUOTA_MB, tenantNameProblem, TENANT_NAME_MAX } from "../resources/tenant/fields";
+import { sameUid } from "../resources/tenant/resolve";
 import { byName, nameFilter } from "./names";
 
 export interface ExportOptions {
@@ -30,7 +35,8 @@ export interface ExportOptions {
 
 export interface PasswordSetting {
   tenant: string;
-  subtenant: string;
+  /** Absent for a tenant's own password. */
+  subtenant?: string;
   /** The stack config path the component reads the password from. */
   configPath: string;
   /** The command that sets it; the value is left for the user to type. */
@@ -62,7 +68,7 @@ export async function exportOnboarding(client: EmClient, options: ExportOptions 
   const tenants = byName(allTenants.filter((t) => takeTenant(t.name)));
   progress(`${allTenants.length} cloud tenants in EM, ${tenants.length} selected`);
   if (tenants.length === 0 && allTenants.length > 0) notes.push(`no tenant matches the patterns given; EM's tenants are: ${sample(allTenants.map((t) => t.name))}`);
-  const subtenants = tenants.length === 0 ? [] : await client.listSubtenants();
+  const [subtenants, servers, repositories] = tenants.length === 0 ? [[], [], []] : await Promise.all([client.listSubtenants(), client.listBackupServers(), client.listRepositories()]);
   progress(`${subtenants.length} subtenants in EM`);
 
   const passwords: PasswordSetting[] = [];
@@ -70,17 +76,22 @@ export async function exportOnboarding(client: EmClient, options: ExportOptions 
   let subtenantCount = 0;
   for (const tenant of tenants) {
     const own = byName(subtenants.filter((s) => s.tenantId.toLowerCase() === tenant.id.toLowerCase()));
-    if (own.length === 0) {
+    const declared = declaredTenant(tenant, servers, repositories, notes);
+    if (!declared && own.length === 0) {
       notes.push(`tenant '${tenant.name}' has no subtenants: left out (add it to the file to give it some)`);
       continue;
     }
-    const entries = own.map((s) => subtenantEntry(tenant, s, notes));
+    if (declared) {
+      const configPath = defaultTenantPasswordPath(tenant.name);
+      passwords.push({ tenant: tenant.name, configPath, command: passwordCommand(configPath) });
+    }
+    const entries = own.map((s) => subtenantEntry(tenant, s, declared !== undefined, notes));
     for (const s of own) {
       const configPath = defaultPasswordPath(tenant.name, s.name);
       passwords.push({ tenant: tenant.name, subtenant: s.name, configPath, command: passwordCommand(configPath) });
     }
     subtenantCount += own.length;
-    tenantEntries.push({ name: tenant.name, subtenants: entries });
+    tenantEntries.push({ name: tenant.name, ...declared, ...(entries.length > 0 && { subtenants: entries }) });
   }
 
   let accountEntries: Record<string, unknown>[] = [];
@@ -116,7 +127,7 @@ export async function exportOnboarding(client: EmClient, options: ExportOptions 
 
   const data: Record<string, unknown> = {
     ...(options.schema !== undefined && { $schema: options.schema }),
-    $comment: `Exported from ${client.baseUrl} by 'veeam-em export'. Every object has adopt: true: the first 'pulumi up' takes them over, the next changes nothing. Passwords are not here: set each subtenant's with the 'pulumi config set' command the export printed.`,
+    $comment: `Exported from ${client.baseUrl} by 'veeam-em export'. Every object has adopt: true: the first 'pulumi up' takes them over, the next changes nothing. Passwords are not here: set each tenant's and subtenant's with the 'pulumi config set' command the export printed.`,
     tenants: tenantEntries,
     ...(accountEntries.length > 0 && { accounts: accountEntries }),
   };
@@ -125,12 +136,52 @@ export async function exportOnboarding(client: EmClient, options: ExportOptions 
   return { data, passwords, notes, counts };
 }
 
-function subtenantEntry(tenant: CloudTenant, s: CloudSubtenant, notes: string[]): Record<string, unknown> {
+/**
+ * The keys that declare a tenant (its backupServer, settings and backup resources, adopt: true), or undefined for a
+ * tenant the file cannot declare (not standalone, backup resources sharing a name, a name CloudTenant refuses):
+ * the file then names it as EM has it, for its subtenants. Names are written where they name one object, UIDs
+ * otherwise.
+ */
+function declaredTenant(tenant: CloudTenant, servers: EntityRef[], repositories: Repository[], notes: string[]): Record<string, unknown> | undefined {
+  const kept = (why: string) => {
+    notes.push(`tenant '${tenant.name}' ${why}: written as a tenant EM has, not declared by the file (its subtenants are)`);
+    return undefined;
+  };
+  if (tenant.type !== "Standalone") return kept(`is a ${tenant.type} tenant, which CloudTenant does not manage`);
+  const nameProblem = tenant.name.length > TENANT_NAME_MAX ? `is longer than ${TENANT_NAME_MAX} characters` : tenantNameProblem(tenant.name);
+  if (nameProblem) return kept(`has a name CloudTenant refuses (${nameProblem})`);
+  const names = tenant.resources.map((r) => r.displayName.toLowerCase());
+  if (new Set(names).size !== names.length) return kept("has backup resources that share a name (ignoring case)");
+  const small = tenant.resources.find((r) => r.quotaMb < MIN_TENANT_QUOTA_MB);
+  if (small) return kept(`has backup resource '${small.displayName}' of ${small.quotaMb} MB, under the ${MIN_TENANT_QUOTA_MB} MB the file allows`);
+  const server = servers.find((s) => tenant.backupServerId !== undefined && sameUid(s.id, tenant.backupServerId));
+  if (!server) return kept("is on a backup server EM does not list");
+  const uniqueName = <T extends { name: string }>(list: T[], item: T) => list.filter((x) => x.name.toLowerCase() === item.name.toLowerCase()).length === 1;
+  const ownRepositories = repositories.filter((r) => sameUid(r.backupServerId, server.id));
+  const backupResources = tenant.resources.map((r) => {
+    const repository = ownRepositories.find((x) => sameUid(x.uid, r.repositoryUid));
+    return { name: r.displayName, repository: repository && uniqueName(ownRepositories, repository) ? repository.name : r.repositoryUid, quotaMb: r.quotaMb };
+  });
+  return {
+    backupServer: uniqueName(servers, server) ? server.name : server.uid,
+    ...(tenant.description !== "" && { description: tenant.description }),
+    enabled: tenant.enabled,
+    ...(tenant.leaseExpiration !== undefined && { leaseExpiration: tenant.leaseExpiration }),
+    ...(tenant.maxConcurrentTasks !== undefined && { maxConcurrentTasks: tenant.maxConcurrentTasks }),
+    // Throttling that is off is left to EM (a file that does not declare it leaves EM's setting as it is).
+    ...(tenant.throttling?.enabled === true && { throttling: { enabled: tenant.throttling.enabled, speedLimit: tenant.throttling.speedLimit, unit: tenant.throttling.unit } }),
+    backupResources,
+    adopt: true,
+  };
+}
+
+function subtenantEntry(tenant: CloudTenant, s: CloudSubtenant, declaredTenant: boolean, notes: string[]): Record<string, unknown> {
   const where = `subtenant '${s.name}' of tenant '${tenant.name}'`;
-  // By display name where that names one resource of the tenant; by id otherwise.
+  // By display name where that names one resource of the tenant; by id otherwise (never under a tenant the file
+  // declares, whose resources' names are unique and whose ids the file cannot hold).
   const resource = tenant.resources.find((r) => r.id.toLowerCase() === s.quota.tenantResourceId.toLowerCase());
   const sameName = resource ? tenant.resources.filter((r) => r.displayName.toLowerCase() === resource.displayName.toLowerCase()) : [];
-  const quota = resource && sameName.length === 1 ? { quotaResource: resource.displayName } : { quotaResourceId: s.quota.tenantResourceId };
+  const quota = resource && (declaredTenant || sameName.length === 1) ? { quotaResource: resource.displayName } : { quotaResourceId: s.quota.tenantResourceId };
   if (!resource) notes.push(`${where} uses quota resource ${s.quota.tenantResourceId}, which the tenant does not list: written by id, check it`);
   if (!s.quota.unlimited && s.quota.quotaMb < MIN_QUOTA_MB) notes.push(`${where} has a quota of ${s.quota.quotaMb} MB, under the ${MIN_QUOTA_MB} MB the file allows: fix it in the file`);
   if (s.name.length > SUBTENANT_NAME_MAX) notes.push(`${where} has a name longer than ${SUBTENANT_NAME_MAX} characters`);

@@ -1,10 +1,13 @@
 /**
- * TenantOnboarding: every subtenant and EM account of an onboarding data file, as one component.
+ * TenantOnboarding: every tenant the file declares, and every subtenant and EM account of an onboarding data file,
+ * as one component.
  *
- * The constructor checks the whole file and finds every subtenant's password in secret stack config before
- * anything is declared, and throws one OnboardingDataError (every problem, each with its place) when anything is
- * wrong. It then looks tenants, quota resources and roles up by name in EM; a name EM does not know, or a quota
- * above the tenant's, rejects `ready` with the same kind of error, and no Subtenant or account is declared.
+ * The constructor checks the whole file and finds every tenant's and subtenant's password in secret stack config
+ * before anything is declared, and throws one OnboardingDataError (every problem, each with its place) when
+ * anything is wrong. It then looks the existing tenants, their quota resources and roles up by name in EM; a name
+ * EM does not know, or a quota above the tenant's, rejects `ready` with the same kind of error, and no resource is
+ * declared. A tenant the file declares (one with a backupServer) is a CloudTenant; its subtenants take their
+ * quota resource from its backupResources output, by name.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,6 +15,8 @@ import { getCloudTenant, getRole, getTenantQuota, type CloudTenantInfo, type Loo
 import { EnterpriseAccount } from "../resources/account/resource";
 import type { ConnectionArgs } from "../resources/connection";
 import { Subtenant } from "../resources/subtenant/resource";
+import { CloudTenant } from "../resources/tenant/resource";
+import { sameName } from "../resources/names";
 import { parseConfigPath, passwordCommand, readConfigPath } from "./config-path";
 import {
   OnboardingDataError,
@@ -21,7 +26,9 @@ import {
   parseOnboardingText,
   readOnboardingData,
   subtenantResourceName,
+  tenantResourceName,
   type AccountEntry,
+  type ManagedTenantEntry,
   type OnboardingData,
   type Problem,
   type SubtenantEntry,
@@ -60,7 +67,11 @@ export interface AccountSummary {
 }
 
 export interface TenantSummary {
-  tenantId: string;
+  tenantId: pulumi.Input<string>;
+  /** Whether the file declares the tenant itself (a CloudTenant), rather than naming one EM has. */
+  declared: boolean;
+  /** A declared tenant's backup resources, each with its id. */
+  backupResources?: pulumi.Output<Array<{ name: string; repository: string; quotaMb: number; id: string; usedQuotaMb: number }>>;
   subtenants: Record<string, SubtenantSummary>;
   accounts: Record<string, AccountSummary>;
 }
@@ -87,7 +98,7 @@ export class TenantOnboarding extends pulumi.ComponentResource<OnboardingSummary
   constructor(name: string, args: TenantOnboardingArgs, opts?: pulumi.ComponentResourceOptions) {
     // Everything that needs no EM is checked before anything is registered.
     const data = loadData(args);
-    const passwords = subtenantPasswords(data); // a missing secret is the cheapest error to fix
+    const passwords = secretPasswords(data); // a missing secret is the cheapest error to fix
     // No inputs: the data file may be large, and the component's state needs none of it.
     super(TENANT_ONBOARDING_TYPE, name, {}, opts);
     this.#prepared = { data, passwords };
@@ -125,21 +136,36 @@ export class TenantOnboarding extends pulumi.ComponentResource<OnboardingSummary
     const opts: pulumi.CustomResourceOptions = { parent: this, aliases: [{ parent: pulumi.rootStackResource }] };
     const tenants: Record<string, TenantSummary> = {};
     for (const tenant of data.tenants) {
-      const info = resolved.tenants.get(tenant.name)!;
       const subtenants: Record<string, SubtenantSummary> = {};
-      for (const sub of tenant.subtenants) subtenants[sub.name] = this.subtenant(tenant, info, sub, resolved.quotas.get(quotaKey(tenant.name, sub))!, passwords, opts);
-      tenants[tenant.name] = { tenantId: info.id, subtenants, accounts: this.declareAccounts(tenant.accounts, resolved, opts) };
+      if (tenant.managed) {
+        const cloudTenant = this.cloudTenant(tenant.name, tenant.managed, passwords);
+        for (const sub of tenant.subtenants) {
+          const resourceId = cloudTenant.backupResources.apply((list) => list.find((r) => sameName(r.name, sub.backupResource!))?.id ?? "");
+          subtenants[sub.name] = this.subtenant(tenant, cloudTenant.tenantId, sub, { id: resourceId, displayName: sub.backupResource! }, passwords, opts);
+        }
+        const backupResources = cloudTenant.backupResources.apply((list) => list.map(({ name, repository, quotaMb, id, usedQuotaMb }) => ({ name, repository, quotaMb, id, usedQuotaMb })));
+        tenants[tenant.name] = { tenantId: cloudTenant.tenantId, declared: true, backupResources, subtenants, accounts: this.declareAccounts(tenant.accounts, resolved, opts) };
+        continue;
+      }
+      const info = resolved.tenants.get(tenant.name)!;
+      for (const sub of tenant.subtenants) subtenants[sub.name] = this.subtenant(tenant, info.id, sub, resolved.quotas.get(quotaKey(tenant.name, sub))!, passwords, opts);
+      tenants[tenant.name] = { tenantId: info.id, declared: false, subtenants, accounts: this.declareAccounts(tenant.accounts, resolved, opts) };
     }
     return { tenants, accounts: this.declareAccounts(data.accounts, resolved, opts) };
   }
 
-  private subtenant(tenant: TenantEntry, info: CloudTenantInfo, sub: SubtenantEntry, quota: QuotaInfo, passwords: Map<string, pulumi.Output<string>>, opts: pulumi.CustomResourceOptions): SubtenantSummary {
+  /** A tenant the file declares: a CloudTenant with the entry's arguments and the password from stack config. */
+  private cloudTenant(name: string, managed: ManagedTenantEntry, passwords: Map<string, pulumi.Output<string>>): CloudTenant {
+    return new CloudTenant(tenantResourceName(name), { ...managed.args, name, password: passwords.get(tenantPasswordKey(name))!, ...this.connection() }, { parent: this });
+  }
+
+  private subtenant(tenant: TenantEntry, tenantId: pulumi.Input<string>, sub: SubtenantEntry, quota: { id: pulumi.Input<string>; displayName: string }, passwords: Map<string, pulumi.Output<string>>, opts: pulumi.CustomResourceOptions): SubtenantSummary {
     const name = subtenantResourceName(tenant.name, sub.name);
     const unlimited = sub.quotaMb === UNLIMITED;
     const subtenant = new Subtenant(
       name,
       {
-        tenantId: info.id,
+        tenantId,
         name: sub.name,
         password: passwords.get(name)!,
         description: sub.description ?? "",
@@ -206,22 +232,32 @@ function loadData(args: TenantOnboardingArgs): OnboardingData {
   return typeof args.data === "string" ? parseOnboardingText(args.data, source) : parseOnboardingData(args.data, source);
 }
 
-/** Every subtenant's password from secret stack config; one error lists every one that is missing. */
-function subtenantPasswords(data: OnboardingData): Map<string, pulumi.Output<string>> {
+/** The key of a declared tenant's password among the passwords (subtenants' keys always hold a "/"). */
+const tenantPasswordKey = (tenant: string) => `tenant:${tenant}`;
+
+/**
+ * Every declared tenant's and every subtenant's password from secret stack config; one error lists every one that
+ * is missing.
+ */
+function secretPasswords(data: OnboardingData): Map<string, pulumi.Output<string>> {
   const project = new pulumi.Config().name;
   const passwords = new Map<string, pulumi.Output<string>>();
   const missing: string[] = [];
-  for (const tenant of data.tenants)
-    for (const sub of tenant.subtenants) {
-      const where = parseConfigPath(sub.passwordConfig);
-      const value = readConfigPath(where, (namespace, key) => new pulumi.Config(namespace ?? project).get(key));
-      if (typeof value === "string" && value !== "") passwords.set(subtenantResourceName(tenant.name, sub.name), pulumi.secret(value));
-      else {
-        const key = `${where.namespace === undefined ? `${project}:` : ""}${sub.passwordConfig}`;
-        missing.push(`  - subtenant '${sub.name}' of tenant '${tenant.name}' (${data.file}: ${sub.at}): config ${key} is not set; run: ${passwordCommand(sub.passwordConfig)}`);
-      }
+  const whose = new Set<string>();
+  const read = (key: string, configPath: string, kind: "tenant" | "subtenant", what: string, at: string) => {
+    const where = parseConfigPath(configPath);
+    const value = readConfigPath(where, (namespace, k) => new pulumi.Config(namespace ?? project).get(k));
+    if (typeof value === "string" && value !== "") passwords.set(key, pulumi.secret(value));
+    else {
+      whose.add(kind);
+      missing.push(`  - ${what} (${data.file}: ${at}): config ${where.namespace === undefined ? `${project}:` : ""}${configPath} is not set; run: ${passwordCommand(configPath)}`);
     }
-  if (missing.length > 0) throw new Error(`missing subtenant password${missing.length > 1 ? "s" : ""} in stack config (passwords never go in ${data.file}):\n${missing.join("\n")}`);
+  };
+  for (const tenant of data.tenants) {
+    if (tenant.managed) read(tenantPasswordKey(tenant.name), tenant.managed.passwordConfig, "tenant", `tenant '${tenant.name}'`, tenant.at);
+    for (const sub of tenant.subtenants) read(subtenantResourceName(tenant.name, sub.name), sub.passwordConfig, "subtenant", `subtenant '${sub.name}' of tenant '${tenant.name}'`, sub.at);
+  }
+  if (missing.length > 0) throw new Error(`missing ${[...whose].join(" and ")} password${missing.length > 1 ? "s" : ""} in stack config (passwords never go in ${data.file}):\n${missing.join("\n")}`);
   return passwords;
 }
 
@@ -251,7 +287,8 @@ async function resolveNames(data: OnboardingData, lookup: LookupOptions): Promis
     });
 
   await Promise.all([
-    ...data.tenants.map(async (tenant) => {
+    // A tenant the file declares is not looked up: its subtenants' quota resources were bound to it when read.
+    ...data.tenants.filter((tenant) => !tenant.managed).map(async (tenant) => {
       let info: CloudTenantInfo;
       try {
         info = await getCloudTenant({ name: tenant.name }, lookup);

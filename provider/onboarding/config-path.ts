@@ -4,7 +4,7 @@
  * Parsed as the Pulumi CLI parses them (sdk/go/common/resource/properties_path.go): inside ["…"], \" is a quote
  * and every other character, a backslash included, stands for itself.
  */
-import { PASSWORDS_CONFIG_KEY } from "./format";
+import { PASSWORDS_CONFIG_KEY, TENANT_PASSWORDS_CONFIG_KEY } from "./format";
 
 export interface ConfigPath {
   /** The namespace before ":", if the path names one; otherwise the project's. */
@@ -67,6 +67,11 @@ export function formatConfigPath(path: ConfigPath): string {
 /** Where a subtenant's password is read from unless its entry names another key. */
 export function defaultPasswordPath(tenant: string, subtenant: string): string {
   return formatConfigPath({ key: PASSWORDS_CONFIG_KEY, steps: [tenant, subtenant] });
+}
+
+/** Where the password of a tenant the file declares is read from unless its entry names another key. */
+export function defaultTenantPasswordPath(tenant: string): string {
+  return formatConfigPath({ key: TENANT_PASSWORDS_CONFIG_KEY, steps: [tenant] });
 }
 
 /** A word for a POSIX shell, in single quotes. */

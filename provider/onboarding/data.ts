@@ -22,6 +22,13 @@
  *         }
  *       ],
  *       "accounts": [ … ]                               // accounts listed with the tenant they serve (optional)
+ *     },
+ *     {
+ *       "name": "Acme Corp",                            // with backupServer: a tenant this file creates (or adopts)
+ *       "backupServer": "vbr01.example.net",            // by name or UID; the other keys are CloudTenant's arguments
+ *       "backupResources": [{ "name": "Acme quota", "repository": "Cloud Repository 01", "quotaMb": 512000 }],
+ *       "passwordConfig": "tenantPasswords[\"Acme Corp\"]", // optional; this is the default
+ *       "subtenants": [{ "name": "acme-laptops", "quotaMb": 51200, "quotaResource": "Acme quota" }]
  *     }
  *   ],
  *   "accounts": [                                       // accounts not listed under a tenant (EM's are global)
@@ -44,11 +51,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { accountNameProblem, type AccountType, type ScopeObject } from "../resources/account/inputs";
-import { defaultPasswordPath, parseConfigPath } from "./config-path";
+import { defaultPasswordPath, defaultTenantPasswordPath, parseConfigPath } from "./config-path";
 import type { PasswordPolicy } from "../resources/subtenant/fields";
+import { sameName } from "../resources/names";
+import type { BackupResourceValue } from "../resources/tenant/fields";
+import { checkTenantInputs, type CloudTenantInputs } from "../resources/tenant/inputs";
 import { jsonTextProblems } from "./json-text";
 import { didYouMean } from "../resources/fields";
-import { ACCOUNT_KEYS, ACCOUNT_TYPES, ALL, DEFAULTS, INVISIBLE_TEXT_PATTERN, MAX_QUOTA_MB, MIN_QUOTA_MB, PASSWORD_POLICIES, ROLE_UID_PATTERN, ROOT_KEYS, SCOPE_KEYS, SUBTENANT_KEYS, SUBTENANT_NAME_MAX, TENANT_KEYS, UNLIMITED } from "./format";
+import { ACCOUNT_KEYS, ACCOUNT_TYPES, ALL, DEFAULTS, INVISIBLE_TEXT_PATTERN, MANAGED_TENANT_KEYS, MAX_QUOTA_MB, MIN_QUOTA_MB, PASSWORD_POLICIES, ROLE_UID_PATTERN, ROOT_KEYS, SCOPE_KEYS, SUBTENANT_KEYS, SUBTENANT_NAME_MAX, TENANT_KEYS, UNLIMITED } from "./format";
 
 export type { AccountType, ScopeObject };
 
@@ -67,8 +77,20 @@ export interface SubtenantEntry {
   passwordConfig: string;
   /** The Subtenant's passwordPolicy: "always" or "initial" (set at create and adopt only). */
   passwordPolicy: PasswordPolicy;
+  /** Under a tenant the file declares: the name of the tenant's backup resource the quota is taken from. */
+  backupResource?: string;
   /** Where the entry is in the file, e.g. tenants[0].subtenants[1]. */
   at: string;
+}
+
+/** The CloudTenant's arguments a tenant entry declares (as written: no defaults filled in), password aside. */
+export type ManagedTenantArgs = Partial<Omit<CloudTenantInputs, "name" | "password" | "connection">> & { backupServer: string; backupResources?: BackupResourceValue[] };
+
+/** A tenant the file declares (creates, or adopts with adopt: true), not only names. */
+export interface ManagedTenantEntry {
+  args: ManagedTenantArgs;
+  /** The stack config path of the tenant's password, e.g. tenantPasswords["Acme Corp"]. */
+  passwordConfig: string;
 }
 
 export interface AccountEntry {
@@ -84,6 +106,8 @@ export interface AccountEntry {
 
 export interface TenantEntry {
   name: string;
+  /** Set when the entry declares the tenant itself (it has a backupServer); otherwise the tenant exists in EM. */
+  managed?: ManagedTenantEntry;
   subtenants: SubtenantEntry[];
   accounts: AccountEntry[];
   at: string;
@@ -106,6 +130,7 @@ export interface Problem {
 
 /** Resource names: stable as long as the names in the data file stay the same. */
 export const subtenantResourceName = (tenant: string, subtenant: string) => `${tenant}/${subtenant}`;
+export const tenantResourceName = (tenant: string) => tenant;
 export const accountResourceName = (account: string) => account;
 
 /** Every account of the file: each tenant's, then the top-level list's. */
@@ -233,23 +258,72 @@ function readSubtenant(r: Reader, value: Json, at: string, tenant: string | unde
   if (quotaResource !== undefined && quotaResourceId !== undefined) r.fail(join(at, "quotaResourceId"), "give quotaResource (the display name) or quotaResourceId, not both");
   const enabled = r.boolean(o.enabled, join(at, "enabled"), DEFAULTS.enabled);
   const adopt = r.boolean(o.adopt, join(at, "adopt"), DEFAULTS.adopt);
-  let passwordPolicy: PasswordPolicy = DEFAULTS.passwordPolicy;
-  if (o.passwordPolicy !== undefined) {
-    if (typeof o.passwordPolicy === "string" && (PASSWORD_POLICIES as readonly string[]).includes(o.passwordPolicy)) passwordPolicy = o.passwordPolicy as PasswordPolicy;
-    else r.fail(join(at, "passwordPolicy"), `must be one of ${PASSWORD_POLICIES.map((p) => `"${p}"`).join(", ")}, got ${describe(o.passwordPolicy)}`);
-  }
-  let passwordConfig = r.string(o.passwordConfig, join(at, "passwordConfig"), false);
-  if (passwordConfig !== undefined) {
-    try {
-      parseConfigPath(passwordConfig);
-    } catch (err) {
-      r.fail(join(at, "passwordConfig"), `must be a stack config key such as subtenantPasswords["tenant"]["subtenant"]: ${(err as Error).message}`);
-      passwordConfig = undefined;
-    }
-  }
+  const passwordPolicy = readPasswordPolicy(r, o, at);
+  let passwordConfig = readPasswordConfig(r, o, at, 'subtenantPasswords["tenant"]["subtenant"]');
   if (name === undefined || quotaMb === undefined || tenant === undefined) return undefined;
   passwordConfig ??= defaultPasswordPath(tenant, name);
   return { name, description, quotaMb, quotaResource, quotaResourceId, enabled, adopt, passwordConfig, passwordPolicy, at };
+}
+
+function readPasswordPolicy(r: Reader, o: Record<string, Json>, at: string): PasswordPolicy {
+  if (o.passwordPolicy === undefined) return DEFAULTS.passwordPolicy;
+  if (typeof o.passwordPolicy === "string" && (PASSWORD_POLICIES as readonly string[]).includes(o.passwordPolicy)) return o.passwordPolicy as PasswordPolicy;
+  r.fail(join(at, "passwordPolicy"), `must be one of ${PASSWORD_POLICIES.map((p) => `"${p}"`).join(", ")}, got ${describe(o.passwordPolicy)}`);
+  return DEFAULTS.passwordPolicy;
+}
+
+function readPasswordConfig(r: Reader, o: Record<string, Json>, at: string, example: string): string | undefined {
+  const passwordConfig = r.string(o.passwordConfig, join(at, "passwordConfig"), false);
+  if (passwordConfig === undefined) return undefined;
+  try {
+    parseConfigPath(passwordConfig);
+    return passwordConfig;
+  } catch (err) {
+    r.fail(join(at, "passwordConfig"), `must be a stack config key such as ${example}: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+/**
+ * The tenant itself, when the entry declares it (has a backupServer): its arguments checked by the CloudTenant's
+ * own rules, each problem at its place in the file. Without backupServer the entry names a tenant EM has, and a
+ * key only a declared tenant takes is an error.
+ */
+function readManagedTenant(r: Reader, o: Record<string, Json>, at: string, name: string | undefined): ManagedTenantEntry | undefined {
+  const present = MANAGED_TENANT_KEYS.filter((k) => o[k] !== undefined);
+  if (o.backupServer === undefined) {
+    for (const key of present) r.fail(join(at, key), `belongs to a tenant this file declares: add "backupServer" to create (or, with "adopt": true, take over) the tenant; without it the entry names a tenant EM already has`);
+    return undefined;
+  }
+  const before = r.problems.length;
+  const passwordPolicy = readPasswordPolicy(r, o, at);
+  const passwordConfig = readPasswordConfig(r, o, at, 'tenantPasswords["tenant"]');
+  const args: Record<string, unknown> = {};
+  for (const key of present) if (key !== "passwordConfig" && key !== "passwordPolicy") args[key] = o[key];
+  if (passwordPolicy !== DEFAULTS.passwordPolicy) args.passwordPolicy = passwordPolicy;
+  // The resource's own rules (name, quota sizes, lease, throttling, one quota per repository), with the file's places.
+  const { failures } = checkTenantInputs({ ...args, name: name ?? "placeholder", password: "from stack config" });
+  for (const f of failures) if (f.property !== "name" || name !== undefined) r.fail(join(at, f.property), f.reason);
+  if (name === undefined || r.problems.length > before) return undefined;
+  return { args: args as ManagedTenantArgs, passwordConfig: passwordConfig ?? defaultTenantPasswordPath(name) };
+}
+
+/** A subtenant of a tenant the file declares takes its quota from one of the tenant's backup resources, by name. */
+function bindBackupResource(r: Reader, tenant: string, managed: ManagedTenantEntry, sub: SubtenantEntry): void {
+  if (sub.quotaResourceId !== undefined) {
+    r.fail(join(sub.at, "quotaResourceId"), `tenant '${tenant}' is declared by this file, so its backup resources have no ids to name here: give the backup resource's name as quotaResource`);
+    return;
+  }
+  const resources = managed.args.backupResources ?? [];
+  const names = resources.map((x) => `'${x.name}'`).join(", ") || "(none)";
+  const found = sub.quotaResource === undefined ? (resources.length === 1 ? resources[0] : undefined) : resources.find((x) => sameName(x.name, sub.quotaResource as string));
+  if (!found) {
+    if (sub.quotaResource !== undefined) r.fail(join(sub.at, "quotaResource"), `tenant '${tenant}' declares no backup resource named '${sub.quotaResource}'; its backup resources are: ${names}`);
+    else r.fail(join(sub.at, "quotaResource"), `is required: tenant '${tenant}' declares ${resources.length === 0 ? "no backup resource (add one to its backupResources)" : `several backup resources (${names}); name one`}`);
+    return;
+  }
+  if (typeof sub.quotaMb === "number" && sub.quotaMb > found.quotaMb) r.fail(join(sub.at, "quotaMb"), `${sub.quotaMb} MB exceeds the quota of tenant '${tenant}' on '${found.name}' (${found.quotaMb} MB)`);
+  sub.backupResource = found.name;
 }
 
 function readScope(r: Reader, value: Json | undefined, at: string): "all" | ScopeObject[] | undefined {
@@ -336,8 +410,10 @@ export function parseOnboardingData(json: unknown, file: string): OnboardingData
       if (twin) r.fail(join(sub.at, "name"), `subtenant '${sub.name}' is already listed at ${twin.at}; EM needs unique subtenant names per tenant (ignoring case)`);
       else subtenants.push(sub);
     });
+    const managed = readManagedTenant(r, o, at, name);
+    if (managed && name !== undefined) for (const sub of subtenants) bindBackupResource(r, name, managed, sub);
     const tenantAccounts = readAccounts(o.accounts, join(at, "accounts"));
-    if (name !== undefined && !duplicate) tenants.push({ name, subtenants, accounts: tenantAccounts, at });
+    if (name !== undefined && !duplicate) tenants.push({ name, ...(managed && { managed }), subtenants, accounts: tenantAccounts, at });
   });
   const accounts = root ? readAccounts(root.accounts, "accounts") : [];
   if (r.problems.length > 0) throw new OnboardingDataError(r.problems);

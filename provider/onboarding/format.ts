@@ -28,7 +28,26 @@ export const ROLE_UID_PATTERN = "^urn:veeam:EnterpriseRole:[0-9A-Fa-f-]{36}$";
 
 /** Allowed keys per object; keys starting with "$" (e.g. "$schema", "$comment") are allowed anywhere. */
 export const ROOT_KEYS = ["tenants", "accounts"] as const;
-export const TENANT_KEYS = ["name", "subtenants", "accounts"] as const;
+/**
+ * A tenant entry names an existing tenant (name, subtenants, accounts) or, with `backupServer`, declares the tenant
+ * itself: a CloudTenant with the same arguments as the resource (MANAGED_TENANT_KEYS), its password read from stack
+ * config like a subtenant's.
+ */
+export const MANAGED_TENANT_KEYS = [
+  "backupServer",
+  "description",
+  "enabled",
+  "leaseExpiration",
+  "maxConcurrentTasks",
+  "throttling",
+  "backupResources",
+  "deleteBackupsOnDestroy",
+  "allowBackupResourceDataLoss",
+  "adopt",
+  "passwordConfig",
+  "passwordPolicy",
+] as const;
+export const TENANT_KEYS = ["name", "subtenants", "accounts", ...MANAGED_TENANT_KEYS] as const;
 export const SUBTENANT_KEYS = ["name", "description", "quotaMb", "quotaResource", "quotaResourceId", "enabled", "adopt", "passwordConfig", "passwordPolicy"] as const;
 export const ACCOUNT_KEYS = ["type", "name", "roles", "restoreScope", "adopt"] as const;
 export const SCOPE_KEYS = ["objectName", "hierarchyObjRef"] as const;
@@ -38,3 +57,5 @@ export const DEFAULTS = { enabled: true, adopt: false, restoreScope: ALL, passwo
 
 /** The stack config key (project namespace) holding the subtenants' passwords by tenant and subtenant name. */
 export const PASSWORDS_CONFIG_KEY = "subtenantPasswords";
+/** The stack config key (project namespace) holding the passwords of the tenants the file declares, by tenant name. */
+export const TENANT_PASSWORDS_CONFIG_KEY = "tenantPasswords";

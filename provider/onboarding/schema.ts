@@ -9,7 +9,8 @@
  * component still checks.
  */
 import * as path from "node:path";
-import { ACCOUNT_KEYS, ACCOUNT_TYPES, ALL, DEFAULTS, INVISIBLE_TEXT_PATTERN, MAX_QUOTA_MB, MIN_QUOTA_MB, PASSWORD_POLICIES, PASSWORDS_CONFIG_KEY, ROOT_KEYS, SCOPE_KEYS, SUBTENANT_KEYS, SUBTENANT_NAME_MAX, TENANT_KEYS, UNLIMITED } from "./format";
+import { MIN_TENANT_QUOTA_MB, THROTTLING_UNITS } from "../resources/tenant/fields";
+import { ACCOUNT_KEYS, ACCOUNT_TYPES, ALL, DEFAULTS, INVISIBLE_TEXT_PATTERN, MANAGED_TENANT_KEYS, MAX_QUOTA_MB, MIN_QUOTA_MB, PASSWORD_POLICIES, PASSWORDS_CONFIG_KEY, ROOT_KEYS, SCOPE_KEYS, SUBTENANT_KEYS, SUBTENANT_NAME_MAX, TENANT_KEYS, TENANT_PASSWORDS_CONFIG_KEY, UNLIMITED } from "./format";
 
 /** The shipped schema file (in the package, next to this module's source). */
 export const SCHEMA_FILE = path.resolve(__dirname, "..", "..", "..", "provider", "onboarding", "onboarding.schema.json");
@@ -39,6 +40,12 @@ const text = (description: string, extra: Schema = {}): Schema => ({
   errorMessage: "Must be text with something visible in it, and no space (or other white space) at either end.",
   description,
   ...extra,
+});
+
+const passwordPolicy = (whose: string): Schema => ({
+  enum: [...PASSWORD_POLICIES],
+  default: DEFAULTS.passwordPolicy,
+  description: `"always": the password in stack config is the truth, sent to EM whenever it changes. "initial": set when the ${whose} is created, never sent again, so a password the tenant changed is left alone. Adopting keeps the password EM has under either policy.`,
 });
 
 export function onboardingSchema(): Schema {
@@ -84,35 +91,63 @@ export function onboardingSchema(): Schema {
           { const: UNLIMITED, description: "No quota limit." },
         ],
       },
-      quotaResource: text("The tenant's quota resource by display name; with neither this nor quotaResourceId, the tenant's only one."),
+      quotaResource: text("The tenant's quota resource by display name (for a tenant this file declares: the name of one of its backupResources); with neither this nor quotaResourceId, the tenant's only one."),
       quotaResourceId: text("The tenant's quota resource by id (for a tenant whose resources share a display name)."),
       enabled: { type: "boolean", default: DEFAULTS.enabled },
       adopt: { type: "boolean", default: DEFAULTS.adopt, description: "Take over a subtenant of this name that the tenant already has, instead of failing." },
       passwordConfig: text(`The stack config key holding the password, as for 'pulumi config set --secret --path'; default ${PASSWORDS_CONFIG_KEY}["<tenant>"]["<subtenant>"]. Passwords never go in this file.`),
-      passwordPolicy: {
-        enum: [...PASSWORD_POLICIES],
-        default: DEFAULTS.passwordPolicy,
-        description: "\"always\": the password in stack config is the truth, sent to EM whenever it changes. \"initial\": set when the subtenant is created, never sent again, so a password the tenant changed is left alone. Adopting keeps the password EM has under either policy.",
-      },
+      passwordPolicy: passwordPolicy("subtenant"),
     },
     ["name", "quotaMb"],
     // Not both. The properties are repeated inside `not` so that strict validators (Ajv's strictRequired) see
     // what `required` names defined where it is used.
     { not: { properties: { quotaResource: {}, quotaResourceId: {} }, required: ["quotaResource", "quotaResourceId"] } },
   );
+  const backupResource = object(
+    ["name", "repository", "quotaMb"],
+    {
+      name: text("The quota's friendly name, unique in the tenant; the tenant's subtenants name it as quotaResource."),
+      repository: text("A cloud repository of the tenant's backup server, by name or UID (urn:veeam:Repository:<guid>); one quota per repository."),
+      quotaMb: { type: "integer", minimum: MIN_TENANT_QUOTA_MB, maximum: MAX_QUOTA_MB, description: `The quota in MB (at least ${MIN_TENANT_QUOTA_MB}).` },
+    },
+    ["name", "repository", "quotaMb"],
+  );
+  const declaredOnly = Object.fromEntries(MANAGED_TENANT_KEYS.filter((k) => k !== "backupServer").map((k) => [k, ["backupServer"]]));
   const tenant = object(
     TENANT_KEYS,
     {
-      name: text("An existing cloud tenant, by name."),
+      name: text("The cloud tenant's name. With backupServer, a tenant this file declares (created, or taken over with adopt); without, a tenant EM already has."),
       subtenants: { type: "array", items: { $ref: "#/$defs/subtenant" } },
       accounts: { type: "array", items: { $ref: "#/$defs/account" }, description: "EM accounts listed with the tenant they serve." },
+      backupServer: text("The backup server the tenant lives on, by name or UID (urn:veeam:BackupServer:<guid>). Makes this entry declare the tenant itself (a CloudTenant); the keys below need it."),
+      description: { type: "string", description: "Free text." },
+      enabled: { type: "boolean", default: true, description: "Whether the tenant may connect." },
+      leaseExpiration: text("When the tenant's lease ends, ISO 8601 (e.g. 2030-12-31T00:00:00Z); no lease when left out."),
+      maxConcurrentTasks: { type: "integer", minimum: 1, default: 1, description: "How many tasks the tenant may run at once." },
+      throttling: object(
+        ["enabled", "speedLimit", "unit"],
+        {
+          enabled: { type: "boolean", description: "Limit the tenant's incoming traffic." },
+          speedLimit: { type: "integer", minimum: 1, description: "The limit, in unit." },
+          unit: { enum: [...THROTTLING_UNITS], description: "Default MBps." },
+        },
+        ["enabled"],
+        { description: "Bandwidth limit of the tenant's traffic; EM's setting stands when left out." },
+      ),
+      backupResources: { type: "array", items: { $ref: "#/$defs/backupResource" }, description: "Quotas on cloud repositories; an added one is created, a removed one deleted (refused while it holds backups)." },
+      deleteBackupsOnDestroy: { type: "boolean", default: false, description: "Delete the tenant's backups when it is removed from the file (EM's includeBackups). By default they are kept." },
+      allowBackupResourceDataLoss: { type: "boolean", default: false, description: "Allow removing a backup resource that holds the tenant's backups. By default that is refused." },
+      adopt: { type: "boolean", default: DEFAULTS.adopt, description: "Take over a tenant of this name on that backup server that already exists, instead of failing." },
+      passwordConfig: text(`The stack config key holding the tenant's password; default ${TENANT_PASSWORDS_CONFIG_KEY}["<tenant>"]. Passwords never go in this file.`),
+      passwordPolicy: passwordPolicy("tenant"),
     },
     ["name"],
+    { dependentRequired: declaredOnly },
   );
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     title: "pulumi-veeam-em onboarding data file",
-    description: "Cloud Connect subtenants and Enterprise Manager accounts declared by the TenantOnboarding component.",
+    description: "Cloud Connect tenants, subtenants and Enterprise Manager accounts declared by the TenantOnboarding component.",
     ...object(
       ROOT_KEYS,
       {
@@ -121,7 +156,7 @@ export function onboardingSchema(): Schema {
       },
       ["tenants"],
     ),
-    $defs: { tenant, subtenant, account, scopeObject: scope },
+    $defs: { tenant, backupResource, subtenant, account, scopeObject: scope },
   };
 }
 

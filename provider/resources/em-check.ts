@@ -6,12 +6,14 @@
  * client and run: the tenants and roles with `runLookups` (which create then reuses), the names taken with one
  * list per tenant (subtenants) or of EM (accounts), so `up` adds a request per tenant, not per object; a name
  * that list shows taken is asked again before it is reported.
+ * A CloudTenant's backup server and repositories come from EM's lists, read once per run too.
  * A value not known yet (a preview with inputs from other resources) is not asked about.
  */
 import { runLookups, type CloudTenant, type EmClient } from "../client";
 import { NameMayBeSameError } from "../client/name-rule";
 import { findRole } from "./account/fields";
 import { didYouMean } from "./fields";
+import { resolveRepository, resolveServer, sameUid, TenantLookupError } from "./tenant/resolve";
 import { nameKey, sameName } from "./names";
 import { isUnknown, type Failure } from "./validation";
 
@@ -125,6 +127,51 @@ export async function accountInEm(client: EmClient, olds: Record<string, unknown
     const taken = await takenNames(client, "accounts", () => client.listAccounts());
     const other = taken.has(nameKey(name)) ? await byName("accountName", failures, () => confirmed(taken, name, () => client.findAccountByName(name))) : undefined;
     if (other) failures.push({ property: "accountName", reason: `${notManaged(`EM already has an account named '${other.name}' (id ${other.id})`)}` });
+  }
+  return failures;
+}
+
+/** A CloudTenant's backup server, the repositories of its backup resources, and its name, as EM has them. */
+export async function tenantInEm(client: EmClient, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<Failure[]> {
+  const failures: Failure[] = [];
+  const isNew = olds.name === undefined;
+  const serverKey = news.backupServer;
+  if (!known(serverKey)) return failures;
+  const serverChanged = changed(isNew, olds, news, "backupServer");
+  const repositoriesOf = (value: unknown) => (Array.isArray(value) ? value.map((r) => (r as { repository?: unknown })?.repository) : []);
+  const declared = repositoriesOf(news.backupResources);
+  const before = repositoriesOf(olds.backupResources);
+  const resourcesChanged = isNew || serverChanged || declared.some((r) => !before.some((b) => known(b) && known(r) && sameName(b, r)));
+  const nameChanged = changed(isNew, olds, news, "name");
+  if (!serverChanged && !resourcesChanged && !nameChanged) return failures;
+
+  const lookedUp = async <T>(find: () => Promise<T> | T): Promise<T | undefined> => {
+    try {
+      return await find();
+    } catch (err) {
+      if (!(err instanceof TenantLookupError)) throw err;
+      failures.push({ property: err.property, reason: err.reason });
+      return undefined;
+    }
+  };
+  const server = await lookedUp(() => resolveServer(client, serverKey));
+  if (!server) return failures;
+
+  if (resourcesChanged && declared.some(known)) {
+    const repositories = await runLookups(client).repositories();
+    for (const [i, repository] of declared.entries()) if (known(repository)) await lookedUp(() => resolveRepository(repositories, server, repository, i));
+  }
+
+  const name = news.name;
+  if ((serverChanged || nameChanged) && news.adopt !== true && known(name)) {
+    const onServer = (t: CloudTenant) => t.backupServerId === undefined || sameUid(t.backupServerId, server.id);
+    const taken = await takenNames(client, `tenants:${server.id.toLowerCase()}`, async () => (await client.listTenants()).filter(onServer));
+    const find = async () => {
+      const found = await client.findTenantByName(name);
+      return found && onServer(found) ? found : undefined;
+    };
+    const other = taken.has(nameKey(name)) ? await byName("name", failures, () => confirmed(taken, name, find)) : undefined;
+    if (other) failures.push({ property: "name", reason: notManaged(`Backup server '${server.name}' already has a tenant named '${other.name}' (id ${other.id})`) });
   }
   return failures;
 }

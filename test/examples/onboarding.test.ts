@@ -193,6 +193,33 @@ describe("examples/onboarding", () => {
     }
   });
 
+  it("creates the tenant new-tenant.json declares, with its backup resource, and its subtenant on that resource", async () => {
+    const fresh = await startEmulator({ port: 0, taskDurationMs: 20, adminPassword: ADMIN_PASSWORD });
+    try {
+      const tenantPassword = "Acme-T3nant-2026";
+      const base = config(fresh, { "Acme Corp": { "acme-laptops": "L4ptops-2026" } });
+      const result = await runProgram({
+        project: PROJECT,
+        program: PROGRAM,
+        argument: { dataFile: path.join(REPO, "examples/onboarding/new-tenant.json") },
+        forward: true,
+        config: { ...base.config, [`${PROJECT}:tenantPasswords`]: JSON.stringify({ "Acme Corp": tenantPassword }) },
+        secretKeys: [...base.secretKeys, `${PROJECT}:tenantPasswords`],
+      });
+      const acme = fresh.store.state.tenants.find((t) => t.name === "Acme Corp")!;
+      expect(acme).to.include({ maxConcurrentTasks: 4, password: tenantPassword, description: "Acme Corp, contract 2031" });
+      expect(acme.resources.map((r) => [r.displayName, r.quotaMb])).to.deep.equal([["Acme quota", 102400]]);
+      const laptops = fresh.store.state.subtenants.find((s) => s.name === "acme-laptops")!;
+      expect(laptops.tenantId).to.equal(acme.id);
+      expect(laptops.quota).to.include({ tenantResourceId: acme.resources[0].id, quotaMb: 20480 });
+      const summary = (result.outputs.tenants as any)["Acme Corp"];
+      expect(summary).to.include({ tenantId: acme.id, declared: true });
+      expect(JSON.stringify(result.outputs)).to.not.include(tenantPassword);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   describe("refuses bad data with an error that names the file, the place and the problem", () => {
     it("a tenant that EM does not have", async () => {
       const file = edited((d) => (d.tenants[0].name = "XYZ Corp"));
@@ -336,7 +363,9 @@ describe("examples/onboarding", () => {
           ],
         }),
       ).to.deep.equal(["tenants[1].accounts[0].name: account 'X@Y.com' is already listed at tenants[0].accounts[0]; EM accounts are global, list each once"]);
-      expect(parse({ $schema: "x", tenants: [{ name: "T", $comment: "ok", password: "no" }] })).to.deep.equal(["tenants[0].password: unknown key 'password'; allowed keys: name, subtenants, accounts"]);
+      expect(parse({ $schema: "x", tenants: [{ name: "T", $comment: "ok", password: "no" }] })).to.deep.equal([
+        "tenants[0].password: unknown key 'password'; allowed keys: name, subtenants, accounts, backupServer, description, enabled, leaseExpiration, maxConcurrentTasks, throttling, backupResources, deleteBackupsOnDestroy, allowBackupResourceDataLoss, adopt, passwordConfig, passwordPolicy",
+      ]);
     });
   });
 });

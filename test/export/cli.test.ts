@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { parseOnboardingData } from "../../provider/onboarding";
 import { passwordPaths, runCli } from "./cli";
-import { EXPORTABLE_ACCOUNTS, ROLES, SUBTENANTS, TENANTS, largeSeed } from "./seed";
+import { DECLARED_TENANTS, EXPORTABLE_ACCOUNTS, ROLES, SUBTENANTS, TENANTS, largeSeed } from "./seed";
 
 const ADMIN_PASSWORD = "Em-Adm1n-Exp0rt-8812";
 const REPO = path.resolve(__dirname, "../../..");
@@ -44,10 +44,22 @@ describe("veeam-em export (the bin)", function () {
       expect(parsed.accounts).to.have.length(EXPORTABLE_ACCOUNTS);
     });
 
-    it("lists tenants, subtenants and accounts by name, sorted, and leaves out a tenant without subtenants", () => {
-      expect(data.tenants.map((t: any) => t.name)).to.deep.equal(["ACME Corp", "Globex", "Initech", "Umbrella Health"]);
-      for (const t of data.tenants) expect(t.subtenants.map((s: any) => s.name)).to.deep.equal(t.subtenants.map((s: any) => s.name).sort());
-      expect(run.stderr).to.include("note: tenant 'Wayne Enterprises' has no subtenants: left out");
+    it("lists tenants, subtenants and accounts by name, sorted; declares each standalone tenant with its backup resources, one without subtenants too", () => {
+      expect(data.tenants.map((t: any) => t.name)).to.deep.equal(["ACME Corp", "Globex", "Initech", "Umbrella Health", "Wayne Enterprises"]);
+      for (const t of data.tenants) expect((t.subtenants ?? []).map((s: any) => s.name)).to.deep.equal((t.subtenants ?? []).map((s: any) => s.name).sort());
+      expect(tenant("Wayne Enterprises")).to.deep.equal({
+        name: "Wayne Enterprises",
+        backupServer: "vbr01",
+        description: "Wayne Enterprises (seeded)",
+        enabled: true,
+        maxConcurrentTasks: 2,
+        backupResources: [{ name: "Wayne Repository", repository: "Wayne Enterprises repository 1", quotaMb: 10_000_000 }],
+        adopt: true,
+      });
+      expect(tenant("Globex").backupResources.map((r: any) => r.name)).to.deep.equal(["Gold", "Silver"]);
+      // Two backup resources of one name (ignoring case) cannot be declared: the tenant is named for its subtenants.
+      expect(tenant("Initech")).to.not.have.property("backupServer");
+      expect(run.stderr).to.include("note: tenant 'Initech' has backup resources that share a name (ignoring case): written as a tenant EM has, not declared by the file (its subtenants are)");
     });
 
     it("writes each subtenant as EM has it, with adopt: true and the config key of its password", () => {
@@ -103,16 +115,19 @@ describe("veeam-em export (the bin)", function () {
       expect(data.$comment).to.include(em.url);
     });
 
-    it("prints one `pulumi config set --secret` line per subtenant on stdout, with no value, and progress on stderr", () => {
+    it("prints one `pulumi config set --secret` line per declared tenant and subtenant on stdout, with no value, and progress on stderr", () => {
       const paths = passwordPaths(run.stdout);
-      expect(paths).to.have.length(SUBTENANTS);
+      expect(paths).to.have.length(DECLARED_TENANTS + SUBTENANTS);
+      expect(run.stdout).to.include(`pulumi config set --secret --path 'tenantPasswords["Wayne Enterprises"]' <password>`);
+      expect(run.stdout).to.not.include(`'tenantPasswords["Initech"]'`);
+      expect(run.stdout).to.not.match(/tenant-\d/);
       expect(run.stdout).to.include(`pulumi config set --secret --path 'subtenantPasswords["Initech"]["initech-dept-01"]' <password>`);
       expect(run.stdout.split("\n").filter((l) => l !== "" && !l.startsWith("#") && !l.startsWith("pulumi config set --secret --path '"))).to.deep.equal([]);
       expect(run.stdout + run.stderr).to.not.include(ADMIN_PASSWORD);
       expect(run.stdout + run.stderr).to.not.match(/old-password-/);
       // Read: the exportable accounts and the one left out after reading it (TECH\legacy-operator).
       expect(run.stderr).to.include(`veeam-em export: accounts read: 50/${EXPORTABLE_ACCOUNTS + 1}`);
-      expect(run.stderr).to.include(`veeam-em export: exported 4 tenants, ${SUBTENANTS} subtenants, ${EXPORTABLE_ACCOUNTS} accounts`);
+      expect(run.stderr).to.include(`veeam-em export: exported 5 tenants, ${SUBTENANTS} subtenants, ${EXPORTABLE_ACCOUNTS} accounts`);
     });
   });
 
@@ -125,7 +140,7 @@ describe("veeam-em export (the bin)", function () {
     const names: string[] = data.accounts.map((a: any) => a.name);
     expect(names.length).to.be.greaterThan(5);
     expect(names.every((n) => /^TECH\\user-\d+$/.test(n) && !/-1\d$/.test(n))).to.equal(true);
-    expect(passwordPaths(run.stdout)).to.have.length(30);
+    expect(passwordPaths(run.stdout)).to.have.length(31); // the tenant's and its 30 subtenants'
   });
 
   it("says so when no name matches the patterns, listing EM's names", async () => {
@@ -151,7 +166,7 @@ describe("veeam-em export (the bin)", function () {
     const data = JSON.parse(run.stdout);
     expect(data).to.not.have.property("accounts");
     expect(data.tenants).to.have.length(1);
-    expect(passwordPaths(run.stderr)).to.have.length(30);
+    expect(passwordPaths(run.stderr)).to.have.length(31);
   });
 
   it("never overwrites a file unless told to", async () => {
@@ -162,7 +177,7 @@ describe("veeam-em export (the bin)", function () {
     expect(run.stderr).to.include(`${file} exists; give --force to overwrite it`);
     expect(fs.readFileSync(file, "utf8")).to.equal("keep me");
     expect((await exportTo(file, "--force")).code).to.equal(0);
-    expect(read(file).tenants).to.have.length(4);
+    expect(read(file).tenants).to.have.length(5);
   });
 
   describe("refuses bad command lines with exit code 2 and a message that names the flag", () => {

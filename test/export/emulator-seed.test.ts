@@ -115,7 +115,7 @@ describe("veeam-em export --emulator-seed: an EM as the emulator's seed", functi
       const env = { VEEAM_EM_URL: em.url, VEEAM_EM_USERNAME: "admin", VEEAM_EM_PASSWORD: PASSWORD };
       const run = await runCli(["export", "--emulator-seed", file, "--quiet"], env);
       expect(run.code, run.stderr).to.equal(0);
-      expect(run.stdout).to.include(`# ${file}: an EM emulator seed of 1 backup server, 0 repositories, 5 tenants, 120 subtenants, 7 roles, 92 accounts.`);
+      expect(run.stdout, run.stdout).to.include(`# ${file}: an EM emulator seed of 1 backup server, 7 repositories, 5 tenants, 120 subtenants, 7 roles, 92 accounts.`);
       expect(run.stdout).to.include(SEED_PASSWORD);
       const seed = JSON.parse(fs.readFileSync(file, "utf8")) as SeedFile;
       expect(seedProblems(seed, [])).to.deep.equal([]);

@@ -1,11 +1,12 @@
 /**
- * An EM of a service provider with history, for the export tests: several cloud tenants (one whose two quota
- * resources share a display name, one with no subtenants), 120 subtenants (some unlimited, some disabled, some
+ * An EM of a service provider with history, for the export tests: several standalone cloud tenants with their
+ * repositories (one whose two quota resources share a display name, one with no subtenants, one with a lease and
+ * throttling), 120 subtenants (some unlimited, some disabled, some
  * without a description) and 90 accounts of every type (some with a restricted restore scope, some holding a role
  * whose name EM has twice), plus EM's built-in administrators group and an account the file cannot declare.
  */
 import type { SeedFile } from "../../emulator/store";
-import type { Account, Role, Subtenant, Tenant } from "../../emulator/model";
+import type { Account, Repository, Role, Subtenant, Tenant } from "../../emulator/model";
 
 const guid = (kind: number, n: number) => `${kind.toString(16).padStart(8, "0")}-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
 
@@ -44,7 +45,7 @@ function tenant(n: number, name: string, resources: Array<{ displayName: string 
 }
 
 export const TENANTS: Tenant[] = [
-  tenant(1, "ACME Corp", [{ displayName: "ACME Repository" }]),
+  { ...tenant(1, "ACME Corp", [{ displayName: "ACME Repository" }]), leaseExpiration: "2031-06-30T00:00:00Z", throttling: { enabled: true, speedLimitMbps: 40, unit: "Mbps" } },
   tenant(2, "Globex", [{ displayName: "Gold" }, { displayName: "Silver" }]),
   tenant(3, "Initech", [{ displayName: "Cloud Repository" }, { displayName: "cloud repository" }]),
   tenant(4, "Umbrella Health", [{ displayName: "Umbrella Repository" }]),
@@ -109,9 +110,17 @@ function accounts(): Account[] {
   return result;
 }
 
-export function largeSeed(): SeedFile {
-  return { backupServers: [BACKUP_SERVER], tenants: structuredClone(TENANTS), subtenants: subtenants(), roles: structuredClone(ROLES), accounts: accounts() };
+/** A cloud repository on the backup server for each of the tenants' quotas. */
+function repositories(): Repository[] {
+  return TENANTS.flatMap((t) => t.resources.map((r, i) => ({ id: r.repositoryUid.replace("urn:veeam:Repository:", ""), name: `${t.name} repository ${i + 1}`, backupServerId: BACKUP_SERVER.id })));
 }
+
+export function largeSeed(): SeedFile {
+  return { backupServers: [BACKUP_SERVER], repositories: repositories(), tenants: structuredClone(TENANTS), subtenants: subtenants(), roles: structuredClone(ROLES), accounts: accounts() };
+}
+
+/** Tenants the export writes as declared by the file (standalone, backup resources of distinct names): all but Initech. */
+export const DECLARED_TENANTS = 4;
 
 /** Accounts the export takes by default: all but the built-in group and the one it cannot declare. */
 export const EXPORTABLE_ACCOUNTS = 90;

@@ -15,6 +15,7 @@ const KNOWN = new Set([
   "patternProperties",
   "additionalProperties",
   "required",
+  "dependentRequired",
   "enum",
   "const",
   "minimum",
@@ -72,6 +73,9 @@ export function validate(root: Schema, value: unknown): string[] {
     if (t === "object") {
       const o = v as Record<string, unknown>;
       for (const key of schema.required ?? []) if (!(key in o)) fail(`required: '${key}' is missing`);
+      for (const [key, needs] of Object.entries((schema.dependentRequired ?? {}) as Record<string, string[]>)) {
+        if (key in o) for (const need of needs) if (!(need in o)) fail(`dependentRequired: '${key}' needs '${need}'`);
+      }
       for (const [key, item] of Object.entries(o)) {
         const declared = schema.properties?.[key];
         const patterned = Object.entries((schema.patternProperties ?? {}) as Record<string, Schema>).filter(([p]) => new RegExp(p, "u").test(key));

@@ -143,10 +143,21 @@ describe("CloudTenantProvider", () => {
         fox.type = "Standalone";
         const inputs = declared({ name: "william-fox", adopt: true, backupResources: [{ repository: REPO_03_UID, quotaMb: 10240, name: "Cloud repository 1" }], deleteBackupsOnDestroy: true });
         fox.name = inputs.name;
+        const emPassword = (fox.password = "Fox-Own-Pass-9");
         const created = await provider.create(inputs);
         expect(created.id).to.equal(FOX);
         expect(writes(em).map((w) => w.method)).to.deep.equal(["PUT"]);
-        expect(fox).to.include({ description: "Acme's backups", maxConcurrentTasks: 2, password: "Tenant-Pass-1" });
+        // Adopting keeps EM's password: the declared one is recorded as sent, and goes to EM when it changes.
+        expect(fox).to.include({ description: "Acme's backups", maxConcurrentTasks: 2, password: emPassword });
+        expect((created.outs as CloudTenantOutputs).password).to.equal("Tenant-Pass-1");
+        // Adopted again as it now is: not one write.
+        const mark = em.requests.length;
+        const again = await provider.create(inputs);
+        expect(again.id).to.equal(FOX);
+        expect(em.requests.slice(mark).filter((r) => r.method !== "GET" && !/sessionMngr|logonSessions/i.test(r.url))).to.deep.equal([]);
+        // A later change of the declared password is sent.
+        await provider.update(FOX, created.outs as CloudTenantOutputs, { ...inputs, password: "Tenant-Pass-2" });
+        expect(fox.password).to.equal("Tenant-Pass-2");
         await provider.delete(FOX, created.outs as CloudTenantOutputs);
         expect(em.requests.filter((r) => r.method === "DELETE").map((r) => r.url)).to.deep.equal([`/api/cloud/tenants/${FOX}?includeBackups=true`]);
         expect(em.store.state.repositories.every((r) => r.retainedBackups === undefined)).to.equal(true);

@@ -1,5 +1,6 @@
 /**
- * The small fault soak: 10 subtenants and 6 accounts (all four types) in one XML stack, driven through the SDK's
+ * The small fault soak: 3 cloud tenants (each with a backup resource that gets backups), 10 subtenants and 6
+ * accounts (all four types) in one XML stack, driven through the SDK's
  * plugin with about one EM answer in five faulted, through create, update, refresh and destroy, each converging
  * within 3 runs. It asserts the guarantees of issue 9 one by one, so a failure names the one that broke.
  * Part of `npm test`; `npm run test:soak` runs it alone.
@@ -9,9 +10,9 @@ import { DEFAULT_SEED } from "../../tools/soak/cli";
 import { formatReport } from "../../tools/soak/report";
 import { FULL_SOAK, PHASES, runSoak, type SoakResult } from "../../tools/soak/soak";
 
-export const SMALL_SOAK = { ...FULL_SOAK, seed: DEFAULT_SEED, subtenants: 10, accounts: 6, formats: ["xml" as const], budgetMs: 150_000 };
+export const SMALL_SOAK = { ...FULL_SOAK, seed: DEFAULT_SEED, tenants: 3, subtenants: 10, accounts: 6, formats: ["xml" as const], budgetMs: 150_000 };
 
-describe("fault soak (small): 10 subtenants, 6 accounts, XML, ~20 % of EM's answers faulted", function () {
+describe("fault soak (small): 3 tenants, 10 subtenants, 6 accounts, XML, ~20 % of EM's answers faulted", function () {
   // Bounded by the soak's own budget plus one step deadline for the phase under way.
   this.timeout(SMALL_SOAK.budgetMs + SMALL_SOAK.stepDeadlineMs + 30_000);
   let result: SoakResult;
@@ -55,6 +56,12 @@ describe("fault soak (small): 10 subtenants, 6 accounts, XML, ~20 % of EM's answ
   it("drops nothing on refresh that exists in EM, and refresh shows EM's values (drift)", () => {
     expect(all((p) => p.drops)).to.deep.equal([]);
     expect(all((p) => p.staleAfterRefresh)).to.deep.equal([]);
+  });
+  it("loses no tenant's backups: every destroyed tenant's backups stay on their repository", () => {
+    const destroy = result.phases.find((p) => p.phase === "destroy")!;
+    expect(destroy.lostBackups).to.deep.equal([]);
+    // The tenants were really created, given backups and destroyed (the check had something to look at).
+    expect(result.steps.filter((s) => s.phase === "destroy" && s.key.startsWith("tenant-") && !s.error)).to.have.length(SMALL_SOAK.tenants);
   });
   it("shows no secret in any error, plugin output, emulator log or state outside secret-marked values", () => {
     expect(result.leaks).to.deep.equal([]);

@@ -7,7 +7,7 @@ import type { EmState, Subtenant } from "../../emulator/model";
 import type { ResourceState } from "../../tools/engine/engine";
 import { PluginCallError } from "../../tools/engine/plugin";
 import { declareStacks, soakSeed, soakTenants, type StackDecl, type SubtenantDecl } from "../../tools/soak/declarations";
-import { checkEm } from "../../tools/soak/em-check";
+import { checkEm, lostBackups } from "../../tools/soak/em-check";
 import { errorKind, givesAdvice, SecretScanner } from "../../tools/soak/errors";
 import { formatReport } from "../../tools/soak/report";
 import { FULL_SOAK, PHASES, runSoak } from "../../tools/soak/soak";
@@ -17,12 +17,14 @@ describe("fault soak: its own checks", function () {
     this.timeout(90_000);
 
     it("passes every assertion with both formats, each phase in one run", async () => {
-      const result = await runSoak({ ...FULL_SOAK, seed: 1, subtenants: 6, accounts: 4, formats: ["xml", "json"], faults: {}, budgetMs: 60_000 });
+      const result = await runSoak({ ...FULL_SOAK, seed: 1, tenants: 2, subtenants: 6, accounts: 4, formats: ["xml", "json"], faults: {}, budgetMs: 60_000 });
       expect(result.failures, formatReport(result, "no faults")).to.deep.equal([]);
       expect(result.phases.map((p) => [p.phase, p.runs, p.converged])).to.deep.equal(PHASES.map((p) => [p, 1, true]));
       expect(Object.keys(result.injected)).to.deep.equal([]);
       // Every account type and both ways of naming the tenant were exercised.
-      expect(result.steps.filter((s) => s.phase === "create" && s.op === "create")).to.have.length(10);
+      expect(result.steps.filter((s) => s.phase === "create" && s.op === "create")).to.have.length(12);
+      // The tenants got backups after create, and the destroy kept them on their repositories.
+      expect(result.phases.find((p) => p.phase === "destroy")!.lostBackups).to.deep.equal([]);
     });
   });
 
@@ -62,6 +64,16 @@ describe("fault soak: its own checks", function () {
       expect(findings.mismatches).to.have.length(1);
       expect(findings.mismatches[0]).to.include(`description: EM "edited", declared "${a.description}"`).and.include("password: EM holds another password");
       expect(findings.mismatches.join()).to.not.include("not-the-declared-one").and.not.include(a.password);
+    });
+
+    it("finds a destroyed tenant whose backups are gone, and not one whose backups its repository kept", () => {
+      const state = em([]);
+      state.repositories = [{ id: "r1", name: "Repo 1", backupServerId: "s", retainedBackups: [{ tenantName: "soak-tenant-000", usedMb: 512 }] }, { id: "r2", name: "Repo 2", backupServerId: "s" }];
+      const written = [
+        { tenantName: "soak-tenant-000", repositoryUid: "urn:veeam:Repository:r1" },
+        { tenantName: "soak-tenant-001", repositoryUid: "urn:veeam:Repository:r2" },
+      ];
+      expect(lostBackups(state, written)).to.deep.equal(["tenant 'soak-tenant-001': its 512 MB of backups are gone from Repo 2"]);
     });
 
     it("reports a declared resource that no state holds", () => {

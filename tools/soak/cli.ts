@@ -1,5 +1,5 @@
 /**
- * `npm run soak [-- --seed N] [--subtenants N] [--accounts N] [--formats xml,json] [--report file.json]`: the fault
+ * `npm run soak [-- --seed N] [--tenants N] [--subtenants N] [--accounts N] [--formats xml,json] [--report file.json]`: the fault
  * soak against an emulator on 127.0.0.1 (ephemeral port). Prints the fault seed first, a report at the end, and
  * exits 1 when any assertion failed.
  */
@@ -10,7 +10,7 @@ import type { Format } from "./declarations";
 
 export const DEFAULT_SEED = 20261127;
 
-const USAGE = "usage: npm run soak -- [--seed N] [--subtenants N] [--accounts N] [--formats xml,json] [--concurrency N] [--budget-seconds N] [--report file.json]";
+const USAGE = "usage: npm run soak -- [--seed N] [--tenants N] [--subtenants N] [--accounts N] [--formats xml,json] [--concurrency N] [--budget-seconds N] [--report file.json]";
 
 export function parseArgs(argv: string[]): { options: SoakOptions; reportPath?: string } {
   const options: SoakOptions = { ...FULL_SOAK, seed: DEFAULT_SEED };
@@ -27,6 +27,9 @@ export function parseArgs(argv: string[]): { options: SoakOptions; reportPath?: 
     switch (flag) {
       case "--seed":
         options.seed = count(0);
+        break;
+      case "--tenants":
+        options.tenants = count(0);
         break;
       case "--subtenants":
         options.subtenants = count(0);
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { options, reportPath } = parsed;
-  const command = `npm run soak -- --seed ${options.seed} --subtenants ${options.subtenants} --accounts ${options.accounts} --formats ${options.formats.join(",")}`;
+  const command = `npm run soak -- --seed ${options.seed} --tenants ${options.tenants ?? 0} --subtenants ${options.subtenants} --accounts ${options.accounts} --formats ${options.formats.join(",")}`;
   process.stdout.write(`fault seed ${options.seed} (repeat with: ${command})\n`);
   const result = await runSoak({ ...options, progress: (line) => process.stdout.write(`  ${line}\n`) });
   process.stdout.write(`\n${formatReport(result, command)}\n`);

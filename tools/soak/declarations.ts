@@ -1,6 +1,7 @@
 /**
- * What the soak's stacks declare: subtenants spread over the tenants of the soak's EM seed and accounts of all four
- * types, split between an XML and a JSON stack, in a first version (create) and a changed one (update). Every name
+ * What the soak's stacks declare: cloud tenants with a backup resource, subtenants spread over the tenants of the
+ * soak's EM seed and accounts of all four types, split between an XML and a JSON stack, in a first version (create)
+ * and a changed one (update). Every name
  * starts with the soak's prefix, so objects in EM that no stack holds can be told apart from EM's own.
  */
 import { randomBytes } from "node:crypto";
@@ -84,7 +85,32 @@ export interface AccountDecl {
   adopt?: boolean;
 }
 
-export type Decl = SubtenantDecl | AccountDecl;
+export interface TenantDecl {
+  kind: "CloudTenant";
+  key: string;
+  name: string;
+  password: string;
+  description: string;
+  enabled: boolean;
+  maxConcurrentTasks: number;
+  /** One backup resource on a repository of the seed's backup server. */
+  repository: string;
+  quotaMb: number;
+  quotaName: string;
+  /** Set by the soak's operator after an unknown outcome, as the error told them (see soak.ts). */
+  adopt?: boolean;
+}
+
+export type Decl = SubtenantDecl | AccountDecl | TenantDecl;
+
+/** The seed's backup server (by name) and the repositories of it the soak's tenants take their quota on. */
+export const SOAK_BACKUP_SERVER = "172.24.31.67";
+const SOAK_REPOSITORIES = ["Cloud Repository 02", "Cloud Repository 03", "Silver Repository"];
+/** MB of backups the soak writes into each tenant's quota after the create phase (see soak.ts): never to be lost. */
+export const SOAK_BACKUP_MB = 512;
+
+/** The name an object of a declaration has in EM. */
+export const emNameOf = (d: Decl) => (d.kind === "EnterpriseAccount" ? d.accountName : d.name);
 
 export interface StackDecl {
   /** The stack's name, e.g. soak-xml. */
@@ -114,6 +140,8 @@ function accountName(type: AccountDecl["accountType"], i: number): string {
 }
 
 export interface DeclareOptions {
+  /** Cloud tenants the stacks create (default 0). */
+  cloudTenants?: number;
   subtenants: number;
   accounts: number;
   formats: Format[];
@@ -137,6 +165,20 @@ export function declareStacks(o: DeclareOptions): StackDecl[] {
       quotaMb: Math.min(tenant.maxQuotaMb, 1024 * (1 + (i % 4))),
     });
   }
+  for (let i = 0; i < (o.cloudTenants ?? 0); i++) {
+    stacks[i % stacks.length].resources.push({
+      kind: "CloudTenant",
+      key: `tenant-${pad(i)}`,
+      name: `soak-tenant-${pad(i)}`,
+      password: randomSecret("Tenant"),
+      description: `soak tenant ${i}`,
+      enabled: true,
+      maxConcurrentTasks: 1 + (i % 3),
+      repository: SOAK_REPOSITORIES[i % SOAK_REPOSITORIES.length],
+      quotaMb: 2048 + 1024 * (i % 4),
+      quotaName: `soak quota ${pad(i)}`,
+    });
+  }
   for (let i = 0; i < o.accounts; i++) {
     const accountType = ACCOUNT_TYPES[i % ACCOUNT_TYPES.length];
     const restricted = i % 5 === 4;
@@ -158,6 +200,10 @@ export function updatedStacks(stacks: StackDecl[]): StackDecl[] {
   return stacks.map((stack) => ({
     ...stack,
     resources: stack.resources.map((d, i): Decl => {
+      if (d.kind === "CloudTenant") {
+        // A larger quota (the backups written after create stay within it), a new password, every other one disabled.
+        return { ...d, description: `${d.description}, updated`, quotaMb: d.quotaMb + 1024, password: randomSecret("Tenant"), enabled: i % 2 !== 0, maxConcurrentTasks: d.maxConcurrentTasks + 1 };
+      }
       if (d.kind === "Subtenant") {
         // Every third subtenant is disabled; the rest keep enabled: true.
         return { ...d, description: `${d.description}, updated`, quotaMb: Math.min(d.tenant.maxQuotaMb, d.quotaMb + 1024), password: randomSecret("Sub"), enabled: i % 3 !== 0 };
@@ -175,6 +221,19 @@ export function updatedStacks(stacks: StackDecl[]): StackDecl[] {
 
 /** The program's arguments of one resource, the password marked secret as `pulumi.secret` does. */
 export function argsOf(d: Decl, texts: ProviderTexts): Record<string, unknown> {
+  if (d.kind === "CloudTenant") {
+    return {
+      __provider: texts.CloudTenant,
+      name: d.name,
+      password: secret(d.password),
+      description: d.description,
+      enabled: d.enabled,
+      backupServer: SOAK_BACKUP_SERVER,
+      maxConcurrentTasks: d.maxConcurrentTasks,
+      backupResources: [{ repository: d.repository, quotaMb: d.quotaMb, name: d.quotaName }],
+      ...(d.adopt && { adopt: true }),
+    };
+  }
   if (d.kind === "Subtenant") {
     return {
       __provider: texts.Subtenant,

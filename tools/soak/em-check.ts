@@ -2,9 +2,9 @@
  * The checker: EM's true state, read straight from the emulator's store (no HTTP, so no faults), against what the
  * stacks declare and what their state holds. Every finding names the stack, the resource and the EM id.
  */
-import type { Account, EmState, Subtenant } from "../../emulator/model";
+import type { Account, EmState, Subtenant, Tenant } from "../../emulator/model";
 import type { ResourceState } from "../engine/engine";
-import { isSoakName, type AccountDecl, type Decl, type StackDecl, type SubtenantDecl } from "./declarations";
+import { emNameOf, isSoakName, SOAK_BACKUP_MB, type AccountDecl, type Decl, type StackDecl, type SubtenantDecl, type TenantDecl } from "./declarations";
 
 export interface StackView {
   decl: StackDecl;
@@ -23,7 +23,7 @@ export interface Findings {
   mismatches: string[];
 }
 
-type SoakObject = { kind: "Subtenant"; em: Subtenant } | { kind: "EnterpriseAccount"; em: Account };
+type SoakObject = { kind: "Subtenant"; em: Subtenant } | { kind: "EnterpriseAccount"; em: Account } | { kind: "CloudTenant"; em: Tenant };
 
 const lower = (s: string) => s.toLowerCase();
 const keyOfState = (s: ResourceState) => s.name;
@@ -32,11 +32,37 @@ function soakObjects(em: EmState): SoakObject[] {
   return [
     ...em.subtenants.filter((s) => isSoakName(s.name)).map((em): SoakObject => ({ kind: "Subtenant", em })),
     ...em.accounts.filter((a) => isSoakName(a.name)).map((em): SoakObject => ({ kind: "EnterpriseAccount", em })),
+    ...em.tenants.filter((t) => isSoakName(t.name)).map((em): SoakObject => ({ kind: "CloudTenant", em })),
   ];
 }
 
-const identity = (o: SoakObject) => (o.kind === "Subtenant" ? `subtenant ${o.em.tenantId}/${lower(o.em.name)}` : `account ${lower(o.em.name)}`);
-const describe = (o: SoakObject) => (o.kind === "Subtenant" ? `subtenant '${o.em.name}' (${o.em.id}) of tenant ${o.em.tenantId}` : `${o.em.type} account '${o.em.name}' (${o.em.id})`);
+function identity(o: SoakObject): string {
+  if (o.kind === "Subtenant") return `subtenant ${o.em.tenantId}/${lower(o.em.name)}`;
+  if (o.kind === "CloudTenant") return `tenant ${o.em.backupServerId}/${lower(o.em.name)}`;
+  return `account ${lower(o.em.name)}`;
+}
+
+function describe(o: SoakObject): string {
+  if (o.kind === "Subtenant") return `subtenant '${o.em.name}' (${o.em.id}) of tenant ${o.em.tenantId}`;
+  if (o.kind === "CloudTenant") return `tenant '${o.em.name}' (${o.em.id}) on backup server ${o.em.backupServerId}`;
+  return `${o.em.type} account '${o.em.name}' (${o.em.id})`;
+}
+
+function tenantDiffs(d: TenantDecl, em: Tenant, state: EmState): string[] {
+  const out: string[] = [];
+  const field = (name: string, actual: unknown, declared: unknown) => {
+    if (JSON.stringify(actual) !== JSON.stringify(declared)) out.push(`${name}: EM ${JSON.stringify(actual)}, declared ${JSON.stringify(declared)}`);
+  };
+  if (lower(em.name) !== lower(d.name)) field("name", em.name, d.name);
+  field("description", em.description, d.description);
+  field("enabled", em.enabled, d.enabled);
+  field("maxConcurrentTasks", em.maxConcurrentTasks, d.maxConcurrentTasks);
+  const repositoryName = (uid: string) => state.repositories.find((r) => uid.toLowerCase().endsWith(r.id.toLowerCase()))?.name ?? uid;
+  field("backupResources", em.resources.map((r) => ({ repository: repositoryName(r.repositoryUid), quotaMb: r.quotaMb, name: r.displayName })), [{ repository: d.repository, quotaMb: d.quotaMb, name: d.quotaName }]);
+  // The value is never printed.
+  if (em.password !== d.password) out.push("password: EM holds another password than declared");
+  return out;
+}
 
 function subtenantDiffs(d: SubtenantDecl, em: Subtenant): string[] {
   const out: string[] = [];
@@ -70,6 +96,10 @@ function accountDiffs(d: AccountDecl, em: Account, state: EmState): string[] {
 }
 
 function findById(em: EmState, d: Decl, id: string): SoakObject | undefined {
+  if (d.kind === "CloudTenant") {
+    const t = em.tenants.find((x) => x.id === id);
+    return t && { kind: "CloudTenant", em: t };
+  }
   if (d.kind === "Subtenant") {
     const s = em.subtenants.find((x) => x.id === id);
     return s && { kind: "Subtenant", em: s };
@@ -90,7 +120,7 @@ export function checkEm(em: EmState, stacks: StackView[], options: { compareDecl
   const held = new Map<string, string>();
   for (const stack of stacks) for (const s of stack.state) held.set(s.id, `${stack.decl.name}/${keyOfState(s)}`);
   const declaredAs = new Map<string, string>();
-  for (const stack of stacks) for (const d of stack.decl.resources) declaredAs.set(lower(d.kind === "Subtenant" ? d.name : d.accountName), `${stack.decl.name}/${d.key}`);
+  for (const stack of stacks) for (const d of stack.decl.resources) declaredAs.set(lower(emNameOf(d)), `${stack.decl.name}/${d.key}`);
   for (const o of objects) {
     if (!held.has(o.em.id)) findings.orphans.push(`${describe(o)} is in EM but in no stack's state (declared as ${declaredAs.get(lower(o.em.name)) ?? "nothing"})`);
   }
@@ -111,7 +141,7 @@ export function checkEm(em: EmState, stacks: StackView[], options: { compareDecl
       }
       const o = findById(em, d, s.id);
       if (!o) continue; // a ghost, counted above
-      const diffs = o.kind === "Subtenant" ? subtenantDiffs(d as SubtenantDecl, o.em) : accountDiffs(d as AccountDecl, o.em, em);
+      const diffs = o.kind === "Subtenant" ? subtenantDiffs(d as SubtenantDecl, o.em) : o.kind === "CloudTenant" ? tenantDiffs(d as TenantDecl, o.em, em) : accountDiffs(d as AccountDecl, o.em, em);
       if (diffs.length > 0) findings.mismatches.push(`${where} (${s.id}): ${diffs.join("; ")}`);
     }
   }
@@ -128,10 +158,31 @@ export function refreshedOutputsDiffer(em: EmState, stack: StackView): string[] 
         if (s.outputs[key] !== actual) out.push(`${stack.decl.name}/${s.name} (${s.id}): after refresh ${key} is ${JSON.stringify(s.outputs[key])} in state, ${JSON.stringify(actual)} in EM`);
       }
     }
+    const tenant = em.tenants.find((x) => x.id === s.id);
+    if (tenant) {
+      for (const [key, actual] of [["description", tenant.description], ["enabled", tenant.enabled], ["maxConcurrentTasks", tenant.maxConcurrentTasks]] as const) {
+        if (s.outputs[key] !== actual) out.push(`${stack.decl.name}/${s.name} (${s.id}): after refresh ${key} is ${JSON.stringify(s.outputs[key])} in state, ${JSON.stringify(actual)} in EM`);
+      }
+    }
     const acct = em.accounts.find((x) => x.id === s.id);
     if (acct && s.outputs.allowRestoreAllVms !== acct.allowRestoreAllVms) {
       out.push(`${stack.decl.name}/${s.name} (${s.id}): after refresh allowRestoreAllVms is ${JSON.stringify(s.outputs.allowRestoreAllVms)} in state, ${acct.allowRestoreAllVms} in EM`);
     }
+  }
+  return out;
+}
+
+/**
+ * Backups the soak wrote into its tenants' quotas (SOAK_BACKUP_MB each) that a destroy lost: every destroyed tenant's
+ * backups must still be on their repository (EM keeps them unless the stack asked with deleteBackupsOnDestroy).
+ */
+export function lostBackups(em: EmState, written: ReadonlyArray<{ tenantName: string; repositoryUid: string }>): string[] {
+  const out: string[] = [];
+  for (const w of written) {
+    if (em.tenants.some((t) => lower(t.name) === lower(w.tenantName))) continue; // not destroyed (yet)
+    const repository = em.repositories.find((r) => w.repositoryUid.toLowerCase().endsWith(r.id.toLowerCase()));
+    const kept = repository?.retainedBackups?.some((b) => lower(b.tenantName) === lower(w.tenantName) && b.usedMb === SOAK_BACKUP_MB);
+    if (!kept) out.push(`tenant '${w.tenantName}': its ${SOAK_BACKUP_MB} MB of backups are gone from ${repository?.name ?? w.repositoryUid}`);
   }
   return out;
 }

@@ -28,7 +28,7 @@ export function formatReport(result: SoakResult, command: string): string {
   const redact = (t: string) => scanner.redact(t);
   const out: string[] = [];
   const subtenants = options.subtenants;
-  out.push(`veeam-em fault soak: ${subtenants} subtenants, ${options.accounts} accounts, ${options.formats.join(" + ")}, ${options.concurrency} steps at once per stack, fault seed ${options.seed}`);
+  out.push(`veeam-em fault soak: ${options.tenants ?? 0} tenants, ${subtenants} subtenants, ${options.accounts} accounts, ${options.formats.join(" + ")}, ${options.concurrency} steps at once per stack, fault seed ${options.seed}`);
   out.push(`command: ${command}`);
   const f = options.faults;
   const rate = (v: number | undefined) => `${Math.round((v ?? 0) * 100)} %`;
@@ -40,8 +40,8 @@ export function formatReport(result: SoakResult, command: string): string {
   out.push("");
   out.push(
     table(
-      ["phase", "runs", "converged", "steps", "errors", "hangs", "adopted", "duplicates", "orphans", "gone", "mismatches", "drops", "time"],
-      phases.map((p) => [p.phase, p.runs, p.converged ? "yes" : "NO", p.steps, p.errors, p.hangs, p.adopted.length, p.findings.duplicates.length, p.findings.orphans.length, p.findings.ghosts.length, p.findings.mismatches.length + p.staleAfterRefresh.length, p.drops.length, seconds(p.ms)]),
+      ["phase", "runs", "converged", "steps", "errors", "hangs", "adopted", "duplicates", "orphans", "gone", "mismatches", "drops", "lost backups", "time"],
+      phases.map((p) => [p.phase, p.runs, p.converged ? "yes" : "NO", p.steps, p.errors, p.hangs, p.adopted.length, p.findings.duplicates.length, p.findings.orphans.length, p.findings.ghosts.length, p.findings.mismatches.length + p.staleAfterRefresh.length, p.drops.length, p.lostBackups.length, seconds(p.ms)]),
     ),
   );
   out.push("");
@@ -70,7 +70,7 @@ export function formatReport(result: SoakResult, command: string): string {
   out.push("");
 
   if (result.failures.length === 0) {
-    out.push("PASS: 0 duplicates, 0 orphans, 0 state entries whose object is gone, EM equal to the declarations, 0 drops on refresh, no secret leaked, every phase converged");
+    out.push("PASS: 0 duplicates, 0 orphans, 0 state entries whose object is gone, EM equal to the declarations, 0 drops on refresh, 0 lost backups, no secret leaked, every phase converged");
     return out.join("\n");
   }
   out.push(`FAIL: ${result.failures.length} failed assertion(s)`);

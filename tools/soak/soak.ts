@@ -1,5 +1,5 @@
 /**
- * The fault soak: stacks of subtenants and accounts driven through the SDK's real dynamic-provider plugin against
+ * The fault soak: stacks of cloud tenants (with a backup resource), subtenants and accounts driven through the SDK's real dynamic-provider plugin against
  * the emulator with faults on, as the Pulumi engine drives them. The engine never retries a failed step, keeps an
  * object whose create failed only when the error carries its id, and the user re-runs the command: each phase
  * (create, update, refresh, destroy) re-runs until a run has no error, at most `maxRuns` times. Every `up`,
@@ -12,8 +12,8 @@ import { Engine } from "../engine/engine";
 import { startHarness, type Harness } from "../engine/harness";
 import { PluginCallError } from "../engine/plugin";
 import { providerTexts, type ProviderTexts } from "../engine/provider-text";
-import { argsOf, declareStacks, randomSecret, soakSeed, soakTenants, typeOf, updatedStacks, type Decl, type Format, type StackDecl } from "./declarations";
-import { checkEm, refreshedOutputsDiffer, type Findings, type StackView } from "./em-check";
+import { argsOf, declareStacks, emNameOf, randomSecret, SOAK_BACKUP_MB, soakSeed, soakTenants, typeOf, updatedStacks, type Decl, type Format, type StackDecl } from "./declarations";
+import { checkEm, lostBackups, refreshedOutputsDiffer, type Findings, type StackView } from "./em-check";
 import { errorKind, givesAdvice, SecretScanner } from "./errors";
 
 export type Phase = "create" | "update" | "refresh" | "destroy";
@@ -22,6 +22,8 @@ export const PHASES: Phase[] = ["create", "update", "refresh", "destroy"];
 export interface SoakOptions {
   /** Seed of the emulator's fault sequence. */
   seed: number;
+  /** Cloud tenants the stacks create, each with a backup resource (0 when unset). */
+  tenants?: number;
   subtenants: number;
   accounts: number;
   formats: Format[];
@@ -56,6 +58,7 @@ export const DEFAULT_FAULTS: Partial<FaultSettings> = {
 };
 
 export const FULL_SOAK: Omit<SoakOptions, "seed"> = {
+  tenants: 10,
   subtenants: 100,
   accounts: 50,
   formats: ["xml", "json"],
@@ -100,6 +103,8 @@ export interface PhaseResult {
   staleAfterRefresh: string[];
   /** Resources the operator adopted after an unknown outcome, as the error told them to (see `operatorAdopts`). */
   adopted: string[];
+  /** Backups of destroyed tenants that EM no longer holds (destroy phase). */
+  lostBackups: string[];
 }
 
 export interface SoakResult {
@@ -145,7 +150,9 @@ export function operatorAdopts(state: Emulator["store"]["state"], decls: Map<str
     const inEm =
       d.kind === "Subtenant"
         ? state.subtenants.some((s) => s.tenantId === d.tenant.id && same(s.name, d.name) && s.description === d.description)
-        : state.accounts.some((a) => same(a.name, d.accountName) && a.type === d.accountType);
+        : d.kind === "CloudTenant"
+          ? state.tenants.some((t) => same(t.name, d.name) && t.description === d.description)
+          : state.accounts.some((a) => same(a.name, d.accountName) && a.type === d.accountType);
     if (!inEm) continue;
     d.adopt = true;
     adopted.push(`${r.stack}/${r.key}`);
@@ -194,10 +201,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const injected = countFaults(em);
   const texts = await providerTexts();
 
-  const created = declareStacks({ subtenants: options.subtenants, accounts: options.accounts, formats: options.formats, tenants: soakTenants(seed) });
+  const created = declareStacks({ cloudTenants: options.tenants ?? 0, subtenants: options.subtenants, accounts: options.accounts, formats: options.formats, tenants: soakTenants(seed) });
   const updated = updatedStacks(created);
   for (const version of [created, updated]) {
-    for (const stack of version) for (const d of stack.resources) if (d.kind === "Subtenant") scanner.add(d.password, `password of ${stack.name}/${d.key}`);
+    for (const stack of version) for (const d of stack.resources) if (d.kind !== "EnterpriseAccount") scanner.add(d.password, `password of ${stack.name}/${d.key}`);
   }
   const stacks: LiveStack[] = created.map((decl) => ({ decl }));
   const steps: StepRecord[] = [];
@@ -266,7 +273,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     afterRun: (records: StepRecord[]) => string[] = () => [],
   ): Promise<PhaseResult> {
     const t0 = Date.now();
-    const result: PhaseResult = { phase: name, runs: 0, converged: false, steps: 0, errors: 0, hangs: 0, ms: 0, findings: { duplicates: [], orphans: [], ghosts: [], mismatches: [] }, drops: [], staleAfterRefresh: [], adopted: [] };
+    const result: PhaseResult = { phase: name, runs: 0, converged: false, steps: 0, errors: 0, hangs: 0, ms: 0, findings: { duplicates: [], orphans: [], ghosts: [], mismatches: [] }, drops: [], staleAfterRefresh: [], adopted: [], lostBackups: [] };
     for (let run = 1; run <= options.maxRuns && !result.converged; run++) {
       if (Date.now() - started > options.budgetMs) {
         failures.push(`time budget of ${options.budgetMs / 1000} s used up before ${name} run ${run}`);
@@ -311,6 +318,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     );
   };
 
+  const backupsWritten: Array<{ tenantName: string; repositoryUid: string }> = [];
+  const soakTenantNames = new Set(created.flatMap((stack) => stack.resources.filter((d) => d.kind === "CloudTenant").map((d) => emNameOf(d).toLowerCase())));
+  const isSoakTenant = (name: string) => soakTenantNames.has(name.toLowerCase());
   try {
     const overBudget = () => Date.now() - started > options.budgetMs;
     for (const name of PHASES) {
@@ -323,6 +333,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       if (name === "create" || name === "update") {
         result = await upPhase(name, name === "create" ? created : updated);
         result.findings = checkEm(em.store.state, views(name === "create" ? created : updated), { compareDeclarations: true });
+        // The tenants' own backups arrive once they exist: from here no phase may lose them.
+        if (name === "create") for (const t of em.store.state.tenants) if (isSoakTenant(t.name)) for (const r of t.resources) {
+          r.usedQuotaMb = SOAK_BACKUP_MB;
+          backupsWritten.push({ tenantName: t.name, repositoryUid: r.repositoryUid });
+        }
       } else if (name === "refresh") {
         // Drift made in the EM console: the refresh must show it, and must not drop anything that exists.
         for (const s of em.store.state.subtenants) if (/[05]$/.test(s.name)) s.description = `${s.description} (edited in EM)`;
@@ -334,7 +349,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
             step: async (engine, urn) => {
               const before = engine.get(urn)!;
               const { op } = await engine.refresh(urn);
-              if (op === "dropped" && (em.store.state.subtenants.some((s) => s.id === before.id) || em.store.state.accounts.some((a) => a.id === before.id))) {
+              const state = em.store.state;
+              if (op === "dropped" && [state.subtenants, state.accounts, state.tenants].some((list) => list.some((o) => o.id === before.id))) {
                 drops.push(`${stack.decl.name}/${before.name} (${before.id}) was dropped from state by refresh while EM has it`);
               }
               return op;
@@ -358,6 +374,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           (records) => noErrors(records) && stacks.every((s) => (s.engine?.rawView() ?? []).length === 0),
         );
         result.findings = checkEm(em.store.state, views(updated), { compareDeclarations: false });
+        result.lostBackups = lostBackups(em.store.state, backupsWritten);
       }
       phases.push(result);
     }
@@ -386,7 +403,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     for (const s of steps.filter((x) => x.phase === p.phase && x.error?.kind.startsWith("hang"))) {
       failures.push(`${p.phase}: hang: ${s.stack}/${s.key} (run ${s.run}) gave no answer within ${options.stepDeadlineMs / 1000} s (from ${s.at} ms; the emulator log of that window is in the JSON report)`);
     }
-    for (const [what, items] of Object.entries({ duplicate: p.findings.duplicates, orphan: p.findings.orphans, "state entry whose object is gone": p.findings.ghosts, "EM differs from the declaration": p.findings.mismatches, "dropped on refresh": p.drops, "stale after refresh": p.staleAfterRefresh })) {
+    for (const [what, items] of Object.entries({ duplicate: p.findings.duplicates, orphan: p.findings.orphans, "state entry whose object is gone": p.findings.ghosts, "EM differs from the declaration": p.findings.mismatches, "dropped on refresh": p.drops, "stale after refresh": p.staleAfterRefresh, "lost backup": p.lostBackups })) {
       // A finding that stays from phase to phase (an orphan left by create) is listed once, where it was first seen.
       for (const item of items) {
         if (reported.has(`${what}: ${item}`)) continue;
@@ -397,6 +414,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   }
   for (const leak of scanner.leaks) failures.push(`secret leaked: the ${leak.which} appears in the ${leak.where}`);
 
-  const names = Object.fromEntries(created.flatMap((stack) => stack.resources.map((d) => [`${stack.name}/${d.key}`, d.kind === "Subtenant" ? d.name : d.accountName])));
+  const names = Object.fromEntries(created.flatMap((stack) => stack.resources.map((d) => [`${stack.name}/${d.key}`, emNameOf(d)])));
   return { options, phases, steps, injected, requests: em.requests.length - requestsBefore, leaks: scanner.leaks, failures, emulatorLog: emLog, names, ms: Date.now() - started, scanner };
 }

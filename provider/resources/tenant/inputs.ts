@@ -33,6 +33,23 @@ export interface CloudTenantOutputs extends CloudTenantInputs {
   __declared?: string[];
 }
 
+/** The field table's checks, and the rules between backup resources: one quota per repository, names unique in the tenant. */
 export function checkTenantInputs(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failure[] } {
-  return checkInputs(TENANT_FIELDS, news);
+  const { inputs, failures } = checkInputs(TENANT_FIELDS, news);
+  const resources = Array.isArray(inputs.backupResources) ? (inputs.backupResources as Array<Partial<BackupResourceValue> | undefined>) : [];
+  for (const [field, rule] of [
+    ["repository", "uses the same repository as backupResources[{first}]; a tenant has one quota per repository (Add-VBRCloudTenant)"],
+    ["name", "has the same name as backupResources[{first}]; a backup resource's name is unique in the tenant"],
+  ] as const) {
+    const seen = new Map<string, number>();
+    resources.forEach((r, i) => {
+      const value = r?.[field];
+      if (typeof value !== "string") return;
+      const key = value.toLowerCase();
+      const first = seen.get(key);
+      if (first !== undefined) failures.push({ property: `backupResources[${i}].${field}`, reason: `backupResources[${i}] ${rule.replace("{first}", String(first))}` });
+      else seen.set(key, i);
+    });
+  }
+  return { inputs, failures };
 }

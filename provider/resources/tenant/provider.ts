@@ -1,25 +1,16 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, type CloudTenant, type EmClient, type EntityRef } from "../../client";
-import type { CloudTenantEditSpec, Repository } from "../../client/codec";
+import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, runLookups, type CloudTenant, type EmClient, type EntityRef } from "../../client";
+import type { CloudTenantEditSpec } from "../../client/codec";
 import { declaredArgs, finishCreated, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
 import { sameConnectionEm } from "../fields/connection";
+import { tenantInEm } from "../em-check";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
 import { sameName } from "../names";
 import { reportedResources, TENANT_FIELDS, type BackupResourceValue } from "./fields";
 import { checkTenantInputs, TENANT_ARGS, type CloudTenantInputs, type CloudTenantOutputs } from "./inputs";
+import { resolveResources, resolveServer, sameUid, type WantedResource } from "./resolve";
 
-const bareId = (uid: string) => uid.replace(/^urn:veeam:[^:]+:/i, "");
-const sameUid = (a: string, b: string) => sameName(bareId(a), bareId(b));
-
-/** A declared backup resource with its repository found in EM. */
-interface WantedResource {
-  name: string;
-  quotaMb: number;
-  repository: Repository;
-  /** As the stack wrote it (name or UID). */
-  declaredAs: string;
-}
 
 /** `known`: the declared resources with their repositories' UIDs, so the outputs keep the stack's spelling. */
 function outputsOf(inputs: CloudTenantInputs, tenant: CloudTenant, declared: string[], known: readonly BackupResourceValue[] | undefined): CloudTenantOutputs {
@@ -39,16 +30,10 @@ function standaloneOnly(tenant: CloudTenant): void {
 
 /** Cloud Connect tenants and their backup resources, through EM's tenant API (every change runs as a polled task). */
 export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.ResourceProvider<CloudTenantInputs, CloudTenantOutputs> {
-  async check(_olds: CloudTenantInputs, news: CloudTenantInputs): Promise<pulumi.dynamic.CheckResult<CloudTenantInputs>> {
+  async check(olds: CloudTenantInputs, news: CloudTenantInputs): Promise<pulumi.dynamic.CheckResult<CloudTenantInputs>> {
     const { inputs, failures } = checkTenantInputs(news as unknown as Record<string, unknown>);
-    const resources = (inputs.backupResources as BackupResourceValue[] | undefined) ?? [];
-    const seen = new Map<string, number>();
-    resources.forEach((r, i) => {
-      if (typeof r?.repository !== "string") return;
-      const key = r.repository.toLowerCase();
-      if (seen.has(key)) failures.push({ property: `backupResources[${i}].repository`, reason: `backupResources[${i}] uses the same repository as backupResources[${seen.get(key)}]; a tenant has one quota per repository (Add-VBRCloudTenant)` });
-      seen.set(key, i);
-    });
+    // What only EM can answer, once the declaration itself is sound: so a preview finds it, not only `up`.
+    if (failures.length === 0) failures.push(...(await this.inEm(inputs, (client) => tenantInEm(client, (olds ?? {}) as unknown as Record<string, unknown>, inputs))));
     return { inputs: inputs as unknown as CloudTenantInputs, failures };
   }
 
@@ -67,8 +52,11 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
     const existing = inputs.adopt ? (await client.listTenants()).find((t) => sameName(t.name, inputs.name) && (t.backupServerId === undefined || sameUid(t.backupServerId, server.id))) : undefined;
     if (existing) {
       standaloneOnly(existing);
-      const recorded = () => ({ ...outputsOf(inputs, existing, declared, knownOf(wanted)), password: undefined, __provider: (inputs as { __provider?: unknown }).__provider });
-      const tenant = await finishCreated(existing.id, recorded, `Adopted tenant '${existing.name}'`, () => converge(client, existing, inputs, wanted, undefined));
+      // From here the tenant is the stack's. EM never returns a password, so adopting keeps the one EM has: the
+      // declared password is recorded as sent, and goes to EM only when the declaration changes later ("always").
+      // A tenant that already matches the declaration is taken over without a single write.
+      const recorded = () => ({ ...outputsOf(inputs, existing, declared, knownOf(wanted)), __provider: (inputs as { __provider?: unknown }).__provider });
+      const tenant = await finishCreated(existing.id, recorded, `Adopted tenant '${existing.name}'`, () => converge(client, existing, inputs, wanted, inputs.password));
       return { id: tenant.id, outs: outputsOf(inputs, tenant, declared, knownOf(wanted)) };
     }
     const tenant = await this.add(client, server, inputs, wanted);
@@ -87,15 +75,18 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
 
   async update(id: string, olds: CloudTenantOutputs, news: CloudTenantInputs): Promise<pulumi.dynamic.UpdateResult<CloudTenantOutputs>> {
     const client = this.client(news);
-    const current = await client.getTenant(id);
+    const server = { id: olds.backupServerId, name: olds.backupServer, uid: `urn:veeam:BackupServer:${olds.backupServerId}`, type: "BackupServerReference", href: "" };
+    const wanted = await resolveResources(client, server, news.backupResources ?? []);
+    // The run's list of tenants (one query for every update of the run) is enough to build an edit that cannot
+    // lose data; one that removes a backup resource or lowers a quota reads the tenant afresh, for its used space.
+    const listed = sameConnectionEm(olds.connection, news.connection) ? await runLookups(client).listedTenantOnce(id) : undefined;
+    const current = listed && !mayLoseData(listed, wanted) ? listed : await client.getTenant(id);
     if (!current) {
       const where = sameConnectionEm(olds.connection, news.connection) ? "" : ` (looked for at ${String(news.connection?.url)})`;
       if (where) throw new Error(notAtNewUrl(`Tenant '${olds.name}'`, id, String(news.connection?.url)));
       throw new Error(`Tenant '${olds.name}' (id ${id}) no longer exists in EM; run 'pulumi refresh' to drop it from the stack, then 'pulumi up' to create it again`);
     }
     standaloneOnly(current);
-    const server = { id: olds.backupServerId, name: olds.backupServer, uid: `urn:veeam:BackupServer:${olds.backupServerId}`, type: "BackupServerReference", href: "" };
-    const wanted = await resolveResources(client, server, news.backupResources ?? []);
     const tenant = await converge(client, current, news, wanted, olds.password);
     return { outs: outputsOf(news, tenant, declaredArgs(news, TENANT_ARGS), knownOf(wanted)) };
   }
@@ -187,8 +178,35 @@ async function converge(client: EmClient, current: CloudTenant, news: CloudTenan
   if (edits) await client.editTenant(current.id, spec);
   for (const w of added) await client.addTenantResource(current.id, { name: w.name, repositoryUid: w.repository.uid, quotaMb: w.quotaMb });
   for (const r of removed) await client.deleteTenantResource(current.id, r.id);
-  if (!edits && added.length === 0 && removed.length === 0) return current;
-  return (await client.getTenant(current.id)) ?? current;
+  if (added.length > 0 || removed.length > 0) return (await client.getTenant(current.id)) ?? current;
+  // EM's task finished the edit as sent (the client verifies it where the outcome was unknown): the tenant is
+  // what was read with the edit applied, without reading it back; a refresh brings EM's own view.
+  return edits ? edited(current, spec) : current;
+}
+
+/** A tenant as an edit leaves it. */
+function edited(t: CloudTenant, spec: CloudTenantEditSpec): CloudTenant {
+  const th = spec.throttling;
+  return {
+    ...t,
+    description: spec.description ?? t.description,
+    enabled: spec.enabled ?? t.enabled,
+    leaseExpiration: spec.leaseExpiration,
+    maxConcurrentTasks: spec.maxConcurrentTasks ?? t.maxConcurrentTasks,
+    throttling: th ? { enabled: th.enabled, speedLimit: th.speedLimit ?? 1, unit: th.unit ?? "MBps" } : t.throttling,
+    resources: t.resources.map((r) => {
+      const now = spec.resources.find((x) => x.id === r.id);
+      return now ? { ...r, displayName: now.displayName ?? r.displayName, quotaMb: now.quotaMb ?? r.quotaMb } : r;
+    }),
+  };
+}
+
+/** Whether making `t` match the declaration removes a backup resource or lowers a quota (where used space matters). */
+function mayLoseData(t: CloudTenant, wanted: WantedResource[]): boolean {
+  return t.resources.some((r) => {
+    const w = wanted.find((x) => sameUid(x.repository.uid, r.repositoryUid));
+    return !w || w.quotaMb < r.quotaMb;
+  });
 }
 
 function tenantEditNeeded(t: CloudTenant, spec: CloudTenantEditSpec): boolean {
@@ -200,28 +218,5 @@ function tenantEditNeeded(t: CloudTenant, spec: CloudTenantEditSpec): boolean {
   return spec.resources.some((r) => {
     const now = t.resources.find((x) => x.id === r.id);
     return !now || now.quotaMb !== r.quotaMb || now.displayName !== r.displayName;
-  });
-}
-
-/** The backup server a stack names, by UID, bare id or name. */
-async function resolveServer(client: EmClient, wanted: string): Promise<EntityRef> {
-  const servers = await client.listBackupServers();
-  const found = servers.find((s) => sameUid(s.uid, wanted) || sameName(s.id, wanted)) ?? servers.find((s) => sameName(s.name, wanted));
-  if (found) return found;
-  throw new Error(`backupServer: EM has no backup server '${wanted}'; its backup servers are: ${servers.map((s) => `${s.name} (${s.uid})`).join(", ") || "(none)"}`);
-}
-
-/** Each declared backup resource's repository, among the repositories of the tenant's backup server. */
-async function resolveResources(client: EmClient, server: EntityRef, declared: BackupResourceValue[]): Promise<WantedResource[]> {
-  if (declared.length === 0) return [];
-  const all = await client.listRepositories();
-  const own = all.filter((r) => sameName(r.backupServerId, server.id));
-  return declared.map((d, i) => {
-    const match = (list: Repository[]) => list.find((r) => sameUid(r.uid, d.repository)) ?? list.find((r) => sameName(r.name, d.repository));
-    const repository = match(own);
-    if (repository) return { name: d.name, quotaMb: d.quotaMb, repository, declaredAs: d.repository };
-    const elsewhere = match(all);
-    if (elsewhere) throw new Error(`backupResources[${i}].repository: '${d.repository}' is a repository of backup server '${elsewhere.backupServerName}', not of the tenant's backup server '${server.name}'`);
-    throw new Error(`backupResources[${i}].repository: backup server '${server.name}' has no repository '${d.repository}'; its repositories are: ${own.map((r) => r.name).join(", ") || "(none)"}`);
   });
 }
