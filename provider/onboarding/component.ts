@@ -12,7 +12,7 @@ import { getCloudTenant, getRole, getTenantQuota, type CloudTenantInfo, type Loo
 import { EnterpriseAccount } from "../resources/account/resource";
 import type { ConnectionArgs } from "../resources/connection";
 import { Subtenant } from "../resources/subtenant/resource";
-import { parseConfigPath, passwordCommand, readConfigPath } from "./config-path";
+import { ConfigReader, parseConfigPath, passwordCommand } from "./config-path";
 import {
   OnboardingDataError,
   accountResourceName,
@@ -211,10 +211,12 @@ function subtenantPasswords(data: OnboardingData): Map<string, pulumi.Output<str
   const project = new pulumi.Config().name;
   const passwords = new Map<string, pulumi.Output<string>>();
   const missing: string[] = [];
+  // Each config key read and parsed once, however many passwords step into it (linear in the subtenants).
+  const config = new ConfigReader((namespace, key) => new pulumi.Config(namespace ?? project).get(key));
   for (const tenant of data.tenants)
     for (const sub of tenant.subtenants) {
       const where = parseConfigPath(sub.passwordConfig);
-      const value = readConfigPath(where, (namespace, key) => new pulumi.Config(namespace ?? project).get(key));
+      const value = config.read(where);
       if (typeof value === "string" && value !== "") passwords.set(subtenantResourceName(tenant.name, sub.name), pulumi.secret(value));
       else {
         const key = `${where.namespace === undefined ? `${project}:` : ""}${sub.passwordConfig}`;
