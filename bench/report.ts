@@ -1,5 +1,6 @@
 /** The figures of a run, and the table made from them: this project against the naive provider, as ratios. */
 import type { TrafficSnapshot } from "./proxy";
+import type { RefreshFigures } from "./refresh-cases";
 import type { BatchMemory, ProviderName } from "./worker";
 import { latencySpreadMs, type Kind, type Operation } from "./workload";
 
@@ -47,6 +48,8 @@ export interface Results {
   sdkPeakRssBytes: number;
   /** Length of the serialized `__provider`. */
   providerBytes: Record<"project" | "naive", Record<Kind, number>>;
+  /** The refresh cases (refresh-cases.ts); absent in results written before they were measured. */
+  refresh?: RefreshFigures[];
 }
 
 type Pair = { project?: number; naive?: number };
