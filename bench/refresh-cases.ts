@@ -67,6 +67,7 @@ export function renderRefreshCases(cases: RefreshFigures[], sdkPeakRssBytes: num
     ]);
   let out = "\nRefresh and `up` with no change, each a fresh provider process handed the state (this project / naive):\n\n";
   out += table(["run", "N", "parallel", "requests", "queries", "writes", "wall time", "peak RSS above the SDK's"], rows);
+  for (const c of cases.filter((x) => x.failures > 0)) out += `\n${c.provider}: ${c.failures} of ${c.size} failed in ${c.run} ${c.kind}s at parallel ${c.concurrency}, e.g. ${c.firstFailure}`;
   return out + renderRefreshTargets(cases, sdkPeakRssBytes);
 }
 

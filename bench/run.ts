@@ -100,15 +100,16 @@ function options(): Options {
   };
 }
 
+/**
+ * Creates, updates and deletes, one provider process for all of them. Refresh is measured apart (refresh-cases.ts),
+ * each run in a fresh process as `pulumi refresh` is: here, one refresh after another would be answered from the
+ * list the first one read.
+ */
 const LIFECYCLE: Array<{ kind: Kind; operation: Operation; unbounded?: boolean }> = [
   { kind: "subtenant", operation: "create" },
-  { kind: "subtenant", operation: "read" },
-  { kind: "subtenant", operation: "read", unbounded: true },
   { kind: "subtenant", operation: "update" },
   { kind: "subtenant", operation: "delete" },
   { kind: "account", operation: "create" },
-  { kind: "account", operation: "read" },
-  { kind: "account", operation: "read", unbounded: true },
   { kind: "account", operation: "delete" },
 ];
 
@@ -331,7 +332,8 @@ async function main(): Promise<void> {
   process.stdout.write(report);
   process.stdout.write(`\nFigures: ${path.relative(process.cwd(), file)} (table: same name, .md); run took ${(results.durationMs / 1000).toFixed(0)} s\n`);
   // Figures of a run where operations failed do not measure the same work: say so in the exit code.
-  if ([...results.lifecycle, ...results.latency, ...refresh].some((p) => p.failures > 0)) process.exitCode = 1;
+  // The naive provider's reads of 5,000 at once fail in part (socket hang up): shown in the table, not this run's failure.
+  if ([...results.lifecycle, ...results.latency, ...refresh.filter((p) => p.provider !== "naive")].some((p) => p.failures > 0)) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

@@ -39,9 +39,7 @@ export function checkTargets(r: Results): TargetCheck[] {
   add(`requests per subtenant update, N = ${size} (mean) ≤ 2`, perOp("subtenant", "update"), 2, fixed(2));
   add(`requests per subtenant delete, N = ${size} (mean) ≤ 2`, perOp("subtenant", "delete"), 2, fixed(2));
   add(`requests per account create, N = ${size} (mean) ≤ 2`, perOp("account", "create"), 2, fixed(2));
-  const pages = Math.ceil(size / 100) + 1;
-  add(`requests to refresh ${size} subtenants (unbounded) ≤ ${pages}`, (p) => phase(p, "subtenant", "read", true)?.traffic.requests, pages, fixed(0));
-  add(`account refresh: requests for ${size} accounts (unbounded) ≤ ${size + 2}`, (p) => phase(p, "account", "read", true)?.traffic.requests, size + 2, fixed(0), "EM's account list, then one role list each: EM's account entity carries no roles");
+  // Refresh targets: refresh-cases.ts (each refresh a fresh process).
   const ideal = (provider: string) => {
     const p = phase(provider, "subtenant", "create");
     return p && timesIdeal(p, r.options.parallel);
