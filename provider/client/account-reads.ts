@@ -9,12 +9,10 @@
  * reads take their own GETs, and an answer that will not change (a 4xx other than 429, 501, or not a list of
  * accounts) turns it off.
  */
-import { HeldSince, HELD_FOR_MS } from "./changes";
+import { HeldSince, type HeldReadsOptions, heldReadsSettings } from "./changes";
 import type { EnterpriseAccount } from "./codec";
 import { EmApiError, refusedForGood } from "./errors";
 import type { EmClient } from "./client";
-import { BATCH_WINDOW_MS } from "./batch";
-import { type Clock, REAL_CLOCK } from "./retry";
 
 interface Pending {
   id: string;
@@ -30,29 +28,19 @@ interface AccountList {
   loading?: Promise<Map<string, EnterpriseAccount>>;
 }
 
-export interface AccountReadsOptions {
-  windowMs?: number;
-  heldForMs?: number;
-  clock?: Pick<Clock, "now">;
-}
-
 export class AccountReads {
   #waiting: Pending[] = [];
   #list?: AccountList;
   #timer?: NodeJS.Timeout;
   /** Off once EM refused the list for good. */
   #useList = true;
-  readonly #windowMs: number;
-  readonly #heldForMs: number;
-  readonly #clock: Pick<Clock, "now">;
+  readonly #settings: Required<HeldReadsOptions>;
 
   constructor(
     private readonly client: EmClient,
-    options: AccountReadsOptions = {},
+    options: HeldReadsOptions = {},
   ) {
-    this.#windowMs = options.windowMs ?? BATCH_WINDOW_MS;
-    this.#heldForMs = options.heldForMs ?? HELD_FOR_MS;
-    this.#clock = options.clock ?? REAL_CLOCK;
+    this.#settings = heldReadsSettings(options);
   }
 
   /** The account as EM has it now, or undefined when EM says it does not exist (404). */
@@ -65,7 +53,7 @@ export class AccountReads {
     }
     return new Promise((resolve, reject) => {
       this.#waiting.push({ id, resolve, reject });
-      this.#timer ??= setTimeout(() => this.flush(), this.#windowMs);
+      this.#timer ??= setTimeout(() => this.flush(), this.#settings.windowMs);
     });
   }
 
@@ -77,7 +65,7 @@ export class AccountReads {
   }
 
   private async answer(reads: Pending[]): Promise<void> {
-    if (!this.#list?.held.current) this.#list = { held: new HeldSince(this.client, this.#clock, this.#heldForMs), reads: 0 };
+    if (!this.#list?.held.current) this.#list = { held: new HeldSince(this.client, this.#settings.clock, this.#settings.heldForMs), reads: 0 };
     const list = this.#list;
     list.reads += reads.length;
     let byId: Map<string, EnterpriseAccount> | undefined;

@@ -12,18 +12,17 @@
  * show is looked up by its own GET, and only EM's 404 there says it is gone. An error fails the reads of its tenant
  * only, and drops the list.
  */
-import { HeldSince, HELD_FOR_MS } from "./changes";
+import { HeldSince, type HeldReadsOptions, heldReadsSettings } from "./changes";
 import { type CloudSubtenant, parseCloudSubtenant } from "./codec";
 import { EmApiError, refusedForGood } from "./errors";
 import type { EmClient } from "./client";
 import { DEFAULT_PAGE_SIZE, Query, QUERY_ENTITIES, where } from "./query";
-import { type Clock, type PolicyName, REAL_CLOCK } from "./retry";
+import type { PolicyName } from "./retry";
 
 /** Most subtenants one query by id asks for (its filter stays about 3 KB of URL). */
 const MAX_IDS_PER_QUERY = 50;
 
-/** How long reads are gathered before their batch is sent; the engine starts a refresh's reads within a few ms. */
-export const BATCH_WINDOW_MS = 15;
+export { BATCH_WINDOW_MS } from "./changes";
 
 interface Pending {
   id: string;
@@ -47,12 +46,6 @@ interface TenantList {
   paging?: Promise<void>;
 }
 
-export interface SubtenantReadsOptions {
-  windowMs?: number;
-  heldForMs?: number;
-  clock?: Pick<Clock, "now">;
-}
-
 export class SubtenantReads {
   /** Reads waiting for their batch, by tenant id (lower case). */
   readonly #waiting = new Map<string, { tenantId: string; reads: Pending[] }>();
@@ -61,17 +54,13 @@ export class SubtenantReads {
   #timer?: NodeJS.Timeout;
   /** Off once EM refused a query by UID for good: the reads then take one GET each. */
   #byIds = true;
-  readonly #windowMs: number;
-  readonly #heldForMs: number;
-  readonly #clock: Pick<Clock, "now">;
+  readonly #settings: Required<HeldReadsOptions>;
 
   constructor(
     private readonly client: EmClient,
-    options: SubtenantReadsOptions = {},
+    options: HeldReadsOptions = {},
   ) {
-    this.#windowMs = options.windowMs ?? BATCH_WINDOW_MS;
-    this.#heldForMs = options.heldForMs ?? HELD_FOR_MS;
-    this.#clock = options.clock ?? REAL_CLOCK;
+    this.#settings = heldReadsSettings(options);
   }
 
   /** The subtenant as EM has it now, or undefined when EM says it does not exist (404). */
@@ -88,7 +77,7 @@ export class SubtenantReads {
       let group = this.#waiting.get(key);
       if (!group) this.#waiting.set(key, (group = { tenantId, reads: [] }));
       group.reads.push({ id: subtenantId, resolve, reject });
-      this.#timer ??= setTimeout(() => this.flush(), this.#windowMs);
+      this.#timer ??= setTimeout(() => this.flush(), this.#settings.windowMs);
     });
   }
 
@@ -104,7 +93,7 @@ export class SubtenantReads {
   private listOf(tenantId: string): TenantList {
     const key = tenantId.toLowerCase();
     let list = this.#lists.get(key);
-    if (!list?.held.current) this.#lists.set(key, (list = { tenantId, held: new HeldSince(this.client, this.#clock, this.#heldForMs), byId: new Map(), pagesRead: 0, complete: false, reads: 0 }));
+    if (!list?.held.current) this.#lists.set(key, (list = { tenantId, held: new HeldSince(this.client, this.#settings.clock, this.#settings.heldForMs), byId: new Map(), pagesRead: 0, complete: false, reads: 0 }));
     return list;
   }
 

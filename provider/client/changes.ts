@@ -10,6 +10,7 @@ import { SessionManager, type SessionRequestResult } from "./session";
 import { TaskWaiter, type TaskOutcome } from "./tasks";
 import type { Task } from "./codec";
 import type { TransportRequest } from "./transport";
+import { type Clock, REAL_CLOCK } from "./retry";
 
 export class ChangeLog {
   #ended = 0;
@@ -87,4 +88,18 @@ export class HeldSince {
     // A clock set back makes the age negative: not trusted either.
     return this.client.changesEnded === this.#changesAt && age >= 0 && age <= this.heldForMs;
   }
+}
+
+/** How long reads are gathered before they are answered together; the engine starts a refresh's reads within a few ms. */
+export const BATCH_WINDOW_MS = 15;
+
+/** How reads answered from a held list are gathered and held; tests inject the clock. */
+export interface HeldReadsOptions {
+  windowMs?: number;
+  heldForMs?: number;
+  clock?: Pick<Clock, "now">;
+}
+
+export function heldReadsSettings(options: HeldReadsOptions): Required<HeldReadsOptions> {
+  return { windowMs: options.windowMs ?? BATCH_WINDOW_MS, heldForMs: options.heldForMs ?? HELD_FOR_MS, clock: options.clock ?? REAL_CLOCK };
 }
