@@ -5,13 +5,20 @@
  */
 import { parseArgs } from "node:util";
 import { startEmulator } from "../emulator/server";
+import { benchTenant } from "./workload";
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { durations: { type: "string" } }, strict: true });
+  const { values } = parseArgs({ options: { durations: { type: "string" }, tenants: { type: "string" } }, strict: true });
   const durations = (values.durations ?? "1000").split(",").map(Number);
   if (durations.some((d) => !Number.isFinite(d) || d < 0)) throw new Error(`--durations needs milliseconds separated by commas, got '${values.durations}'`);
   const emulator = await startEmulator({ port: 0, taskDurationMs: durations[0], adminPassword: process.env.VEEAM_EM_EMULATOR_ADMIN_PASSWORD });
   const store = emulator.store;
+  // Copies of the seed's tenant, each with its own quota resource (benchTenant), for subtenants spread over tenants.
+  const seedTenant = store.state.tenants[0];
+  for (let k = 1; k < Number(values.tenants ?? "1"); k++) {
+    const { id, name, resourceId } = benchTenant(k);
+    store.state.tenants.push({ ...structuredClone(seedTenant), id, name, resources: seedTenant.resources.slice(0, 1).map((r) => ({ ...structuredClone(r), id: resourceId, displayName: `${name} Cloud Repository` })) });
+  }
   const startTask = store.startTask.bind(store);
   let started = 0;
   // The store reads its task duration when a task starts: set it for each task in turn.

@@ -12,9 +12,9 @@ export interface EmulatorProcess {
 
 const HOST = path.join(__dirname, "emulator-host.js");
 
-/** Starts an emulator whose tasks take `durationsMs` in turn. */
-export async function startEmulatorProcess(options: { durationsMs: number[]; adminPassword: string }): Promise<EmulatorProcess> {
-  const child: ChildProcess = spawn(process.execPath, [HOST, "--durations", options.durationsMs.join(",")], {
+/** Starts an emulator whose tasks take `durationsMs` in turn, with `tenants` tenants (benchTenant). */
+export async function startEmulatorProcess(options: { durationsMs: number[]; adminPassword: string; tenants?: number }): Promise<EmulatorProcess> {
+  const child: ChildProcess = spawn(process.execPath, [HOST, "--durations", options.durationsMs.join(","), "--tenants", String(options.tenants ?? 1)], {
     env: { ...process.env, VEEAM_EM_EMULATOR_ADMIN_PASSWORD: options.adminPassword },
     stdio: ["ignore", "pipe", "pipe"],
   });

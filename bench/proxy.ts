@@ -18,6 +18,8 @@ export interface TrafficSnapshot {
   /** Body bytes of the answers. */
   bytesRead: number;
   connections: number;
+  /** Queries (GET /query) by the page size they asked for ("none": the whole result in one answer). */
+  pageSizes?: Counts;
 }
 
 export interface TaskTimes {
@@ -69,6 +71,7 @@ export async function startCountingProxy(upstreamUrl: string, options: { tls: bo
   const byKind: Counts = {};
   let requests = 0;
   let bytesRead = 0;
+  const pageSizes: Counts = {};
   let connections = 0;
   const tasks = new Map<string, TaskTimes>();
   const sockets = new Set<Socket>();
@@ -77,6 +80,10 @@ export async function startCountingProxy(upstreamUrl: string, options: { tls: bo
     const kind = requestKind(req.method ?? "GET", req.url ?? "/");
     requests += 1;
     byKind[kind] = (byKind[kind] ?? 0) + 1;
+    if (kind.startsWith("GET query")) {
+      const size = /[?&]pageSize=(\d+)/.exec(req.url ?? "")?.[1] ?? "none";
+      pageSizes[size] = (pageSizes[size] ?? 0) + 1;
+    }
     const { connection: _connection, "keep-alive": _keepAlive, ...headers } = req.headers;
     const forward = http.request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
@@ -132,7 +139,7 @@ export async function startCountingProxy(upstreamUrl: string, options: { tls: bo
     url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}/api/`,
     caPath,
     tasks,
-    snapshot: () => ({ requests, byKind: { ...byKind }, bytesRead, connections }),
+    snapshot: () => ({ requests, byKind: { ...byKind }, bytesRead, connections, pageSizes: { ...pageSizes } }),
     retarget(next: string) {
       upstream = new URL(next);
       agent.destroy();
@@ -150,10 +157,10 @@ export async function startCountingProxy(upstreamUrl: string, options: { tls: bo
 
 /** What happened between two snapshots. */
 export function difference(before: TrafficSnapshot, after: TrafficSnapshot): TrafficSnapshot {
-  const byKind: Counts = {};
-  for (const [kind, count] of Object.entries(after.byKind)) {
-    const delta = count - (before.byKind[kind] ?? 0);
-    if (delta > 0) byKind[kind] = delta;
-  }
-  return { requests: after.requests - before.requests, byKind, bytesRead: after.bytesRead - before.bytesRead, connections: after.connections - before.connections };
+  const counts = (a: Counts, b: Counts) => {
+    const out: Counts = {};
+    for (const [key, count] of Object.entries(a)) if (count - (b[key] ?? 0) > 0) out[key] = count - (b[key] ?? 0);
+    return out;
+  };
+  return { requests: after.requests - before.requests, byKind: counts(after.byKind, before.byKind), bytesRead: after.bytesRead - before.bytesRead, connections: after.connections - before.connections, pageSizes: counts(after.pageSizes ?? {}, before.pageSizes ?? {}) };
 }

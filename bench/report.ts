@@ -1,5 +1,6 @@
 /** The figures of a run, and the table made from them: this project against the naive provider, as ratios. */
 import type { TrafficSnapshot } from "./proxy";
+import type { RefreshFigures } from "./refresh-cases";
 import type { BatchMemory, ProviderName } from "./worker";
 import { latencySpreadMs, type Kind, type Operation } from "./workload";
 
@@ -49,6 +50,8 @@ export interface Results {
   sdkPeakRssBytes: number;
   /** Length of the serialized `__provider`. */
   providerBytes: Record<"project" | "naive", Record<"subtenant" | "account", number>>;
+  /** The refresh cases (refresh-cases.ts); absent in results written before they were measured. */
+  refresh?: RefreshFigures[];
 }
 
 type Pair = { project?: number; naive?: number };
@@ -117,14 +120,6 @@ export function renderReport(r: Results): string {
     [`subtenant updates, wall time (parallel ${parallel})`, pair(wall, "subtenant", "update"), seconds],
     [`subtenant deletes, wall time (parallel ${parallel})`, pair(wall, "subtenant", "delete"), seconds],
     [`account creates, wall time (parallel ${parallel})`, pair(wall, "account", "create"), seconds],
-    [`refresh subtenants, requests (parallel ${parallel})`, pair((p) => p.traffic.requests, "subtenant", "read"), fixed(0)],
-    ["refresh subtenants, requests (unbounded)", pair((p) => p.traffic.requests, "subtenant", "read", true), fixed(0)],
-    [`refresh subtenants, wall time (parallel ${parallel})`, pair(wall, "subtenant", "read"), seconds],
-    ["refresh subtenants, wall time (unbounded)", pair(wall, "subtenant", "read", true), seconds],
-    [`refresh accounts, requests (parallel ${parallel})`, pair((p) => p.traffic.requests, "account", "read"), fixed(0)],
-    ["refresh accounts, requests (unbounded)", pair((p) => p.traffic.requests, "account", "read", true), fixed(0)],
-    [`refresh accounts, wall time (parallel ${parallel})`, pair(wall, "account", "read"), seconds],
-    ["refresh accounts, wall time (unbounded)", pair(wall, "account", "read", true), seconds],
     ["TCP connections, whole run", (size) => ({ project: r.connections[size]?.project, naive: r.connections[size]?.naive }), fixed(0)],
     [
       "requests per TCP connection",

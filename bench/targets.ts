@@ -43,18 +43,7 @@ export function checkTargets(r: Results): TargetCheck[] {
   add(`requests per tenant create, N = ${tenants} (mean) ≤ 3`, perOp("tenant", "create"), 3, fixed(2));
   add(`requests per tenant update, N = ${tenants} (mean) ≤ 2`, perOp("tenant", "update"), 2, fixed(2));
   add(`requests per tenant delete, N = ${tenants} (mean) ≤ 2`, perOp("tenant", "delete"), 2, fixed(2));
-  const pages = Math.ceil(size / 100) + 1;
-  add(`requests to refresh ${size} subtenants (unbounded) ≤ ${pages}`, (p) => phase(p, "subtenant", "read", true)?.traffic.requests, pages, fixed(0));
-  add(
-    `requests per account refresh ≤ 1`,
-    (p) => {
-      const read = phase(p, "account", "read", true);
-      return read && read.traffic.requests / read.size;
-    },
-    1,
-    fixed(2),
-    "EM's account entity lacks roles and EM has no query type for accounts: 2 (entity, roles) is EM's least",
-  );
+  // Refresh targets: refresh-cases.ts (each refresh a fresh process).
   const ideal = (provider: string) => {
     const p = phase(provider, "subtenant", "create");
     return p && timesIdeal(p, r.options.parallel);

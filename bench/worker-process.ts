@@ -1,7 +1,7 @@
 /** The parent's handle on a worker process (bench/worker.ts). */
 import { fork, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
-import type { BatchRequest, BatchResult, ProviderName, WorkerAnswer, WorkerMessage } from "./worker";
+import type { BatchRequest, BatchResult, Held, ProviderName, WorkerAnswer, WorkerMessage } from "./worker";
 
 export class WorkerProcess {
   private nextId = 1;
@@ -48,6 +48,19 @@ export class WorkerProcess {
     const answer = await this.ask({ type: "memory" } as WorkerMessage);
     if (!answer.memory) throw new Error(answer.error ?? "no memory figures");
     return answer.memory;
+  }
+
+  /** The state the worker holds (its resources' ids and outputs, by key). */
+  async state(): Promise<Array<[string, Held]>> {
+    const answer = await this.ask({ type: "state" } as WorkerMessage);
+    if (!answer.state) throw new Error(answer.error ?? "no state");
+    return answer.state;
+  }
+
+  /** Hands the worker state to hold, as the engine hands a new plugin process the stack's state. */
+  async load(state: Array<[string, Held]>): Promise<void> {
+    const answer = await this.ask({ type: "load", state } as WorkerMessage);
+    if (answer.error) throw new Error(answer.error);
   }
 
   stop(): Promise<void> {

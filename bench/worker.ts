@@ -22,6 +22,8 @@ export interface BatchRequest {
   prefix: string;
   count: number;
   concurrency: number;
+  /** Subtenants are spread over this many tenants (benchTenant); 1 unless given. */
+  tenants?: number;
 }
 
 /** Memory of the worker over one batch. */
@@ -43,8 +45,9 @@ export interface BatchResult {
   firstFailure?: string;
 }
 
-export type WorkerMessage = { type: "batch"; id: number; request: BatchRequest } | { type: "memory"; id: number };
-export type WorkerAnswer = { id: number; result?: BatchResult; memory?: { peakRssBytes: number; rssBytes: number }; error?: string };
+/** "state": the state held, to hand to a fresh worker with "load" (as the engine hands state to a new plugin process). */
+export type WorkerMessage = { type: "batch"; id: number; request: BatchRequest } | { type: "memory"; id: number } | { type: "state"; id: number } | { type: "load"; id: number; state: Array<[string, Held]> };
+export type WorkerAnswer = { id: number; result?: BatchResult; memory?: { peakRssBytes: number; rssBytes: number }; state?: Array<[string, Held]>; error?: string };
 
 type Methods = Required<Pick<pulumi.dynamic.ResourceProvider, "create" | "read" | "update" | "delete">> & Pick<pulumi.dynamic.ResourceProvider, "check" | "diff">;
 
@@ -75,15 +78,19 @@ function bind(provider: object): Methods {
   return { create: p.create.bind(p), read: p.read.bind(p), update: p.update?.bind(p), delete: p.delete.bind(p) } as Methods;
 }
 
-interface Held {
+export interface Held {
   id: string;
   outs: Record<string, unknown>;
 }
 
 /** The engine's part: check before create and update, diff before update; state kept by name. */
 async function operate(methods: Methods, held: Map<string, Held>, request: BatchRequest, index: number): Promise<void> {
-  const declarations = { subtenant: subtenantDeclaration, account: accountDeclaration, tenant: tenantDeclaration };
-  const declared = (updated: boolean) => declarations[request.kind](request.prefix, index, updated) as unknown as Record<string, unknown>;
+  const declared = (updated: boolean) =>
+    (request.kind === "subtenant"
+      ? subtenantDeclaration(request.prefix, index, updated, request.tenants)
+      : request.kind === "tenant"
+        ? tenantDeclaration(request.prefix, index, updated)
+        : accountDeclaration(request.prefix, index)) as unknown as Record<string, unknown>;
   const key = `${request.kind}/${request.prefix}/${index}`;
   const checked = async (news: Record<string, unknown>, olds: Record<string, unknown>) => {
     if (!methods.check) return news;
@@ -118,6 +125,14 @@ async function operate(methods: Methods, held: Map<string, Held>, request: Batch
       }
       const updated = await methods.update(id, outs, news);
       held.set(key, { id, outs: updated.outs as Record<string, unknown> });
+      return;
+    }
+    case "unchanged": {
+      // The engine checks the program's declaration against the state's inputs, then diffs: no change, no write.
+      const { id, outs } = current();
+      const news = await checked(declared(false), outs);
+      const diff = methods.diff ? await methods.diff(id, outs, news) : { changes: false };
+      if (diff.changes) throw new Error(`${key}: expected no change, got ${JSON.stringify(diff)}`);
       return;
     }
     case "delete": {
@@ -163,6 +178,11 @@ async function main(): Promise<void> {
     const answer = (a: WorkerAnswer) => process.send?.(a);
     if (message.type === "memory") {
       return answer({ id: message.id, memory: { peakRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: process.memoryUsage().rss } });
+    }
+    if (message.type === "state") return answer({ id: message.id, state: [...held] });
+    if (message.type === "load") {
+      for (const [key, value] of message.state) held.set(key, value);
+      return answer({ id: message.id });
     }
     if (!all) return answer({ id: message.id, error: `the ${name} worker has no provider` });
     const request = message.request;

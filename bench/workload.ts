@@ -8,7 +8,8 @@ export const ADMIN_USER = "admin";
 export const ADMIN_PASSWORD = "bench-Admin-Pass-7";
 
 export type Kind = "subtenant" | "account" | "tenant";
-export type Operation = "create" | "read" | "update" | "delete";
+/** "unchanged": `pulumi up` with nothing changed (the engine's check and diff of each resource). */
+export type Operation = "create" | "read" | "update" | "delete" | "unchanged";
 
 export interface SubtenantDeclaration {
   tenantId: string;
@@ -28,14 +29,26 @@ export interface AccountDeclaration {
   allowRestoreAllVms: boolean;
 }
 
-export function subtenantDeclaration(prefix: string, index: number, updated = false): SubtenantDeclaration {
+/**
+ * The tenants subtenants are spread over in the refresh cases: the seed's tenant first, then copies of it that the
+ * bench's emulator adds (bench/emulator-host.ts --tenants).
+ */
+export function benchTenant(k: number): { id: string; name: string; resourceId: string } {
+  if (k === 0) return { id: TENANT_ID, name: "ABC Company", resourceId: TENANT_RESOURCE_ID };
+  const hex = k.toString(16).padStart(8, "0");
+  return { id: `${hex}-bbbb-4bbb-8bbb-bbbbbbbbbbbb`, name: `Bench Tenant ${k}`, resourceId: `${hex}-cccc-4ccc-8ccc-cccccccccccc` };
+}
+
+/** Subtenant `index`, of tenant index % tenants. */
+export function subtenantDeclaration(prefix: string, index: number, updated = false, tenants = 1): SubtenantDeclaration {
+  const tenant = benchTenant(index % tenants);
   return {
-    tenantId: TENANT_ID,
+    tenantId: tenant.id,
     name: `${prefix}-${index}`,
     password: "Bench-Subtenant-Pass-1",
     description: updated ? `bench subtenant ${index}, updated` : `bench subtenant ${index}`,
     enabled: true,
-    tenantResourceId: TENANT_RESOURCE_ID,
+    tenantResourceId: tenant.resourceId,
     quotaMb: 2048,
     unlimitedQuota: false,
   };

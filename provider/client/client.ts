@@ -50,9 +50,10 @@ import { dispatchThenVerify, type PolicyName, pollUntil } from "./retry";
 import { NameLookups, pickByName } from "./name-lookups";
 import { accountNamesSurelySame, pickSameName } from "./name-rule";
 import { Query, QUERY_ENTITIES, type QueryEntity, QueryRunner, where } from "./query";
-import { SessionManager } from "./session";
+import { ChangeLog, ChangeNotingSession, ChangeNotingTasks } from "./changes";
+import type { SessionManager } from "./session";
 import { type ConnectionSettings, type ResolvedSettings, resolveSettings } from "./settings";
-import { DEFAULT_POLL_TIMING, type PollTiming, type TaskOutcome, TaskWaiter } from "./tasks";
+import { DEFAULT_POLL_TIMING, type PollTiming, type TaskOutcome, type TaskWaiter } from "./tasks";
 import { MAX_UNPAGED_LIST_BYTES, Transport, type TransportRequest } from "./transport";
 
 export interface EmClientHooks {
@@ -160,6 +161,8 @@ export class EmClient {
   readonly #knownTasks = new Set<string>();
   /** POSTs of this client that start a task and whose task it has not identified: the only sources of other tasks of its session. */
   readonly #unidentified = new UnidentifiedPosts();
+  /** Changes made through this client, counted as they end (changes.ts). */
+  readonly #changes = new ChangeLog();
 
   constructor(settings: ConnectionSettings, hooks: EmClientHooks = {}) {
     this.#settings = resolveSettings(settings);
@@ -169,8 +172,8 @@ export class EmClient {
     // an ordinary word of EM's messages that happens to be the password. A tenant's travels in a body: masked.
     if (this.#settings.credentials.kind !== "admin") this.#redactor.add(this.#settings.credentials.password);
     this.#transport = new Transport(this.#settings, this.#redactor, { onWarning: hooks.onWarning, onRetry: hooks.onProgress });
-    this.#session = new SessionManager(this.#transport, this.#settings, hooks.onProgress);
-    this.#tasks = new TaskWaiter(this.#session, this.#settings.taskTimeoutMs, { ...DEFAULT_POLL_TIMING, ...hooks.pollTiming }, hooks.onProgress);
+    this.#session = new ChangeNotingSession(this.#changes, this.#transport, this.#settings, hooks.onProgress);
+    this.#tasks = new ChangeNotingTasks(this.#changes, this.#session, this.#settings.taskTimeoutMs, { ...DEFAULT_POLL_TIMING, ...hooks.pollTiming }, hooks.onProgress);
     this.#query = new QueryRunner(this.#session);
     this.#newSubtenants = new NameLookups(this);
   }
@@ -178,6 +181,11 @@ export class EmClient {
   /** EM's REST base URL as used (always ending in /api/). */
   get baseUrl(): string {
     return this.#settings.baseUrl;
+  }
+
+  /** How many changes made through this client have ended: reads held for a while are current while it holds. */
+  get changesEnded(): number {
+    return this.#changes.ended;
   }
 
   /** Logons made so far (one per run unless EM expired the session). */

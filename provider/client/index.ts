@@ -6,6 +6,8 @@ export { POLICIES, pollUntil, dispatchThenVerify, withRetry, type RetryPolicy, t
 export { Query, QueryRunner, QUERY_LIMITS, where, quoteValue, Filter, Raw, type FilterValue, type QueryFormat } from "./query";
 export { type TaskOutcome, type PollTiming } from "./tasks";
 export { BATCH_WINDOW_MS, SubtenantReads, subtenantReads } from "./batch";
+export { AccountReads, accountReads } from "./account-reads";
+export { HELD_FOR_MS } from "./changes";
 export { RunLookups, runLookups } from "./run-lookups";
 export { isRetryable, policyOf, MAX_ANSWER_BYTES, MAX_UNPAGED_LIST_BYTES, type Method, type TransportRequest } from "./transport";
 export type {

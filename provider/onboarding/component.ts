@@ -17,7 +17,7 @@ import type { ConnectionArgs } from "../resources/connection";
 import { Subtenant } from "../resources/subtenant/resource";
 import { CloudTenant } from "../resources/tenant/resource";
 import { sameName } from "../resources/names";
-import { parseConfigPath, passwordCommand, readConfigPath } from "./config-path";
+import { ConfigReader, parseConfigPath, passwordCommand } from "./config-path";
 import {
   OnboardingDataError,
   accountResourceName,
@@ -244,9 +244,11 @@ function secretPasswords(data: OnboardingData): Map<string, pulumi.Output<string
   const passwords = new Map<string, pulumi.Output<string>>();
   const missing: string[] = [];
   const whose = new Set<string>();
+  // Each config key read and parsed once, however many passwords step into it (linear in the subtenants).
+  const config = new ConfigReader((namespace, key) => new pulumi.Config(namespace ?? project).get(key));
   const read = (key: string, configPath: string, kind: "tenant" | "subtenant", what: string, at: string) => {
     const where = parseConfigPath(configPath);
-    const value = readConfigPath(where, (namespace, k) => new pulumi.Config(namespace ?? project).get(k));
+    const value = config.read(where);
     if (typeof value === "string" && value !== "") passwords.set(key, pulumi.secret(value));
     else {
       whose.add(kind);

@@ -87,18 +87,41 @@ export function passwordCommand(configPath: string): string {
 
 /** The value at a path, given a reader of top-level config keys; undefined when any step is missing. */
 export function readConfigPath(path: ConfigPath, get: (namespace: string | undefined, key: string) => string | undefined): unknown {
-  const raw = get(path.namespace, path.key);
-  if (raw === undefined || path.steps.length === 0) return raw;
-  let value: unknown;
+  return new ConfigReader(get).read(path);
+}
+
+/**
+ * Reads config paths with each top-level key read and parsed once: the passwords of thousands of subtenants are
+ * steps into one key's JSON object, and reading (Pulumi's Config.get parses the whole stack config on every call)
+ * and parsing it again for each would grow with the square of their number.
+ */
+export class ConfigReader {
+  readonly #raw = new Map<string, string | undefined>();
+  readonly #parsed = new Map<string, unknown>();
+
+  constructor(private readonly get: (namespace: string | undefined, key: string) => string | undefined) {}
+
+  /** The value at `path`; undefined when the key is unset, is not JSON (with steps), or any step is missing. */
+  read(path: ConfigPath): unknown {
+    const id = JSON.stringify([path.namespace ?? null, path.key]);
+    if (!this.#raw.has(id)) this.#raw.set(id, this.get(path.namespace, path.key));
+    const raw = this.#raw.get(id);
+    if (raw === undefined || path.steps.length === 0) return raw;
+    if (!this.#parsed.has(id)) this.#parsed.set(id, parseOrUndefined(raw));
+    let value = this.#parsed.get(id);
+    for (const step of path.steps) {
+      // Own properties only: a step named "constructor" or "__proto__" is a name like any other.
+      if (value === null || typeof value !== "object" || !Object.hasOwn(value, step)) return undefined;
+      value = (value as Record<string | number, unknown>)[step];
+    }
+    return value;
+  }
+}
+
+function parseOrUndefined(text: string): unknown {
   try {
-    value = JSON.parse(raw);
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
-  for (const step of path.steps) {
-    // Own properties only: a step named "constructor" or "__proto__" is a name like any other.
-    if (value === null || typeof value !== "object" || !Object.hasOwn(value, step)) return undefined;
-    value = (value as Record<string | number, unknown>)[step];
-  }
-  return value;
 }

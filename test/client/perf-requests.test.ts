@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
-import { EmClient, runLookups, SubtenantReads } from "../../provider/client";
+import { EmClient, HELD_FOR_MS, runLookups, SubtenantReads } from "../../provider/client";
 import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, count, emulator, forwarder } from "./helpers";
 
 const OTHER_TENANT_ID = "5b6d3f0a-0c1e-4a8e-9f6b-2d7c1e3a4b50";
@@ -91,41 +91,45 @@ describe("client: requests and connections (issue 11)", function () {
       }
     });
 
-    it("says gone only after EM's own 404 for that subtenant; a lone read is one GET", async () => {
+    it("says gone only after EM's own 404 for that subtenant; a lone read is one GET; the held list answers later reads", async () => {
       const { abcIds } = await setup();
       const client = new EmClient({ url: em.url, credentials: ADMIN });
-      const reads = new SubtenantReads(client);
+      let now = 1_000;
+      const reads = new SubtenantReads(client, { clock: { now: () => now } });
       try {
+        expect((await reads.read(ABC_TENANT_ID, abcIds[3]))?.id).to.equal(abcIds[3]);
+        expect([queries(), gets()], "a lone read").to.deep.equal([0, 1]);
         em.store.state.subtenants = em.store.state.subtenants.filter((s) => s.id !== abcIds[7]);
         const results = await Promise.all(abcIds.slice(0, 20).map((id) => reads.read(ABC_TENANT_ID, id)));
         expect(results.filter((s) => s === undefined)).to.have.length(1);
         expect(results[7]).to.equal(undefined);
-        // Page 1 shows the other 19; two more pages for one read would cost more than its own GET.
-        expect(queries()).to.equal(1);
-        // The missing one was looked up by itself before being called gone.
-        expect(gets()).to.equal(1);
-        expect((await reads.read(ABC_TENANT_ID, abcIds[3]))?.id).to.equal(abcIds[3]);
-        expect(queries()).to.equal(1);
-        expect(gets()).to.equal(2);
+        // 21 reads of the tenant so far: its 3 pages are read; the missing one is looked up by itself before being called gone.
+        expect([queries(), gets()]).to.deep.equal([3, 2]);
+        // Held: answered from the list, until it is HELD_FOR_MS old.
+        expect((await reads.read(ABC_TENANT_ID, abcIds[240]))?.id).to.equal(abcIds[240]);
+        now += HELD_FOR_MS;
+        expect((await reads.read(ABC_TENANT_ID, abcIds[241]))?.id).to.equal(abcIds[241]);
+        expect([queries(), gets()]).to.deep.equal([3, 2]);
+        now += 1;
+        expect((await reads.read(ABC_TENANT_ID, abcIds[242]))?.id).to.equal(abcIds[242]);
+        expect([queries(), gets()], "too old: asked again").to.deep.equal([3, 3]);
       } finally {
         await client.close();
       }
     });
 
-    it("asks for exactly their subtenants, by UID, for a few reads of a tenant whose pages are many (a refresh at --parallel 10)", async () => {
+    it("asks for exactly their subtenants, by UID, for a few reads of a tenant whose pages are more than its reads", async () => {
       const { abcIds } = await setup();
       const client = new EmClient({ url: em.url, credentials: ADMIN });
       const reads = new SubtenantReads(client);
       try {
-        // The first batch learns that ABC fills 3 pages.
-        await Promise.all(abcIds.slice(0, 10).map((id) => reads.read(ABC_TENANT_ID, id)));
-        expect([queries(), gets()]).to.deep.equal([1, 0]);
-        em.store.state.subtenants = em.store.state.subtenants.filter((s) => s.id !== abcIds[205]);
-        const later = await Promise.all(abcIds.slice(200, 210).map((id) => reads.read(ABC_TENANT_ID, id)));
-        expect(later.map((s) => s?.id)).to.deep.equal([...abcIds.slice(200, 205), undefined, ...abcIds.slice(206, 210)]);
-        // One query by UID for the ten; the one it did not show is looked up alone, and only its 404 says gone.
-        expect([queries(), gets()]).to.deep.equal([2, 1]);
-        const byId = em.requests.filter((r) => r.url.startsWith("/api/query?type=CloudSubtenant")).map((r) => decodeURIComponent(r.url))[1];
+        em.store.state.subtenants = em.store.state.subtenants.filter((s) => s.id !== abcIds[245]);
+        const got = await Promise.all([abcIds[240], abcIds[245]].map((id) => reads.read(ABC_TENANT_ID, id)));
+        expect(got.map((s) => s?.id)).to.deep.equal([abcIds[240], undefined]);
+        // Two reads: at most two pages (ABC has three), then one query by UID for both; the one it did not show
+        // is looked up alone, and only its 404 says gone.
+        expect([queries(), gets()]).to.deep.equal([3, 1]);
+        const byId = em.requests.filter((r) => r.url.startsWith("/api/query?type=CloudSubtenant")).map((r) => decodeURIComponent(r.url))[2];
         expect(byId).to.match(/filter=UID=="[0-9a-f-]{36}",UID=="/);
       } finally {
         await client.close();
@@ -138,16 +142,18 @@ describe("client: requests and connections (issue 11)", function () {
         let asked = 0;
         const fwd = await forwarder(em, (url) => (decodeURIComponent(url).includes("UID==") && ++asked > 0 ? { status, body: "injected" } : undefined));
         const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN });
-        const reads = new SubtenantReads(client);
+        let now = 0;
+        const reads = new SubtenantReads(client, { clock: { now: () => now } });
         try {
-          await Promise.all(abcIds.slice(0, 10).map((id) => reads.read(ABC_TENANT_ID, id)));
-          for (const batch of [abcIds.slice(100, 105), abcIds.slice(200, 205)]) {
+          // Two reads of page 3: pages 1 and 2 read, then the two by UID.
+          for (const batch of [abcIds.slice(200, 202), abcIds.slice(210, 212)]) {
+            now += 2 * HELD_FOR_MS;
             const got = await Promise.all(batch.map((id) => reads.read(ABC_TENANT_ID, id)));
             expect(got.map((s) => s?.id)).to.deep.equal(batch);
           }
-          expect(gets(), "one GET per read the query did not answer").to.equal(10);
-          // The forwarder answers the UID queries itself: the emulator saw only the first page.
-          expect(queries()).to.equal(1);
+          expect(gets(), "one GET per read the query did not answer").to.equal(4);
+          // The forwarder answers the UID queries itself: the emulator saw only the pages.
+          expect(queries()).to.equal(4);
           // Never repeated; refused for good, it is not asked for the second batch either.
           expect(asked, "queries by UID").to.equal(lasting ? 1 : 2);
         } finally {

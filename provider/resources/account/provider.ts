@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, runLookups, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
+import { accountReads, EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, runLookups, type AccountRole, type AccountScope, type EmClient, type EnterpriseAccount, type EnterpriseRole } from "../../client";
 import { declaredArgs, finishCreated, pick, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
 import { accountInEm } from "../em-check";
@@ -63,10 +63,11 @@ export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dy
     if (!props) throw new Error(IMPORT_UNSUPPORTED);
     const client = this.client(props);
     // EM's account entity carries neither roles nor scopes, only links to them (EM REST reference,
-    // /security/accounts/{ID}), and EM has no query type for accounts: the entity and the role list are two GETs,
-    // sent together. The restore scope is read only where it can matter (see scopeMatters).
+    // /security/accounts/{ID}): the entity comes from EM's account list, shared by the reads that arrive together
+    // (account-reads.ts; undefined only on EM's 404), and the role list is a GET of its own, sent at the same time.
+    // The restore scope is read only where it can matter (see scopeMatters).
     const scopesExpected = scopeMatters(props);
-    const [got, heldRoles, heldScopes] = await Promise.allSettled([client.getAccount(id), client.listAccountRoles(id), scopesExpected ? client.listAccountScopes(id) : Promise.resolve(undefined)]);
+    const [got, heldRoles, heldScopes] = await Promise.allSettled([accountReads(client).read(id), client.listAccountRoles(id), scopesExpected ? client.listAccountScopes(id) : Promise.resolve(undefined)]);
     if (got.status === "rejected") throw got.reason;
     const account = got.value;
     // Gone from EM (its own 404 for the account): an empty id makes refresh drop it from the stack.
