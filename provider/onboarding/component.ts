@@ -246,11 +246,14 @@ function secretPasswords(data: OnboardingData): Map<string, pulumi.Output<string
   const whose = new Set<string>();
   // Each config key read and parsed once, however many passwords step into it (linear in the subtenants).
   const config = new ConfigReader((namespace, key) => new pulumi.Config(namespace ?? project).get(key));
+  const notSecret: string[] = [];
   const read = (key: string, configPath: string, kind: "tenant" | "subtenant", what: string, at: string) => {
     const where = parseConfigPath(configPath);
     const value = config.read(where);
-    if (typeof value === "string" && value !== "") passwords.set(key, pulumi.secret(value));
-    else {
+    if (typeof value === "string" && value !== "") {
+      passwords.set(key, pulumi.secret(value));
+      if (!storedAsSecret(`${where.namespace ?? project}:${where.key}`)) notSecret.push(`  - ${what} (${data.file}: ${at}): run: ${passwordCommand(configPath)}`);
+    } else {
       whose.add(kind);
       missing.push(`  - ${what} (${data.file}: ${at}): config ${where.namespace === undefined ? `${project}:` : ""}${configPath} is not set; run: ${passwordCommand(configPath)}`);
     }
@@ -260,7 +263,18 @@ function secretPasswords(data: OnboardingData): Map<string, pulumi.Output<string
     for (const sub of tenant.subtenants) read(subtenantResourceName(tenant.name, sub.name), sub.passwordConfig, "subtenant", `subtenant '${sub.name}' of tenant '${tenant.name}'`, sub.at);
   }
   if (missing.length > 0) throw new Error(`missing ${[...whose].join(" and ")} password${missing.length > 1 ? "s" : ""} in stack config (passwords never go in ${data.file}):\n${missing.join("\n")}`);
+  if (notSecret.length > 0) throw new Error(`passwords stored in stack config in plain text; set them again as secrets (the old values stay in the stack's history):\n${notSecret.join("\n")}`);
   return passwords;
+}
+
+/**
+ * Whether the stack config key (`namespace:key`) holds a secret. The SDK knows it from the engine's list of secret
+ * keys (PULUMI_CONFIG_SECRET_KEYS, which names a key set with `--secret --path` too); an SDK without the function
+ * cannot tell, and the password is then taken as a secret all the same.
+ */
+function storedAsSecret(fullKey: string): boolean {
+  const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  return typeof isConfigSecret !== "function" || isConfigSecret(fullKey);
 }
 
 type QuotaInfo = Pick<TenantQuotaInfo, "id" | "displayName" | "quotaMb" | "tenantName">;

@@ -64,6 +64,21 @@ export function formatConfigPath(path: ConfigPath): string {
   return `${path.namespace !== undefined ? `${path.namespace}:` : ""}${path.key}${steps}`;
 }
 
+/** The provider's own config namespace: its keys (url, username, password, …) are never a subtenant's password. */
+export const PROVIDER_CONFIG_NAMESPACE = "veeam-em";
+
+/**
+ * Why a config path may not hold a password, or undefined when it may. A `passwordConfig` names a key meant for
+ * passwords, so that a data file cannot point a subtenant's password at another setting (the EM administrator's
+ * password in `veeam-em:password` included) and send it to EM: the key must not be in the provider's namespace, and
+ * its name must say it holds passwords (`…password` or `…passwords`, in any case, as `subtenantPasswords` does).
+ */
+export function passwordKeyProblem(path: ConfigPath): string | undefined {
+  if (path.namespace?.toLowerCase() === PROVIDER_CONFIG_NAMESPACE) return `the ${PROVIDER_CONFIG_NAMESPACE}: namespace holds the provider's own settings, never a subtenant's or tenant's password`;
+  if (!/passwords?$/i.test(path.key)) return `'${path.key}' is not a key meant for passwords: its name must end in "Password" or "Passwords" (e.g. subtenantPasswords)`;
+  return undefined;
+}
+
 /** Where a subtenant's password is read from unless its entry names another key. */
 export function defaultPasswordPath(tenant: string, subtenant: string): string {
   return formatConfigPath({ key: PASSWORDS_CONFIG_KEY, steps: [tenant, subtenant] });

@@ -51,7 +51,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { accountNameProblem, type AccountType, type ScopeObject } from "../resources/account/inputs";
-import { defaultPasswordPath, defaultTenantPasswordPath, parseConfigPath } from "./config-path";
+import { defaultPasswordPath, defaultTenantPasswordPath, parseConfigPath, passwordKeyProblem } from "./config-path";
 import type { PasswordPolicy } from "../resources/subtenant/fields";
 import { sameName } from "../resources/names";
 import type { BackupResourceValue } from "../resources/tenant/fields";
@@ -276,8 +276,10 @@ function readPasswordConfig(r: Reader, o: Record<string, Json>, at: string, exam
   const passwordConfig = r.string(o.passwordConfig, join(at, "passwordConfig"), false);
   if (passwordConfig === undefined) return undefined;
   try {
-    parseConfigPath(passwordConfig);
-    return passwordConfig;
+    const problem = passwordKeyProblem(parseConfigPath(passwordConfig));
+    if (problem === undefined) return passwordConfig;
+    r.fail(join(at, "passwordConfig"), `${problem}; write e.g. ${example}`);
+    return undefined;
   } catch (err) {
     r.fail(join(at, "passwordConfig"), `must be a stack config key such as ${example}: ${(err as Error).message}`);
     return undefined;

@@ -22,7 +22,7 @@ const DATA = {
       subtenants: [
         { name: "abc-hr", quotaMb: 4096, quotaResourceId: ABC.resourceId, adopt: true },
         { name: "abc-lab", quotaMb: "unlimited", passwordConfig: "lab:password" },
-        { name: "abc-ops", quotaMb: 2048, passwordConfig: 'vault.sites["eu-1"].ops' },
+        { name: "abc-ops", quotaMb: 2048, passwordConfig: 'vaultPasswords.sites["eu-1"].ops' },
       ],
     },
   ],
@@ -54,7 +54,7 @@ describe("TenantOnboarding (pulumi-veeam-em/onboarding)", () => {
       "veeam-em:password": ADMIN_PASSWORD,
       ...(passwords["abc-hr"] && { [`${PROJECT}:subtenantPasswords`]: JSON.stringify({ "ABC Company": { "abc-hr": passwords["abc-hr"] } }) }),
       ...(passwords["abc-lab"] && { "lab:password": passwords["abc-lab"] }),
-      ...(passwords["abc-ops"] && { [`${PROJECT}:vault`]: JSON.stringify({ sites: { "eu-1": { ops: passwords["abc-ops"] } } }) }),
+      ...(passwords["abc-ops"] && { [`${PROJECT}:vaultPasswords`]: JSON.stringify({ sites: { "eu-1": { ops: passwords["abc-ops"] } } }) }),
     };
   }
 
@@ -71,7 +71,7 @@ describe("TenantOnboarding (pulumi-veeam-em/onboarding)", () => {
         const made = a.type.endsWith(":Subtenant") ? { subtenantId: `${a.name}-id` } : a.type.endsWith(":EnterpriseAccount") ? { accountId: `${a.name}-id`, roleNames: ["x"] } : {};
         return { id: `${a.name}-id`, state: { ...a.inputs, ...made } };
       },
-      { project: PROJECT, config: cfg, secretConfigKeys: Object.keys(cfg).filter((k) => /password|vault/i.test(k)) },
+      { project: PROJECT, config: cfg, secretConfigKeys: Object.keys(cfg).filter((k) => /password/i.test(k)) },
     );
     return { registrations, outputs };
   }
@@ -119,7 +119,7 @@ describe("TenantOnboarding (pulumi-veeam-em/onboarding)", () => {
         await new TenantOnboarding("onb", { data: DATA }).ready;
       },
       async (a) => ({ id: `${a.name}-id`, state: a.inputs }),
-      { project: PROJECT, config: config(), secretConfigKeys: [] },
+      { project: PROJECT, config: config(), secretConfigKeys: Object.keys(config()).filter((k) => /password/i.test(k)) },
     );
     expect(aliases.get("onb")).to.deep.equal([]);
     for (const name of ["ABC Company/abc-hr", "carol@partner.example"]) {
@@ -170,8 +170,39 @@ describe("TenantOnboarding (pulumi-veeam-em/onboarding)", () => {
     expect(err.message).to.include("missing subtenant passwords in stack config (passwords never go in onboarding data)");
     expect(err.message).to.include(`subtenant 'abc-hr' of tenant 'ABC Company' (onboarding data: tenants[0].subtenants[0]): config ${PROJECT}:subtenantPasswords["ABC Company"]["abc-hr"] is not set; run: pulumi config set --secret --path 'subtenantPasswords["ABC Company"]["abc-hr"]' <password>`);
     expect(err.message).to.include(`config lab:password is not set; run: pulumi config set --secret 'lab:password' <password>`);
-    expect(err.message).to.include(`config ${PROJECT}:vault.sites["eu-1"].ops is not set; run: pulumi config set --secret --path 'vault.sites["eu-1"].ops' <password>`);
+    expect(err.message).to.include(`config ${PROJECT}:vaultPasswords.sites["eu-1"].ops is not set; run: pulumi config set --secret --path 'vaultPasswords.sites["eu-1"].ops' <password>`);
     expect(em.requests.length).to.equal(before);
+  });
+
+  it("refuses a password stored in plain text, naming each and the command that stores it as a secret", async () => {
+    const cfg = config();
+    const before = em.requests.length;
+    const err = await failure(
+      runUnderMocks(async () => new TenantOnboarding("onb", { data: DATA }).ready, async (a) => ({ id: `${a.name}-id`, state: a.inputs }), {
+        project: PROJECT,
+        config: cfg,
+        secretConfigKeys: Object.keys(cfg).filter((k) => /password/i.test(k) && k !== `${PROJECT}:subtenantPasswords`),
+      }),
+    );
+    expect(err.message).to.include("passwords stored in stack config in plain text");
+    expect(err.message).to.include(`subtenant 'abc-hr' of tenant 'ABC Company' (onboarding data: tenants[0].subtenants[0]): run: pulumi config set --secret --path 'subtenantPasswords["ABC Company"]["abc-hr"]' <password>`);
+    expect(err.message).to.not.include("abc-ops", "a password stored as a secret is not named");
+    for (const p of Object.values(PASSWORDS)) expect(err.message).to.not.include(p);
+    expect(em.requests.length).to.equal(before);
+  });
+
+  it("refuses a passwordConfig that names the provider's settings or a key not meant for passwords", async () => {
+    for (const [passwordConfig, reason] of [
+      ["veeam-em:password", "the veeam-em: namespace holds the provider's own settings"],
+      ["veeam-em:passwords", "the veeam-em: namespace holds the provider's own settings"],
+      ["dataFile", "'dataFile' is not a key meant for passwords"],
+      ["aws:region", "'region' is not a key meant for passwords"],
+    ]) {
+      const bad = structuredClone(DATA) as any;
+      bad.tenants[0].subtenants[0].passwordConfig = passwordConfig;
+      const err = await failure(run({ data: bad }));
+      expect(err.message, passwordConfig).to.include(`tenants[0].subtenants[0].passwordConfig: ${reason}`);
+    }
   });
 
   it("reports every problem of the file at once with its place, named as `source` says", async () => {
@@ -202,7 +233,7 @@ describe("TenantOnboarding (pulumi-veeam-em/onboarding)", () => {
           registered.push(a);
           return { id: "x", state: a.inputs };
         },
-        { project: PROJECT, config: config(), secretConfigKeys: [] },
+        { project: PROJECT, config: config(), secretConfigKeys: Object.keys(config()).filter((k) => /password/i.test(k)) },
       ),
     );
     expect(err.message).to.equal(
