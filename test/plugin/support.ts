@@ -4,6 +4,7 @@
  */
 import { startEmulator, type Emulator } from "../../emulator/server";
 import type { EmState } from "../../emulator/model";
+import { DEFAULT_EM_VERSION, emProfile, type EmVersion } from "../../emulator/versions";
 import { PACKAGE_ROOT } from "../../tools/engine/harness";
 import { NativeEngine } from "../../tools/engine/native-engine";
 import { NativePlugin } from "../../tools/engine/native-plugin";
@@ -21,14 +22,15 @@ export interface NativeStack {
 
 export const native = (name: string) => `veeam-em:index:${name}`;
 
-export function useNativeStack(format: "xml" | "json"): NativeStack {
+/** A stack against the emulator as EM `emVersion` (the plugin logs on with that EM's own API version). */
+export function useNativeStack(format: "xml" | "json", emVersion: EmVersion = DEFAULT_EM_VERSION): NativeStack {
   const stack = {} as NativeStack;
   let seed: EmState;
   before(async function () {
     this.timeout(30_000);
-    stack.em = await startEmulator({ port: 0, taskDurationMs: 20, adminPassword: EM_ADMIN_PASSWORD });
+    stack.em = await startEmulator({ port: 0, taskDurationMs: 20, adminPassword: EM_ADMIN_PASSWORD, emVersion });
     seed = structuredClone(stack.em.store.state);
-    stack.config = { url: stack.em.url, username: "admin", password: secret(EM_ADMIN_PASSWORD), format };
+    stack.config = { url: stack.em.url, username: "admin", password: secret(EM_ADMIN_PASSWORD), format, apiVersion: emProfile(emVersion).apiVersions.at(-1) };
     try {
       stack.plugin = await NativePlugin.start({ cwd: PACKAGE_ROOT });
       await stack.plugin.configure(stack.config);
