@@ -16,16 +16,12 @@ import { isOutput, type ResourceFields } from "../resources/fields";
 import { SUBTENANT_FIELDS } from "../resources/subtenant/fields";
 import { TENANT_FIELDS } from "../resources/tenant/fields";
 import type { NativeProvider } from "./native";
-import { token } from "./schema";
+import { COMPONENT_NAME, COMPONENT_SPEC, token } from "./schema";
 
 type Props = Record<string, unknown>;
 
-/** The component's type token and its arguments (a subset of TenantOnboardingArgs: the provider is the EM). */
-export const COMPONENT = {
-  name: "TenantOnboarding",
-  inputs: ["data", "path", "source"] as const,
-  outputs: ["tenants", "accounts"] as const,
-};
+/** The component's name and its arguments as the schema lists them (TenantOnboardingArgs but `connection`). */
+const COMPONENT = { name: COMPONENT_NAME, inputs: Object.keys(COMPONENT_SPEC.inputProperties) };
 
 // Internal parts of the SDK's runtime (kept out of its .d.ts): the very calls its own Construct makes.
 const settings = require("@pulumi/pulumi/runtime/settings") as {
@@ -82,7 +78,7 @@ export function construct(provider: NativeProvider, req: provproto.ConstructRequ
     setAllConfig(Object.fromEntries(req.getConfigMap().toArray() as Array<[string, string]>), req.getConfigsecretkeysList());
 
     const inputs = await sdkServer.deserializeInputs(req.getInputs(), req.getInputdependenciesMap());
-    const unknown = Object.keys(inputs).filter((k) => !(COMPONENT.inputs as readonly string[]).includes(k));
+    const unknown = Object.keys(inputs).filter((k) => !COMPONENT.inputs.includes(k));
     if (unknown.length > 0) throw new Error(`TenantOnboarding: ${unknown.join(", ")} ${unknown.length > 1 ? "are not arguments" : "is not an argument"} of the plugin's component (it takes ${COMPONENT.inputs.join(", ")}; the provider instance is the EM)`);
     const args = Object.fromEntries(await Promise.all(COMPONENT.inputs.filter((k) => inputs[k] !== undefined).map(async (k) => [k, await plain(inputs[k])])));
 

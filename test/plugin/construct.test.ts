@@ -88,6 +88,9 @@ describe("veeam-em plugin: Construct of TenantOnboarding against a fake resource
     const account = monitor.ofType(native("EnterpriseAccount"))[0];
     expect(account.inputs).to.deep.include({ accountType: "User", accountName: "TECH\\hr-admin", roles: [`urn:veeam:EnterpriseRole:${ROLE.portalUser.id}`] });
 
+    // The component's outputs are the ones the schema lists.
+    const schema = JSON.parse(await stack.plugin.getSchema());
+    expect(Object.keys(result.state)).to.have.members(Object.keys(schema.resources[native("TenantOnboarding")].properties));
     // The component's outputs: its summary, with the children's outputs, and the component's own registration.
     const tenants = result.state.tenants as Record<string, { tenantId: string; declared: boolean; subtenants: Record<string, unknown> }>;
     expect(tenants[TENANT.name]).to.include({ tenantId: TENANT.id, declared: false });
