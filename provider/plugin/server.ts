@@ -17,7 +17,6 @@ import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import type { Any as AnyType } from "google-protobuf/google/protobuf/any_pb";
 import type { Empty as EmptyType } from "google-protobuf/google/protobuf/empty_pb";
 import type { Struct as StructType } from "google-protobuf/google/protobuf/struct_pb";
-import { construct } from "./construct";
 import { NativeProvider, type PropertyChange } from "./native";
 import { schemaText } from "./schema";
 
@@ -171,6 +170,8 @@ export function serviceOf(provider: NativeProvider, version: string, engineAddre
       return res.setFailuresList(failureList(failures));
     }),
     construct: unary<provproto.ConstructRequest, provproto.ConstructResponse>(async (req) => {
+      // Loaded on first use: it brings the whole SDK runtime and the component, which no other call needs.
+      const { construct } = require("./construct") as typeof import("./construct");
       const result = await construct(provider, req, engineAddress);
       const res = new provproto.ConstructResponse().setUrn(result.urn).setState(toStruct(result.state));
       for (const [key, urns] of result.dependencies) res.getStatedependenciesMap().set(key, new provproto.ConstructResponse.PropertyDependencies().setUrnsList(urns));
