@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { FakeResourceMonitor, type Registration } from "../../tools/engine/native-monitor";
 import { isSecret } from "../../tools/engine/secrets";
 import { ROLE, TENANT, leakedSecrets } from "../engine/support";
-import { native, useNativeStack, writesSince } from "./support";
+import { native, expectRejection, useNativeStack, writesSince } from "./support";
 
 const PROJECT = "construct-test";
 const STACK = "dev";
@@ -113,14 +113,3 @@ describe("veeam-em plugin: Construct of TenantOnboarding against a fake resource
     expect(monitor.registrations.filter((r) => r.custom)).to.deep.equal([]);
   });
 });
-
-async function expectRejection(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
-  let error: unknown;
-  try {
-    await promise;
-  } catch (err) {
-    error = err;
-  }
-  expect(error, "expected a failure").to.be.instanceOf(Error);
-  expect((error as Error).message).to.match(pattern, (error as Error).message);
-}

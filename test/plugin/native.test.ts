@@ -3,7 +3,7 @@ import { isSecret, secret } from "../../tools/engine/secrets";
 import { schemaText } from "../../provider/plugin/schema";
 import { ROLE, SECRETS, SUBTENANT_PASSWORD, SUBTENANT_PASSWORD_2, TENANT, leakedSecrets } from "../engine/support";
 import { EM_RUNS } from "../provider/support";
-import { native, useNativeStack, writesSince, type NativeStack } from "./support";
+import { native, expectRejection, useNativeStack, writesSince, type NativeStack } from "./support";
 
 const TENANT_PASSWORD = "Ten4nt-P4ss-S3cret-6120";
 const ALL_SECRETS = [...SECRETS, TENANT_PASSWORD];
@@ -158,15 +158,4 @@ for (const format of ["xml", "json"] as const) {
       expect(checked.failures.map((f) => f.property)).to.have.members(["connection", "quotaMb"]);
     });
   });
-}
-
-async function expectRejection(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
-  let error: unknown;
-  try {
-    await promise;
-  } catch (err) {
-    error = err;
-  }
-  expect(error, "expected a failure").to.be.instanceOf(Error);
-  expect((error as Error).message).to.match(pattern);
 }

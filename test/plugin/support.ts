@@ -1,3 +1,4 @@
+import { expect } from "chai";
 /**
  * Fixtures of the veeam-em plugin's protocol tests: one emulator and one plugin process per describe block,
  * configured as one provider instance for that EM; EM's state back to the seed and an empty stack per test.
@@ -59,3 +60,15 @@ export const writesSince = (stack: NativeStack) =>
     .slice(stack.mark)
     .filter((r) => r.method !== "GET" && !/^\/api\/sessionMngr\//i.test(r.url))
     .map((r) => `${r.method} ${r.url.replace(/[0-9a-f-]{36}/g, "{id}").replace(/\?.*$/, "")}`);
+
+/** Fails unless `promise` rejects with an Error whose message matches `pattern` (the message is shown when not). */
+export async function expectRejection(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+  let error: unknown;
+  try {
+    await promise;
+  } catch (err) {
+    error = err;
+  }
+  expect(error, "expected a failure").to.be.instanceOf(Error);
+  expect((error as Error).message).to.match(pattern, (error as Error).message);
+}
