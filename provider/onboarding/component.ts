@@ -12,10 +12,10 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { getCloudTenant, getRole, getTenantQuota, type CloudTenantInfo, type LookupOptions, type RoleInfo, type TenantQuotaInfo } from "../lookups";
-import { EnterpriseAccount } from "../resources/account/resource";
+import { EnterpriseAccount, type EnterpriseAccountArgs } from "../resources/account/resource";
 import type { ConnectionArgs } from "../resources/connection";
-import { Subtenant } from "../resources/subtenant/resource";
-import { CloudTenant } from "../resources/tenant/resource";
+import { Subtenant, type SubtenantArgs } from "../resources/subtenant/resource";
+import { CloudTenant, type CloudTenantArgs } from "../resources/tenant/resource";
 import { sameName } from "../resources/names";
 import { ConfigReader, parseConfigPath, passwordCommand } from "./config-path";
 import {
@@ -90,19 +90,44 @@ interface Prepared {
 
 export const TENANT_ONBOARDING_TYPE = "veeam-em:onboarding:TenantOnboarding";
 
+/**
+ * What the component declares its children as, and its own type: the dynamic resources by default; the
+ * `veeam-em` plugin's Construct passes its own resources (provider/plugin/construct.ts). Only the outputs the
+ * component reads are asked of a child.
+ */
+export interface OnboardingChildren {
+  type: string;
+  /** How the look-ups connect when the component has no `connection` argument. */
+  lookup?: LookupOptions;
+  cloudTenant(name: string, args: CloudTenantArgs, opts: pulumi.CustomResourceOptions): Pick<CloudTenant, "tenantId" | "backupResources">;
+  subtenant(name: string, args: SubtenantArgs, opts: pulumi.CustomResourceOptions): Pick<Subtenant, "subtenantId" | "enabled" | "quotaMb" | "unlimitedQuota" | "usedQuotaMb">;
+  account(name: string, args: EnterpriseAccountArgs, opts: pulumi.CustomResourceOptions): Pick<EnterpriseAccount, "accountId" | "roleNames" | "allowRestoreAllVms">;
+}
+
+/** The dynamic resources (TypeScript programs). */
+export const DYNAMIC_CHILDREN: OnboardingChildren = {
+  type: TENANT_ONBOARDING_TYPE,
+  cloudTenant: (name, args, opts) => new CloudTenant(name, args, opts),
+  subtenant: (name, args, opts) => new Subtenant(name, args, opts),
+  account: (name, args, opts) => new EnterpriseAccount(name, args, opts),
+};
+
 export class TenantOnboarding extends pulumi.ComponentResource<OnboardingSummary> {
   #prepared?: Prepared;
   /** How the look-ups and resources connect: `args.connection`, else the stack's `veeam-em:*` config. */
   #lookup: LookupOptions = {};
+  #children: OnboardingChildren = DYNAMIC_CHILDREN;
 
-  constructor(name: string, args: TenantOnboardingArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: TenantOnboardingArgs, opts?: pulumi.ComponentResourceOptions, children: OnboardingChildren = DYNAMIC_CHILDREN) {
     // Everything that needs no EM is checked before anything is registered.
     const data = loadData(args);
     const passwords = secretPasswords(data); // a missing secret is the cheapest error to fix
     // No inputs: the data file may be large, and the component's state needs none of it.
-    super(TENANT_ONBOARDING_TYPE, name, {}, opts);
+    super(children.type, name, {}, opts);
     this.#prepared = { data, passwords };
+    this.#children = children;
     if (args.connection !== undefined) this.#lookup = { connection: args.connection };
+    else if (children.lookup !== undefined) this.#lookup = children.lookup;
   }
 
   /** Resolves once every resource is declared; rejects with an OnboardingDataError naming every unknown name. */
@@ -155,14 +180,14 @@ export class TenantOnboarding extends pulumi.ComponentResource<OnboardingSummary
   }
 
   /** A tenant the file declares: a CloudTenant with the entry's arguments and the password from stack config. */
-  private cloudTenant(name: string, managed: ManagedTenantEntry, passwords: Map<string, pulumi.Output<string>>): CloudTenant {
-    return new CloudTenant(tenantResourceName(name), { ...managed.args, name, password: passwords.get(tenantPasswordKey(name))!, ...this.connection() }, { parent: this });
+  private cloudTenant(name: string, managed: ManagedTenantEntry, passwords: Map<string, pulumi.Output<string>>) {
+    return this.#children.cloudTenant(tenantResourceName(name), { ...managed.args, name, password: passwords.get(tenantPasswordKey(name))!, ...this.connection() }, { parent: this });
   }
 
   private subtenant(tenant: TenantEntry, tenantId: pulumi.Input<string>, sub: SubtenantEntry, quota: { id: pulumi.Input<string>; displayName: string }, passwords: Map<string, pulumi.Output<string>>, opts: pulumi.CustomResourceOptions): SubtenantSummary {
     const name = subtenantResourceName(tenant.name, sub.name);
     const unlimited = sub.quotaMb === UNLIMITED;
-    const subtenant = new Subtenant(
+    const subtenant = this.#children.subtenant(
       name,
       {
         tenantId,
@@ -190,6 +215,7 @@ export class TenantOnboarding extends pulumi.ComponentResource<OnboardingSummary
 
   /** The resources' `connection` argument, when the component has one. */
   private connection(): { connection?: pulumi.Input<ConnectionArgs> } {
+    if (this.#lookup === this.#children.lookup) return {}; // the children's provider is their connection
     const connection = this.#lookup.connection as pulumi.Input<ConnectionArgs> | undefined;
     return connection === undefined ? {} : { connection };
   }
@@ -198,7 +224,7 @@ export class TenantOnboarding extends pulumi.ComponentResource<OnboardingSummary
     const accounts: Record<string, AccountSummary> = {};
     for (const entry of entries) {
       const scope = entry.restoreScope;
-      const account = new EnterpriseAccount(
+      const account = this.#children.account(
         accountResourceName(entry.name),
         {
           accountType: entry.type,

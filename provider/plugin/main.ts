@@ -19,7 +19,7 @@ function packageVersion(): string {
 
 async function main(): Promise<void> {
   const provider = new NativeProvider();
-  const { port, server } = await serve(provider, packageVersion());
+  const { port, server } = await serve(provider, packageVersion(), process.argv[2] ?? "");
   // The engine ends the plugin with a signal: log out of EM first, in one short attempt.
   const stop = (signal: NodeJS.Signals) => {
     server.forceShutdown();

@@ -1,9 +1,8 @@
 /**
  * The Pulumi package schema of the `veeam-em` plugin, from the field tables: every argument with its type, doc,
  * default, secrecy and whether a change replaces the object; outputs; the provider configuration; the look-ups as
- * functions. TenantOnboarding is not in it yet: the plugin
- * does not serve Construct, and a generated class that always fails would be a trap (see docs/native-plugin.md). `npm run schema` writes it to schema.json; a test fails when the
- * committed file is stale. Schema reference: https://www.pulumi.com/docs/iac/extending-pulumi/schema/
+ * functions; the TenantOnboarding component (served by Construct, construct.ts). `npm run schema` writes it to
+ * schema.json; a test fails when the committed file is stale. Schema reference: https://www.pulumi.com/docs/iac/extending-pulumi/schema/
  */
 import { ACCOUNT_FIELDS } from "../resources/account/fields";
 import { isArgument, isOutput, type Field, type FieldType, type ResourceFields } from "../resources/fields";
@@ -94,6 +93,71 @@ function resourceSpec(b: SchemaBuilder, table: ResourceFields<any>): Json {
   };
 }
 
+const str = (description: string) => ({ type: "string", description });
+const int = (description: string) => ({ type: "integer", description });
+const bool = (description: string) => ({ type: "boolean", description });
+const mapOf = (name: string, description: string) => ({ type: "object", additionalProperties: { $ref: `#/types/${token(name)}` }, description });
+const object = (properties: Json) => ({ type: "object", properties, required: Object.keys(properties) });
+
+/** The component's summary types (OnboardingSummary in provider/onboarding/component.ts). */
+const COMPONENT_TYPES: Record<string, Json> = {
+  TenantOnboardingAccount: object({
+    accountId: str("EM's id of the account."),
+    roles: { type: "array", items: { type: "string" }, description: "The account's roles by name." },
+    allowRestoreAllVms: bool("Whether the account may restore every VM."),
+    restoreScope: { $ref: "pulumi.json#/Any", description: "\"all\", or the names of the objects the account may restore." },
+  }),
+  TenantOnboardingBackupResource: object({
+    name: str("The backup resource's name."),
+    repository: str("Its cloud repository."),
+    quotaMb: int("Its quota in MB."),
+    id: str("EM's id of the quota resource."),
+    usedQuotaMb: int("MB of the quota in use."),
+  }),
+  TenantOnboardingSubtenant: object({
+    subtenantId: str("EM's id of the subtenant."),
+    enabled: bool("Whether the subtenant may connect."),
+    quotaResource: str("The quota resource's display name."),
+    quotaMb: int("The quota in MB."),
+    unlimitedQuota: bool("Whether the quota is unlimited."),
+    usedQuotaMb: int("MB of the quota in use."),
+  }),
+  TenantOnboardingTenant: {
+    ...object({
+      tenantId: str("EM's id of the tenant."),
+      declared: bool("Whether the data file declares the tenant itself (a CloudTenant), rather than naming one EM has."),
+      subtenants: mapOf("TenantOnboardingSubtenant", "The tenant's subtenants, by name."),
+      accounts: mapOf("TenantOnboardingAccount", "The tenant's accounts, by name."),
+    }),
+    // Only a declared tenant has backup resources: not required.
+    properties: {
+      tenantId: str("EM's id of the tenant."),
+      declared: bool("Whether the data file declares the tenant itself (a CloudTenant), rather than naming one EM has."),
+      backupResources: { type: "array", items: { $ref: `#/types/${token("TenantOnboardingBackupResource")}` }, description: "A declared tenant's backup resources, each with its id." },
+      subtenants: mapOf("TenantOnboardingSubtenant", "The tenant's subtenants, by name."),
+      accounts: mapOf("TenantOnboardingAccount", "The tenant's accounts, by name."),
+    },
+  },
+};
+
+/** The TenantOnboarding component: its arguments (the provider instance is its EM) and its summary. */
+export const COMPONENT_SPEC = {
+  isComponent: true,
+  description:
+    "Every tenant, subtenant and EM account of an onboarding data file, as one component. Passwords come from secret stack config (`<project>:tenantPasswords`, `<project>:subtenantPasswords` or each entry's `passwordConfig`), never from the file. Give `data` or `path`.",
+  inputProperties: {
+    data: { $ref: "pulumi.json#/Any", description: "The data file's content: its JSON text, or the parsed object." },
+    path: str("The data file's path, relative to the program's directory."),
+    source: str("How messages name the data when it is given as `data` (default \"onboarding data\")."),
+  },
+  properties: {
+    tenants: mapOf("TenantOnboardingTenant", "Per tenant, its id and its subtenants' and accounts' ids, quotas and roles."),
+    accounts: mapOf("TenantOnboardingAccount", "The accounts of the data file's top-level \"accounts\" list."),
+  },
+  required: ["tenants", "accounts"],
+};
+export const COMPONENT_NAME = "TenantOnboarding";
+
 function functionSpec(b: SchemaBuilder, fn: (typeof FUNCTIONS)[number]): Json {
   const owner = pascal(fn.name);
   return {
@@ -106,7 +170,7 @@ function functionSpec(b: SchemaBuilder, fn: (typeof FUNCTIONS)[number]): Json {
 export function buildSchema(): Json {
   const b = new SchemaBuilder();
   const config = Object.fromEntries(PROVIDER_CONFIG_FIELDS.map((f) => [f.name, b.property(f, "")]));
-  const resources: Json = Object.fromEntries(RESOURCE_TABLES.map((t) => [token(t.resource), resourceSpec(b, t)]));
+  const resources: Json = { ...Object.fromEntries(RESOURCE_TABLES.map((t) => [token(t.resource), resourceSpec(b, t)])), [token(COMPONENT_NAME)]: COMPONENT_SPEC };
   const functions = Object.fromEntries(FUNCTIONS.map((fn) => [token(fn.name), functionSpec(b, fn)]));
   return {
     name: PACKAGE,
@@ -121,7 +185,7 @@ export function buildSchema(): Json {
     },
     resources,
     functions,
-    types: Object.fromEntries(Object.entries(b.types).sort(([a], [c]) => a.localeCompare(c))),
+    types: Object.fromEntries(Object.entries({ ...b.types, ...Object.fromEntries(Object.entries(COMPONENT_TYPES).map(([name, spec]) => [token(name), spec])) }).sort(([a], [c]) => a.localeCompare(c))),
     language: {
       nodejs: { packageName: "@veeam-em/pulumi", respectSchemaVersion: true },
       python: { packageName: "pulumi_veeam_em", respectSchemaVersion: true },

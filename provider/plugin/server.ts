@@ -96,7 +96,7 @@ function checkResponse(inputs: Props, failures: Array<{ property: string; reason
 }
 
 /** The service implementation over a NativeProvider; methods it leaves out answer UNIMPLEMENTED. */
-export function serviceOf(provider: NativeProvider, version: string): grpcTypes.UntypedServiceImplementation {
+export function serviceOf(provider: NativeProvider, version: string, engineAddress = ""): grpcTypes.UntypedServiceImplementation {
   return {
     getPluginInfo: unary<Empty, plugproto.PluginInfo>(() => new plugproto.PluginInfo().setVersion(version)),
     getSchema: unary<provproto.GetSchemaRequest, provproto.GetSchemaResponse>((req) => {
@@ -169,6 +169,14 @@ export function serviceOf(provider: NativeProvider, version: string): grpcTypes.
       if (outputs) res.setReturn(toStruct(outputs));
       return res.setFailuresList(failureList(failures));
     }),
+    construct: unary<provproto.ConstructRequest, provproto.ConstructResponse>(async (req) => {
+      // Loaded on first use: it brings the whole SDK runtime and the component, which no other call needs.
+      const { construct } = require("./construct") as typeof import("./construct");
+      const result = await construct(provider, req, engineAddress);
+      const res = new provproto.ConstructResponse().setUrn(result.urn).setState(toStruct(result.state));
+      for (const [key, urns] of result.dependencies) res.getStatedependenciesMap().set(key, new provproto.ConstructResponse.PropertyDependencies().setUrnsList(urns));
+      return res;
+    }),
     cancel: unary<Empty, Empty>(async () => {
       await provider.cancel();
       return new Empty();
@@ -177,9 +185,9 @@ export function serviceOf(provider: NativeProvider, version: string): grpcTypes.
 }
 
 /** Serves the plugin on 127.0.0.1 (an ephemeral port) and resolves with the port. */
-export async function serve(provider: NativeProvider, version: string): Promise<{ port: number; server: grpcTypes.Server }> {
+export async function serve(provider: NativeProvider, version: string, engineAddress = ""): Promise<{ port: number; server: grpcTypes.Server }> {
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-  server.addService(ResourceProviderService, serviceOf(provider, version));
+  server.addService(ResourceProviderService, serviceOf(provider, version, engineAddress));
   const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
   return { port, server };
 }

@@ -63,8 +63,12 @@ describe("plugin schema.json", () => {
     for (const ref of refs) expect(schema.types, ref).to.have.property(ref.slice("#/types/".length));
   });
 
-  it("the look-ups are functions; no component is promised that the plugin cannot construct", () => {
+  it("the look-ups are functions; TenantOnboarding is the one component, with the arguments Construct takes", () => {
     expect(Object.keys(schema.functions)).to.have.members(FUNCTIONS.map((f) => token(f.name)));
-    expect(Object.values(schema.resources).filter((r: any) => r.isComponent)).to.deep.equal([]);
+    const components = Object.entries(schema.resources).filter(([, r]: [string, any]) => r.isComponent);
+    expect(components.map(([tok]) => tok)).to.deep.equal([token("TenantOnboarding")]);
+    const [, component] = components[0] as [string, any];
+    expect(Object.keys(component.inputProperties)).to.have.members(["data", "path", "source"]);
+    expect(component.required).to.have.members(["tenants", "accounts"]);
   });
 });

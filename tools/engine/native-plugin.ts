@@ -41,6 +41,23 @@ export interface NativePluginOptions {
   callTimeoutMs?: number;
 }
 
+export interface ConstructCall {
+  project: string;
+  stack: string;
+  /** The resource monitor's address (host:port). */
+  monitor: string;
+  type: string;
+  name: string;
+  parent?: string;
+  inputs: Props;
+  /** Stack config, namespaced keys (`project:key`), secrets decrypted, as the engine passes it. */
+  config?: Record<string, string>;
+  secretConfigKeys?: string[];
+  /** Package → provider reference (`<urn>::<id>`). */
+  providers?: Record<string, string>;
+  dryRun?: boolean;
+}
+
 export class NativePlugin {
   private constructor(
     readonly process: PluginProcess,
@@ -133,6 +150,27 @@ export class NativePlugin {
     const req = new provproto.InvokeRequest().setTok(tok).setArgs(toStruct(args));
     const res = await this.call<provproto.InvokeRequest, provproto.InvokeResponse>("invoke", req);
     return { result: fromStruct(res.getReturn()), failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) };
+  }
+
+  /** Construct as the engine sends it: the component's inputs, the stack config and the monitor to register with. */
+  async construct(request: ConstructCall): Promise<{ urn: string; state: Props; dependencies: Record<string, string[]> }> {
+    const req = new provproto.ConstructRequest()
+      .setProject(request.project)
+      .setStack(request.stack)
+      .setMonitorendpoint(request.monitor)
+      .setType(request.type)
+      .setName(request.name)
+      .setParent(request.parent ?? "")
+      .setInputs(toStruct(request.inputs))
+      .setConfigsecretkeysList(request.secretConfigKeys ?? [])
+      .setDryrun(request.dryRun ?? false)
+      .setParallel(4);
+    for (const [key, value] of Object.entries(request.config ?? {})) req.getConfigMap().set(key, value);
+    for (const [pkg, ref] of Object.entries(request.providers ?? {})) req.getProvidersMap().set(pkg, ref);
+    const res = await this.call<provproto.ConstructRequest, provproto.ConstructResponse>("construct", req);
+    const dependencies: Record<string, string[]> = {};
+    res.getStatedependenciesMap().forEach((deps, key) => (dependencies[key] = deps.getUrnsList()));
+    return { urn: res.getUrn(), state: fromStruct(res.getState()), dependencies };
   }
 
   async cancel(): Promise<void> {
