@@ -154,14 +154,15 @@ export const TENANT_FIELDS = {
       type: { kind: "boolean" },
       doc: "delete the tenant's backups from the cloud repositories when the tenant is destroyed (EM's `includeBackups`); by default they are kept",
       default: false,
-      onChange: "none",
+      // Read by delete from the stored outputs: a change must reach them (an update with no write to EM).
+      onChange: "state",
     },
     {
       name: "allowBackupResourceDataLoss",
       type: { kind: "boolean" },
       doc: "allow removing a backup resource (or moving it to another repository) while the tenant's backups are in it; by default that is refused",
       default: false,
-      onChange: "none",
+      onChange: "state",
     },
     { name: "adopt", type: { kind: "boolean" }, doc: "take over an existing tenant of that name on that backup server instead of failing", onChange: "none", output: false },
     CONNECTION_FIELD,

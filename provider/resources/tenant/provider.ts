@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, runLookups, type CloudTenant, type EmClient, type EntityRef } from "../../client";
 import type { CloudTenantEditSpec } from "../../client/codec";
 import { declaredArgs, finishCreated, ProviderBase } from "../base";
-import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
+import { declaredFrom, declaredIn, diffInputs, onlyStateChanges, outputsFrom, refreshedInputs, type Field } from "../fields";
 import { sameConnectionEm } from "../fields/connection";
 import { tenantInEm } from "../em-check";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
@@ -41,7 +41,15 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
     // The backup server spelt by its UID (or id) where the stack had its name, or back, is the same server.
     const sameServer = typeof news.backupServer === "string" && olds.backupServerId !== undefined && sameUid(news.backupServer, olds.backupServerId);
     const compared = sameServer ? { ...news, backupServer: olds.backupServer } : news;
-    return diffInputs(TENANT_FIELDS, olds as unknown as Record<string, unknown>, compared as unknown as Record<string, unknown>);
+    const result = diffInputs(TENANT_FIELDS, olds as unknown as Record<string, unknown>, compared as unknown as Record<string, unknown>);
+    // A replacement deletes the old tenant with the old outputs: their deleteBackupsOnDestroy, not the new one.
+    if (result.replaces.length > 0 && olds.deleteBackupsOnDestroy === true && news.deleteBackupsOnDestroy !== true) {
+      throw new Error(
+        `Tenant '${olds.name}': this update replaces the tenant (${result.replaces.join(", ")} changed) and turns deleteBackupsOnDestroy off, but the old tenant would still be deleted with its backups (the setting it was recorded with). Nothing was changed. ` +
+          "Run 'pulumi up' with deleteBackupsOnDestroy: false alone first, then make the change that replaces the tenant.",
+      );
+    }
+    return result;
   }
 
   async create(inputs: CloudTenantInputs): Promise<pulumi.dynamic.CreateResult<CloudTenantOutputs>> {
@@ -74,6 +82,7 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
   }
 
   async update(id: string, olds: CloudTenantOutputs, news: CloudTenantInputs): Promise<pulumi.dynamic.UpdateResult<CloudTenantOutputs>> {
+    if (onlyStateChanges(TENANT_FIELDS, olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>)) return { outs: stateOnlyUpdate(olds, news) };
     const client = this.client(news);
     const server = { id: olds.backupServerId, name: olds.backupServer, uid: `urn:veeam:BackupServer:${olds.backupServerId}`, type: "BackupServerReference", href: "" };
     const wanted = await resolveResources(client, server, news.backupResources ?? []);
@@ -128,6 +137,24 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
       throw new Error(`Creating tenant '${inputs.name}' failed: ${(err as Error).message}${advice}`, { cause: err });
     }
   }
+}
+
+/**
+ * The outputs after an update that changes only state-only arguments (deleteBackupsOnDestroy,
+ * allowBackupResourceDataLoss): EM is neither asked nor written; the stored outputs take the new values, so a later
+ * destroy or update reads them.
+ */
+function stateOnlyUpdate(olds: CloudTenantOutputs, news: CloudTenantInputs): CloudTenantOutputs {
+  const outs: Record<string, unknown> = { ...olds };
+  delete outs.__provider;
+  for (const field of TENANT_FIELDS.fields as readonly Field[]) {
+    if (field.onChange !== "state") continue;
+    const value = (news as unknown as Record<string, unknown>)[field.name];
+    if (value === undefined) delete outs[field.name];
+    else outs[field.name] = value;
+  }
+  outs.__declared = declaredArgs(news, TENANT_ARGS);
+  return outs as unknown as CloudTenantOutputs;
 }
 
 function knownOf(wanted: WantedResource[]): BackupResourceValue[] {
