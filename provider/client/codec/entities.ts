@@ -11,7 +11,8 @@ export interface CloudTenantResource {
   repositoryUid: string;
   wanAcceleratorUid?: string;
   quotaMb: number;
-  usedQuotaMb: number;
+  /** MB in use; undefined when EM's answer leaves UsedQuota out (as its examples of the tenant entity do). */
+  usedQuotaMb?: number;
 }
 
 export interface CloudTenant {
@@ -195,8 +196,10 @@ export function parseCloudTenantResource(n: Node): CloudTenantResource {
     displayName: str(q.DisplayName) ?? "",
     repositoryUid: str(q.RepositoryUid) ?? "",
     quotaMb: num(q.Quota) ?? num(q.QuotaMb) ?? 0,
-    usedQuotaMb: num(q.UsedQuota) ?? num(q.UsedQuotaMb) ?? 0,
   };
+  // Absent is unknown, not 0: a quota EM says nothing about may hold backups.
+  const used = num(q.UsedQuota) ?? num(q.UsedQuotaMb);
+  if (used !== undefined) r.usedQuotaMb = used;
   const wan = str(q.WanAcceleratorUid);
   if (wan) r.wanAcceleratorUid = wan;
   return r;

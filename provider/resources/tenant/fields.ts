@@ -73,7 +73,7 @@ const BACKUP_RESOURCE_FIELDS: readonly Field[] = [
   { name: "name", type: { kind: "string" }, doc: "the quota's friendly name, unique in the tenant", expects: "the quota's friendly name", required: true, nonEmpty: true },
   { name: "id", argument: false, type: { kind: "string" }, doc: "EM's id of the quota: a Subtenant's `tenantResourceId`" },
   { name: "repositoryUid", argument: false, type: { kind: "string" }, doc: "the repository's UID" },
-  { name: "usedQuotaMb", argument: false, type: { kind: "integer" }, doc: "MB of the quota in use" },
+  { name: "usedQuotaMb", argument: false, type: { kind: "integer" }, doc: "MB of the quota in use; absent when EM did not report it" },
 ];
 
 export const TENANT_FIELDS = {

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, runLookups, type CloudTenant, type EmClient, type EntityRef } from "../../client";
+import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, runLookups, type CloudTenant, type CloudTenantResource, type EmClient, type EntityRef } from "../../client";
 import type { CloudTenantEditSpec } from "../../client/codec";
 import { declaredArgs, finishCreated, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, onlyStateChanges, outputsFrom, refreshedInputs, type Field } from "../fields";
@@ -175,17 +175,27 @@ async function converge(client: EmClient, current: CloudTenant, news: CloudTenan
   const matchOf = (r: { repositoryUid: string }) => wanted.find((w) => sameUid(w.repository.uid, r.repositoryUid));
   const removed = current.resources.filter((r) => !matchOf(r));
   const added = wanted.filter((w) => !current.resources.some((r) => sameUid(r.repositoryUid, w.repository.uid)));
-  const holding = removed.filter((r) => r.usedQuotaMb > 0);
-  if (holding.length > 0 && !news.allowBackupResourceDataLoss) {
-    const what = holding.map((r) => `'${r.displayName}' (${r.usedQuotaMb} MB of backups on ${r.repositoryUid})`).join(", ");
-    throw new Error(
-      `Tenant '${current.name}': removing backup resource ${what} would leave the tenant's backups on the repository without a quota for them. Nothing was changed. ` +
-        "Keep the resource declared, or move or delete those backups first (a refresh then shows the space freed), or set allowBackupResourceDataLoss: true to remove it anyway.",
-    );
+  if (removed.length > 0 && !news.allowBackupResourceDataLoss) {
+    // A resource whose used space EM does not report may hold backups: it is refused like one that does.
+    const holding: string[] = [];
+    for (const r of removed) {
+      const used = await usedSpaceOf(client, current.id, r);
+      if (used === undefined) holding.push(`'${r.displayName}' (on ${r.repositoryUid}; EM did not report the space it uses, so it may hold backups)`);
+      else if (used > 0) holding.push(`'${r.displayName}' (${used} MB of backups on ${r.repositoryUid})`);
+    }
+    if (holding.length > 0) {
+      throw new Error(
+        `Tenant '${current.name}': removing backup resource ${holding.join(", ")} would leave the tenant's backups on the repository without a quota for them. Nothing was changed. ` +
+          "Keep the resource declared, or move or delete those backups first (a refresh then shows the space freed), or set allowBackupResourceDataLoss: true to remove it anyway.",
+      );
+    }
   }
   for (const r of current.resources) {
     const w = matchOf(r);
-    if (w && w.quotaMb < r.usedQuotaMb) throw new Error(`Tenant '${current.name}': backup resource '${r.displayName}' already holds ${r.usedQuotaMb} MB; a quota of ${w.quotaMb} MB is smaller. Nothing was changed. Declare at least ${r.usedQuotaMb} MB.`);
+    if (!w || w.quotaMb >= r.quotaMb) continue;
+    // A lowered quota with its use unknown goes to EM, which refuses a quota below what is used (put_tenants_id).
+    const used = await usedSpaceOf(client, current.id, r);
+    if (used !== undefined && w.quotaMb < used) throw new Error(`Tenant '${current.name}': backup resource '${r.displayName}' already holds ${used} MB; a quota of ${w.quotaMb} MB is smaller. Nothing was changed. Declare at least ${used} MB.`);
   }
   const password = oldPassword === undefined || (news.passwordPolicy !== "initial" && news.password !== oldPassword) ? news.password : undefined;
   const spec: CloudTenantEditSpec = {
@@ -209,6 +219,15 @@ async function converge(client: EmClient, current: CloudTenant, news: CloudTenan
   // EM's task finished the edit as sent (the client verifies it where the outcome was unknown): the tenant is
   // what was read with the edit applied, without reading it back; a refresh brings EM's own view.
   return edits ? edited(current, spec) : current;
+}
+
+/**
+ * MB a backup resource uses: as the tenant reported it, else as the resource itself reports it
+ * (get_tenants_id_resources_id lists UsedQuota; EM's examples of the tenant entity leave it out). undefined: unknown.
+ */
+async function usedSpaceOf(client: EmClient, tenantId: string, r: CloudTenantResource): Promise<number | undefined> {
+  if (r.usedQuotaMb !== undefined) return r.usedQuotaMb;
+  return (await client.getTenantResource(tenantId, r.id))?.usedQuotaMb;
 }
 
 /** A tenant as an edit leaves it. */
