@@ -212,7 +212,7 @@ async function converge(client: EmClient, current: CloudTenant, news: CloudTenan
     maxConcurrentTasks: news.maxConcurrentTasks,
   };
   const edits = password !== undefined || tenantEditNeeded(current, spec);
-  if (edits) await client.editTenant(current.id, spec);
+  if (edits) await client.editTenant(current.id, { ...spec, ...(await carriedBack(client, current)) });
   for (const w of added) await client.addTenantResource(current.id, { name: w.name, repositoryUid: w.repository.uid, quotaMb: w.quotaMb });
   for (const r of removed) await client.deleteTenantResource(current.id, r.id);
   if (added.length > 0 || removed.length > 0) return (await client.getTenant(current.id)) ?? current;
@@ -228,6 +228,23 @@ async function converge(client: EmClient, current: CloudTenant, news: CloudTenan
 async function usedSpaceOf(client: EmClient, tenantId: string, r: CloudTenantResource): Promise<number | undefined> {
   if (r.usedQuotaMb !== undefined) return r.usedQuotaMb;
   return (await client.getTenantResource(tenantId, r.id))?.usedQuotaMb;
+}
+
+/**
+ * What the edit sends back unchanged because the stack does not manage it (put_tenants_id does not say EM keeps an
+ * element the body leaves out), from the tenant as read; read afresh (GET ?format=Entity) when the list's form did
+ * not show it. A tenant with settings the body cannot carry (replication resources, gateway pools) is not edited.
+ */
+async function carriedBack(client: EmClient, current: CloudTenant): Promise<Pick<CloudTenantEditSpec, "backupProtectionEnabled" | "backupProtectionPeriod" | "failoverToOtherGatewaysIfFail">> {
+  const read = current.unmanaged.backupProtectionEnabled === undefined ? ((await client.getTenant(current.id)) ?? current) : current;
+  const { notCarried, ...carried } = read.unmanaged;
+  if (notCarried.length > 0) {
+    throw new Error(
+      `Tenant '${current.name}' has ${notCarried.join(", ")} in EM, which CloudTenant does not manage and cannot send back in the edit EM needs (PUT /cloud/tenants/{id} replaces the tenant's settings), so they could be lost. Nothing was changed. ` +
+        "Change this tenant in EM's console, or remove those settings there first.",
+    );
+  }
+  return carried;
 }
 
 /** A tenant as an edit leaves it. */
