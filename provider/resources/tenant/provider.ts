@@ -6,7 +6,7 @@ import { declaredFrom, declaredIn, diffInputs, onlyStateChanges, outputsFrom, re
 import { sameConnectionEm } from "../fields/connection";
 import { tenantInEm } from "../em-check";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
-import { sameName } from "../names";
+import { pickSameName } from "../../client/name-rule";
 import { reportedResources, TENANT_FIELDS, type BackupResourceValue } from "./fields";
 import { checkTenantInputs, TENANT_ARGS, type CloudTenantInputs, type CloudTenantOutputs } from "./inputs";
 import { resolveResources, resolveServer, sameUid, type WantedResource } from "./resolve";
@@ -57,7 +57,7 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
     const server = await resolveServer(client, inputs.backupServer);
     const wanted = await resolveResources(client, server, inputs.backupResources ?? []);
     const declared = declaredArgs(inputs, TENANT_ARGS);
-    const existing = inputs.adopt ? (await client.listTenants()).find((t) => sameName(t.name, inputs.name) && (t.backupServerId === undefined || sameUid(t.backupServerId, server.id))) : undefined;
+    const existing = inputs.adopt ? await adoptable(client, server, inputs.name) : undefined;
     if (existing) {
       standaloneOnly(existing);
       // From here the tenant is the stack's. EM never returns a password, so adopting keeps the one EM has: the
@@ -155,6 +155,15 @@ function stateOnlyUpdate(olds: CloudTenantOutputs, news: CloudTenantInputs): Clo
   }
   outs.__declared = declaredArgs(news, TENANT_ARGS);
   return outs as unknown as CloudTenantOutputs;
+}
+
+/**
+ * The tenant `adopt` takes over: the one of the declared backup server whose name is surely the declared one (the
+ * name rule); one only possibly the same is a NameMayBeSameError. A tenant whose server EM did not name is not it.
+ */
+async function adoptable(client: EmClient, server: EntityRef, name: string): Promise<CloudTenant | undefined> {
+  const onServer = (await client.listTenants()).filter((t) => t.backupServerId !== undefined && sameUid(t.backupServerId, server.id));
+  return pickSameName(onServer, name, (t) => t.name, `cloud tenant of backup server '${server.name}'`);
 }
 
 function knownOf(wanted: WantedResource[]): BackupResourceValue[] {
