@@ -37,9 +37,6 @@ export interface BackupResourceValue {
   usedQuotaMb?: number;
 }
 
-/** The repository key of a declared or recorded backup resource: a tenant has one quota per repository. */
-export const repositoryKey = (r: Pick<BackupResourceValue, "repository" | "repositoryUid">) => nameKey(r.repositoryUid ?? r.repository);
-
 /** Two lists of backup resources ask for the same in EM: the same repositories, quotas and names, in any order. */
 export function sameBackupResources(a: unknown, b: unknown): boolean {
   const key = (list: unknown) =>
