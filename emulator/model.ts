@@ -24,6 +24,11 @@ export interface TenantResource {
   wanAcceleratorUid?: string;
   quotaMb: number;
   usedQuotaMb: number;
+  /**
+   * Leave UsedQuota out, as EM's own examples of the tenant entity do (tenants_id, put_tenants_id): from the tenant
+   * entity only ("inTenant"; GET /cloud/tenants/{id}/resources/{id} still reports it), or everywhere.
+   */
+  usedQuotaHidden?: "inTenant" | "everywhere";
 }
 
 export interface VcdUser {

@@ -198,7 +198,9 @@ export function editTenantEffect(state: EmState, tenant: Tenant, body: Decoded):
       if (body.Description !== undefined) tenant.description = String(body.Description);
       if (body.Enabled !== undefined) tenant.enabled = body.Enabled as boolean;
       if (body.MaxConcurrentTasks !== undefined) tenant.maxConcurrentTasks = body.MaxConcurrentTasks as number;
-      if (body.BackupProtectionEnabled === false) delete tenant.backupProtectionDays;
+      // put_tenants_id does not say EM keeps what the body leaves out: the pessimistic reading, an edit without
+      // BackupProtectionEnabled switches protection off (docs/em-api-tenants.md).
+      if (body.BackupProtectionEnabled !== true) delete tenant.backupProtectionDays;
       if (body.BackupProtectionEnabled === true) tenant.backupProtectionDays = (body.BackupProtectionPeriod as number | undefined) ?? tenant.backupProtectionDays ?? 1;
       if (throttling) tenant.throttling = throttling;
       if (leaseExpiration === undefined) delete tenant.leaseExpiration;

@@ -8,7 +8,8 @@ export function backupServerOf(tenant: Tenant, servers: BackupServer[]): BackupS
   return servers.find((s) => s.id === tenant.backupServerId) ?? { id: tenant.backupServerId, name: tenant.backupServerId };
 }
 
-function resourceQuota(resource: TenantResource): Element {
+function resourceQuota(resource: TenantResource, where: "inTenant" | "alone"): Element {
+  const hidden = resource.usedQuotaHidden === "everywhere" || (resource.usedQuotaHidden === "inTenant" && where === "inTenant");
   return el(
     "RepositoryQuota",
     undefined,
@@ -16,13 +17,13 @@ function resourceQuota(resource: TenantResource): Element {
     leaf("RepositoryUid", resource.repositoryUid),
     leaf("WanAcceleratorUid", resource.wanAcceleratorUid),
     leaf("Quota", resource.quotaMb),
-    leaf("UsedQuota", resource.usedQuotaMb),
+    leaf("UsedQuota", hidden ? undefined : resource.usedQuotaMb),
   );
 }
 
 /** A tenant's quota as embedded in the tenant entity (no links, as in EM's examples). */
 function embeddedResource(api: string, tenant: Tenant, resource: TenantResource): Element {
-  return el("CloudTenantResource", { Type: "CloudTenantResource", Href: `${api}/cloud/tenants/${tenant.id}/resources/${resource.id}`, Id: resource.id }, resourceQuota(resource));
+  return el("CloudTenantResource", { Type: "CloudTenantResource", Href: `${api}/cloud/tenants/${tenant.id}/resources/${resource.id}`, Id: resource.id }, resourceQuota(resource, "inTenant"));
 }
 
 /** GET /cloud/tenants/{id}/resources/{id}: the standalone form, with links. */
@@ -37,7 +38,7 @@ export function tenantResourceRepresentation(api: string, tenant: Tenant, resour
       link("Up", "CloudTenant", `${api}/cloud/tenants/${tenant.id}?format=Entity`, tenant.name),
       link("Up", "BackupServer", `${api}/backupServers/${server.id}?format=Entity`, server.name),
     ),
-    resourceQuota(resource),
+    resourceQuota(resource, "alone"),
   );
 }
 

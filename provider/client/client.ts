@@ -30,6 +30,7 @@ import {
   parseAccountScopes,
   parseCloudSubtenant,
   parseCloudTenant,
+  parseCloudTenantResource,
   parseEnterpriseAccount,
   parseEnterpriseAccountList,
   parseEntityReferences,
@@ -247,6 +248,13 @@ export class EmClient {
     const path = `/cloud/tenants/${seg(id)}`;
     const body = await this.getOrUndefined(path, ANSWERS.CloudTenant, { format: "Entity" });
     return body === undefined ? undefined : this.shape("GET", path, () => parseCloudTenant(this.node(body)));
+  }
+
+  /** One backup resource (get_tenants_id_resources_id), which reports its UsedQuota; undefined when EM has none. */
+  async getTenantResource(tenantId: string, resourceId: string): Promise<CloudTenantResource | undefined> {
+    const path = `/cloud/tenants/${seg(tenantId)}/resources/${seg(resourceId)}`;
+    const body = await this.getOrUndefined(path, ANSWERS.CloudTenantResource);
+    return body === undefined ? undefined : this.shape("GET", path, () => parseCloudTenantResource(this.node(body)));
   }
 
   // ---- tenant writes: tenants, their backup resources, and the backup servers and repositories they name ----

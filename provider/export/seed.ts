@@ -123,7 +123,7 @@ function tenantEntry(t: CloudTenant, servers: EntityRef[], notes: string[]): Arr
         repositoryUid: r.repositoryUid,
         ...(r.wanAcceleratorUid !== undefined && { wanAcceleratorUid: r.wanAcceleratorUid }),
         quotaMb: r.quotaMb,
-        usedQuotaMb: r.usedQuotaMb,
+        usedQuotaMb: r.usedQuotaMb ?? 0,
       })),
       ...(t.maxConcurrentTasks !== undefined && t.maxConcurrentTasks >= 1 && { maxConcurrentTasks: t.maxConcurrentTasks }),
       ...(throttling && { throttling }),

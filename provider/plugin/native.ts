@@ -225,5 +225,5 @@ function importedOlds(table: ResourceFields<any>, olds: Props, news: Props): Pro
  */
 function changedInPlace(table: ResourceFields<any>, olds: Props, news: Props): string[] {
   const changes = (field: Field) => diffInputs({ resource: table.resource, fields: [field] }, olds, news).changes;
-  return table.fields.filter((f: Field) => isArgument(f) && f.onChange === "update" && changes(f)).map((f: Field) => f.name);
+  return table.fields.filter((f: Field) => isArgument(f) && (f.onChange === "update" || f.onChange === "state") && changes(f)).map((f: Field) => f.name);
 }

@@ -72,6 +72,7 @@ const EXPECTED_TENANT = {
       usedQuotaMb: 0,
     },
   ],
+  unmanaged: { notCarried: [] },
 };
 
 const SUB = "5f6a393a-e80b-4b20-91f0-db47b6a7dcbe";

@@ -62,5 +62,43 @@ for (const format of ["xml", "json"] as const) {
       await stack.engine.destroy(again.state.urn);
       expect(stack.em.requests.filter((r) => r.url.includes("includeBackups=true"))).to.have.length(1);
     });
+
+    it("a change of deleteBackupsOnDestroy alone is an update that writes nothing to EM, and destroy follows the new value", async () => {
+      const deletes = () => stack.em.requests.filter((r) => r.method === "DELETE" && /\/api\/cloud\/tenants\/[0-9a-f-]{36}(\?|$)/.test(r.url)).map((r) => r.url.includes("includeBackups=true"));
+      for (const [from, to] of [[true, false], [false, true]] as const) {
+        const first = await up({ deleteBackupsOnDestroy: from });
+        stack.mark = stack.em.requests.length;
+        const changed = await up({ deleteBackupsOnDestroy: to });
+        expect(changed.op).to.equal("update");
+        expect(writesOf(stack)).to.deep.equal([]);
+        expect(changed.state.outputs.deleteBackupsOnDestroy).to.equal(to);
+        const before = deletes().length;
+        await stack.engine.destroy(first.state.urn);
+        expect(deletes().slice(before)).to.deep.equal([to]);
+      }
+    });
+
+    it("refuses a replacement that also turns deleteBackupsOnDestroy off (the old tenant would go with its backups)", async () => {
+      const first = await up({ deleteBackupsOnDestroy: true });
+      stack.mark = stack.em.requests.length;
+      let refused: Error | undefined;
+      await up({ name: "Engine Co 2", deleteBackupsOnDestroy: false }).catch((err: Error) => (refused = err));
+      expect(refused?.message).to.match(/deleteBackupsOnDestroy: false alone first/);
+      expect(writesOf(stack)).to.deep.equal([]);
+      await up({ deleteBackupsOnDestroy: false });
+      const before = stack.em.requests.length;
+      await stack.engine.destroy(first.state.urn);
+      expect(stack.em.requests.slice(before).some((r) => r.url.includes("includeBackups"))).to.equal(false);
+    });
+
+    it("a change of allowBackupResourceDataLoss alone is recorded without a write to EM", async () => {
+      const first = await up();
+      stack.mark = stack.em.requests.length;
+      const changed = await up({ allowBackupResourceDataLoss: true });
+      expect(changed.op).to.equal("update");
+      expect(writesOf(stack)).to.deep.equal([]);
+      expect(changed.state.outputs.allowBackupResourceDataLoss).to.equal(true);
+      await stack.engine.destroy(first.state.urn);
+    });
   });
 }

@@ -163,6 +163,15 @@ describe("CloudTenantProvider", () => {
         expect(em.store.state.repositories.every((r) => r.retainedBackups === undefined)).to.equal(true);
       });
 
+      it("adopt takes only a tenant of the declared backup server whose name is surely the declared one", async () => {
+        const other = await provider.create(declared({ name: "ACME CORP" }));
+        const before = writes(em).length;
+        const err = await provider.create(declared({ adopt: true })).catch((e: Error) => e);
+        expect((err as Error).message).to.match(/named 'ACME CORP', which EM may count as the same name as 'Acme Corp'/);
+        expect(writes(em).slice(before)).to.deep.equal([]);
+        expect(inEm(other.id)).to.include({ name: "ACME CORP", description: "Acme's backups" });
+      });
+
       it("refuses a taken name with a message that asks for adopt, and a repository of another backup server by name", async () => {
         await provider.create(declared());
         const err = await provider.create(declared()).catch((e: Error) => e);

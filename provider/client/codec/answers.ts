@@ -28,6 +28,7 @@ export const ANSWERS = {
   Tasks: shape(["Tasks", "TaskList"], ["Tasks", "TaskList"]),
   LogonSession: shape(["LogonSession"], ["SessionId"]),
   CloudTenant: shape(["CloudTenant"], ["UID", "Name"]),
+  CloudTenantResource: shape(["CloudTenantResource"], ["Id", "RepositoryQuota"]),
   CloudSubtenant: shape(["CloudSubtenant"], ["Id", "Name", "UID"]),
   EnterpriseAccount: shape(["EnterpriseAccount"], ["UID", "Name"]),
   EnterpriseAccounts: shape(["EnterpriseAccounts"], ["EnterpriseAccounts"]),

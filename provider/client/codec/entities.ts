@@ -11,7 +11,8 @@ export interface CloudTenantResource {
   repositoryUid: string;
   wanAcceleratorUid?: string;
   quotaMb: number;
-  usedQuotaMb: number;
+  /** MB in use; undefined when EM's answer leaves UsedQuota out (as its examples of the tenant entity do). */
+  usedQuotaMb?: number;
 }
 
 export interface CloudTenant {
@@ -29,6 +30,23 @@ export interface CloudTenant {
   leaseExpiration?: string;
   throttling?: TenantThrottling;
   maxConcurrentTasks?: number;
+  /** Settings the provider does not manage, as read, so an edit can send them back unchanged. */
+  unmanaged: TenantUnmanagedSettings;
+}
+
+/**
+ * What a tenant edit must carry back because the stack does not manage it: put_tenants_id does not say that EM
+ * keeps an element the body leaves out (docs/em-api-tenants.md).
+ */
+export interface TenantUnmanagedSettings {
+  /** BackupProtectionEnabled (undefined: the answer had no such element). */
+  backupProtectionEnabled?: boolean;
+  /** BackupProtectionPeriod, in days. */
+  backupProtectionPeriod?: number;
+  /** FailoverToOtherGatewaysIfFail (the example spells it FailoverToOthersGatewaysIfFail). */
+  failoverToOtherGatewaysIfFail?: boolean;
+  /** Non-empty settings the edit body cannot carry back (replication resources, gateway pools), by element name. */
+  notCarried: string[];
 }
 
 export interface TenantThrottling {
@@ -195,8 +213,10 @@ export function parseCloudTenantResource(n: Node): CloudTenantResource {
     displayName: str(q.DisplayName) ?? "",
     repositoryUid: str(q.RepositoryUid) ?? "",
     quotaMb: num(q.Quota) ?? num(q.QuotaMb) ?? 0,
-    usedQuotaMb: num(q.UsedQuota) ?? num(q.UsedQuotaMb) ?? 0,
   };
+  // Absent is unknown, not 0: a quota EM says nothing about may hold backups.
+  const used = num(q.UsedQuota) ?? num(q.UsedQuotaMb);
+  if (used !== undefined) r.usedQuotaMb = used;
   const wan = str(q.WanAcceleratorUid);
   if (wan) r.wanAcceleratorUid = wan;
   return r;
@@ -224,6 +244,28 @@ function tenantSettings(n: Node): Pick<CloudTenant, "backupServerId" | "leaseExp
   return out;
 }
 
+/** Elements with content the provider cannot write back: replication resources and gateway pools. */
+const NOT_CARRIED = ["ComputeResources", "VCloudComputeResources", "CloudGatewayPools"] as const;
+
+function unmanagedSettings(n: Node): TenantUnmanagedSettings {
+  const out: TenantUnmanagedSettings = { notCarried: NOT_CARRIED.filter((name) => hasContent(n[name])) };
+  const protection = bool(n.BackupProtectionEnabled);
+  if (protection !== undefined) out.backupProtectionEnabled = protection;
+  const period = num(n.BackupProtectionPeriod);
+  if (period !== undefined) out.backupProtectionPeriod = period;
+  const failover = bool(n.FailoverToOtherGatewaysIfFail) ?? bool(n.FailoverToOthersGatewaysIfFail);
+  if (failover !== undefined) out.failoverToOtherGatewaysIfFail = failover;
+  return out;
+}
+
+/** Whether an element holds anything: text, or a member with content (an empty list wrapper holds nothing). */
+function hasContent(value: unknown): boolean {
+  if (value === undefined || value === null || value === "") return false;
+  if (Array.isArray(value)) return value.some(hasContent);
+  if (typeof value === "object") return Object.values(value as Record<string, unknown>).some(hasContent);
+  return true;
+}
+
 export function parseCloudTenant(n: Node): CloudTenant {
   const uid = str(n.UID) ?? "";
   const id = idFromUid(uid) || lastSegment(str(n.Href)) || "";
@@ -237,6 +279,7 @@ export function parseCloudTenant(n: Node): CloudTenant {
     type: tenantType(n.TenantType),
     backupServerName: findLink(n, "Up", "BackupServerReference")?.name ?? findLink(n, "Up")?.name ?? "",
     resources: items(n.Resources, "CloudTenantResource", "CloudTenantResources").map(parseCloudTenantResource),
+    unmanaged: unmanagedSettings(n),
   };
 }
 

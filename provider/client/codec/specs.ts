@@ -85,6 +85,10 @@ export interface CloudTenantEditSpec {
   resources: Array<{ id: string; href?: string; displayName: string; repositoryUid: string; wanAcceleratorUid?: string; quotaMb: number }>;
   throttling?: CloudTenantThrottlingSpec;
   maxConcurrentTasks?: number;
+  /** Sent back as read: what the stack does not manage (backup protection, gateway failover). */
+  backupProtectionEnabled?: boolean;
+  backupProtectionPeriod?: number;
+  failoverToOtherGatewaysIfFail?: boolean;
 }
 
 export type AccountType = "User" | "Group" | "ExternalUser" | "ExternalGroup";
@@ -222,7 +226,10 @@ export function cloudTenantEditSpec(spec: CloudTenantEditSpec): Element {
       resources,
       ...throttlingElements(spec.throttling),
       ...leaf("MaxConcurrentTasks", spec.maxConcurrentTasks),
+      ...leaf("BackupProtectionEnabled", spec.backupProtectionEnabled),
+      ...leaf("BackupProtectionPeriod", spec.backupProtectionPeriod),
       tenantType,
+      ...leaf("FailoverToOtherGatewaysIfFail", spec.failoverToOtherGatewaysIfFail),
     ],
   };
 }

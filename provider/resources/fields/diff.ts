@@ -14,18 +14,26 @@ function same(comparison: Comparison, a: unknown, b: unknown, news: Record<strin
   return comparison.same(a, b, news);
 }
 
+/** The declared arguments whose value differs between `olds` and `news`, as `diff` compares them. */
+export function changedArguments(table: ResourceFields<any>, olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+  return table.fields
+    .filter((field) => isArgument(field) && field.onChange !== "none")
+    .filter((field) => !(field.optionalInDiff && news[field.name] === undefined))
+    .filter((field) => !same(field.compare ?? "exact", news[field.name], olds[field.name], news))
+    .map((field) => field.name);
+}
+
+/** Whether every change between `olds` and `news` is to a state-only argument (`onChange: "state"`): nothing for EM. */
+export function onlyStateChanges(table: ResourceFields<any>, olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  const changed = changedArguments(table, olds, news);
+  return changed.length > 0 && changed.every((name) => table.fields.find((f) => f.name === name)?.onChange === "state");
+}
+
 /** `diff` from the table: which declared arguments replace the object, and whether anything changed at all. */
 export function diffInputs(table: ResourceFields<any>, olds: Record<string, unknown>, news: Record<string, unknown>): { changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean } {
-  const replaces: string[] = [];
-  let changed = false;
-  for (const field of table.fields.filter(isArgument)) {
-    if (field.onChange === "none") continue;
-    if (field.optionalInDiff && news[field.name] === undefined) continue;
-    if (same(field.compare ?? "exact", news[field.name], olds[field.name], news)) continue;
-    if (field.onChange === "replace") replaces.push(field.name);
-    else changed = true;
-  }
-  const changes = replaces.length > 0 || changed;
+  const changed = changedArguments(table, olds, news);
+  const replaces = changed.filter((name) => table.fields.find((f) => f.name === name)?.onChange === "replace");
+  const changes = changed.length > 0;
   if (table.uniqueName === undefined) return { changes, replaces };
   const keepsName = same("name", news[table.uniqueName], olds[table.uniqueName]);
   // EM compares the unique name without case: the old object must go before one with the same name comes.

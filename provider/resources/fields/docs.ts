@@ -14,7 +14,7 @@ function typeText(type: FieldType): string {
   }
 }
 
-const ON_CHANGE = { replace: "**replace**", update: "update", none: "—" } as const;
+const ON_CHANGE = { replace: "**replace**", update: "update", state: "update (state only)", none: "—" } as const;
 
 /** The README's argument table of a resource, in Markdown. */
 export function argumentTable(table: ResourceFields<any>): string {

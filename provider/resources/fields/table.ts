@@ -53,8 +53,12 @@ export interface Field<Report = any> {
   pattern?: { regex: RegExp; describe: string };
   /** Strings: EM's or Windows' naming rules (surrounding spaces, forbidden characters, formats). */
   nameRule?: NameRule;
-  /** What a change of the argument does: replace the object, update it in place, or nothing in EM. */
-  onChange?: "replace" | "update" | "none";
+  /**
+   * What a change of the argument does: replace the object, update it in place, update only the stack's state
+   * (a setting the provider reads later, e.g. at destroy: an update that writes nothing to EM), or nothing at all
+   * (read only at create, e.g. `adopt`).
+   */
+  onChange?: "replace" | "update" | "state" | "none";
   /** How `diff` compares; default exact. */
   compare?: Comparison;
   /** Compared only when the stack declares it; otherwise EM's value stands (no drift either way). */

@@ -37,9 +37,6 @@ export interface BackupResourceValue {
   usedQuotaMb?: number;
 }
 
-/** The repository key of a declared or recorded backup resource: a tenant has one quota per repository. */
-export const repositoryKey = (r: Pick<BackupResourceValue, "repository" | "repositoryUid">) => nameKey(r.repositoryUid ?? r.repository);
-
 /** Two lists of backup resources ask for the same in EM: the same repositories, quotas and names, in any order. */
 export function sameBackupResources(a: unknown, b: unknown): boolean {
   const key = (list: unknown) =>
@@ -73,7 +70,7 @@ const BACKUP_RESOURCE_FIELDS: readonly Field[] = [
   { name: "name", type: { kind: "string" }, doc: "the quota's friendly name, unique in the tenant", expects: "the quota's friendly name", required: true, nonEmpty: true },
   { name: "id", argument: false, type: { kind: "string" }, doc: "EM's id of the quota: a Subtenant's `tenantResourceId`" },
   { name: "repositoryUid", argument: false, type: { kind: "string" }, doc: "the repository's UID" },
-  { name: "usedQuotaMb", argument: false, type: { kind: "integer" }, doc: "MB of the quota in use" },
+  { name: "usedQuotaMb", argument: false, type: { kind: "integer" }, doc: "MB of the quota in use; absent when EM did not report it" },
 ];
 
 export const TENANT_FIELDS = {
@@ -154,14 +151,15 @@ export const TENANT_FIELDS = {
       type: { kind: "boolean" },
       doc: "delete the tenant's backups from the cloud repositories when the tenant is destroyed (EM's `includeBackups`); by default they are kept",
       default: false,
-      onChange: "none",
+      // Read by delete from the stored outputs: a change must reach them (an update with no write to EM).
+      onChange: "state",
     },
     {
       name: "allowBackupResourceDataLoss",
       type: { kind: "boolean" },
       doc: "allow removing a backup resource (or moving it to another repository) while the tenant's backups are in it; by default that is refused",
       default: false,
-      onChange: "none",
+      onChange: "state",
     },
     { name: "adopt", type: { kind: "boolean" }, doc: "take over an existing tenant of that name on that backup server instead of failing", onChange: "none", output: false },
     CONNECTION_FIELD,

@@ -1,12 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, runLookups, type CloudTenant, type EmClient, type EntityRef } from "../../client";
+import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, runLookups, type CloudTenant, type CloudTenantResource, type EmClient, type EntityRef } from "../../client";
 import type { CloudTenantEditSpec } from "../../client/codec";
 import { declaredArgs, finishCreated, ProviderBase } from "../base";
-import { declaredFrom, declaredIn, diffInputs, outputsFrom, refreshedInputs } from "../fields";
+import { declaredFrom, declaredIn, diffInputs, onlyStateChanges, outputsFrom, refreshedInputs, type Field } from "../fields";
 import { sameConnectionEm } from "../fields/connection";
 import { tenantInEm } from "../em-check";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
-import { sameName } from "../names";
+import { pickSameName } from "../../client/name-rule";
 import { reportedResources, TENANT_FIELDS, type BackupResourceValue } from "./fields";
 import { checkTenantInputs, TENANT_ARGS, type CloudTenantInputs, type CloudTenantOutputs } from "./inputs";
 import { resolveResources, resolveServer, sameUid, type WantedResource } from "./resolve";
@@ -41,7 +41,15 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
     // The backup server spelt by its UID (or id) where the stack had its name, or back, is the same server.
     const sameServer = typeof news.backupServer === "string" && olds.backupServerId !== undefined && sameUid(news.backupServer, olds.backupServerId);
     const compared = sameServer ? { ...news, backupServer: olds.backupServer } : news;
-    return diffInputs(TENANT_FIELDS, olds as unknown as Record<string, unknown>, compared as unknown as Record<string, unknown>);
+    const result = diffInputs(TENANT_FIELDS, olds as unknown as Record<string, unknown>, compared as unknown as Record<string, unknown>);
+    // A replacement deletes the old tenant with the old outputs: their deleteBackupsOnDestroy, not the new one.
+    if (result.replaces.length > 0 && olds.deleteBackupsOnDestroy === true && news.deleteBackupsOnDestroy !== true) {
+      throw new Error(
+        `Tenant '${olds.name}': this update replaces the tenant (${result.replaces.join(", ")} changed) and turns deleteBackupsOnDestroy off, but the old tenant would still be deleted with its backups (the setting it was recorded with). Nothing was changed. ` +
+          "Run 'pulumi up' with deleteBackupsOnDestroy: false alone first, then make the change that replaces the tenant.",
+      );
+    }
+    return result;
   }
 
   async create(inputs: CloudTenantInputs): Promise<pulumi.dynamic.CreateResult<CloudTenantOutputs>> {
@@ -49,7 +57,7 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
     const server = await resolveServer(client, inputs.backupServer);
     const wanted = await resolveResources(client, server, inputs.backupResources ?? []);
     const declared = declaredArgs(inputs, TENANT_ARGS);
-    const existing = inputs.adopt ? (await client.listTenants()).find((t) => sameName(t.name, inputs.name) && (t.backupServerId === undefined || sameUid(t.backupServerId, server.id))) : undefined;
+    const existing = inputs.adopt ? await adoptable(client, server, inputs.name) : undefined;
     if (existing) {
       standaloneOnly(existing);
       // From here the tenant is the stack's. EM never returns a password, so adopting keeps the one EM has: the
@@ -74,6 +82,7 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
   }
 
   async update(id: string, olds: CloudTenantOutputs, news: CloudTenantInputs): Promise<pulumi.dynamic.UpdateResult<CloudTenantOutputs>> {
+    if (onlyStateChanges(TENANT_FIELDS, olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>)) return { outs: stateOnlyUpdate(olds, news) };
     const client = this.client(news);
     const server = { id: olds.backupServerId, name: olds.backupServer, uid: `urn:veeam:BackupServer:${olds.backupServerId}`, type: "BackupServerReference", href: "" };
     const wanted = await resolveResources(client, server, news.backupResources ?? []);
@@ -130,6 +139,33 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
   }
 }
 
+/**
+ * The outputs after an update that changes only state-only arguments (deleteBackupsOnDestroy,
+ * allowBackupResourceDataLoss): EM is neither asked nor written; the stored outputs take the new values, so a later
+ * destroy or update reads them.
+ */
+function stateOnlyUpdate(olds: CloudTenantOutputs, news: CloudTenantInputs): CloudTenantOutputs {
+  const outs: Record<string, unknown> = { ...olds };
+  delete outs.__provider;
+  for (const field of TENANT_FIELDS.fields as readonly Field[]) {
+    if (field.onChange !== "state") continue;
+    const value = (news as unknown as Record<string, unknown>)[field.name];
+    if (value === undefined) delete outs[field.name];
+    else outs[field.name] = value;
+  }
+  outs.__declared = declaredArgs(news, TENANT_ARGS);
+  return outs as unknown as CloudTenantOutputs;
+}
+
+/**
+ * The tenant `adopt` takes over: the one of the declared backup server whose name is surely the declared one (the
+ * name rule); one only possibly the same is a NameMayBeSameError. A tenant whose server EM did not name is not it.
+ */
+async function adoptable(client: EmClient, server: EntityRef, name: string): Promise<CloudTenant | undefined> {
+  const onServer = (await client.listTenants()).filter((t) => t.backupServerId !== undefined && sameUid(t.backupServerId, server.id));
+  return pickSameName(onServer, name, (t) => t.name, `cloud tenant of backup server '${server.name}'`);
+}
+
 function knownOf(wanted: WantedResource[]): BackupResourceValue[] {
   return wanted.map((w) => ({ repository: w.declaredAs, repositoryUid: w.repository.uid, quotaMb: w.quotaMb, name: w.name }));
 }
@@ -148,17 +184,27 @@ async function converge(client: EmClient, current: CloudTenant, news: CloudTenan
   const matchOf = (r: { repositoryUid: string }) => wanted.find((w) => sameUid(w.repository.uid, r.repositoryUid));
   const removed = current.resources.filter((r) => !matchOf(r));
   const added = wanted.filter((w) => !current.resources.some((r) => sameUid(r.repositoryUid, w.repository.uid)));
-  const holding = removed.filter((r) => r.usedQuotaMb > 0);
-  if (holding.length > 0 && !news.allowBackupResourceDataLoss) {
-    const what = holding.map((r) => `'${r.displayName}' (${r.usedQuotaMb} MB of backups on ${r.repositoryUid})`).join(", ");
-    throw new Error(
-      `Tenant '${current.name}': removing backup resource ${what} would leave the tenant's backups on the repository without a quota for them. Nothing was changed. ` +
-        "Keep the resource declared, or move or delete those backups first (a refresh then shows the space freed), or set allowBackupResourceDataLoss: true to remove it anyway.",
-    );
+  if (removed.length > 0 && !news.allowBackupResourceDataLoss) {
+    // A resource whose used space EM does not report may hold backups: it is refused like one that does.
+    const holding: string[] = [];
+    for (const r of removed) {
+      const used = await usedSpaceOf(client, current.id, r);
+      if (used === undefined) holding.push(`'${r.displayName}' (on ${r.repositoryUid}; EM did not report the space it uses, so it may hold backups)`);
+      else if (used > 0) holding.push(`'${r.displayName}' (${used} MB of backups on ${r.repositoryUid})`);
+    }
+    if (holding.length > 0) {
+      throw new Error(
+        `Tenant '${current.name}': removing backup resource ${holding.join(", ")} would leave the tenant's backups on the repository without a quota for them. Nothing was changed. ` +
+          "Keep the resource declared, or move or delete those backups first (a refresh then shows the space freed), or set allowBackupResourceDataLoss: true to remove it anyway.",
+      );
+    }
   }
   for (const r of current.resources) {
     const w = matchOf(r);
-    if (w && w.quotaMb < r.usedQuotaMb) throw new Error(`Tenant '${current.name}': backup resource '${r.displayName}' already holds ${r.usedQuotaMb} MB; a quota of ${w.quotaMb} MB is smaller. Nothing was changed. Declare at least ${r.usedQuotaMb} MB.`);
+    if (!w || w.quotaMb >= r.quotaMb) continue;
+    // A lowered quota with its use unknown goes to EM, which refuses a quota below what is used (put_tenants_id).
+    const used = await usedSpaceOf(client, current.id, r);
+    if (used !== undefined && w.quotaMb < used) throw new Error(`Tenant '${current.name}': backup resource '${r.displayName}' already holds ${used} MB; a quota of ${w.quotaMb} MB is smaller. Nothing was changed. Declare at least ${used} MB.`);
   }
   const password = oldPassword === undefined || (news.passwordPolicy !== "initial" && news.password !== oldPassword) ? news.password : undefined;
   const spec: CloudTenantEditSpec = {
@@ -175,13 +221,39 @@ async function converge(client: EmClient, current: CloudTenant, news: CloudTenan
     maxConcurrentTasks: news.maxConcurrentTasks,
   };
   const edits = password !== undefined || tenantEditNeeded(current, spec);
-  if (edits) await client.editTenant(current.id, spec);
+  if (edits) await client.editTenant(current.id, { ...spec, ...(await carriedBack(client, current)) });
   for (const w of added) await client.addTenantResource(current.id, { name: w.name, repositoryUid: w.repository.uid, quotaMb: w.quotaMb });
   for (const r of removed) await client.deleteTenantResource(current.id, r.id);
   if (added.length > 0 || removed.length > 0) return (await client.getTenant(current.id)) ?? current;
   // EM's task finished the edit as sent (the client verifies it where the outcome was unknown): the tenant is
   // what was read with the edit applied, without reading it back; a refresh brings EM's own view.
   return edits ? edited(current, spec) : current;
+}
+
+/**
+ * MB a backup resource uses: as the tenant reported it, else as the resource itself reports it
+ * (get_tenants_id_resources_id lists UsedQuota; EM's examples of the tenant entity leave it out). undefined: unknown.
+ */
+async function usedSpaceOf(client: EmClient, tenantId: string, r: CloudTenantResource): Promise<number | undefined> {
+  if (r.usedQuotaMb !== undefined) return r.usedQuotaMb;
+  return (await client.getTenantResource(tenantId, r.id))?.usedQuotaMb;
+}
+
+/**
+ * What the edit sends back unchanged because the stack does not manage it (put_tenants_id does not say EM keeps an
+ * element the body leaves out), from the tenant as read; read afresh (GET ?format=Entity) when the list's form did
+ * not show it. A tenant with settings the body cannot carry (replication resources, gateway pools) is not edited.
+ */
+async function carriedBack(client: EmClient, current: CloudTenant): Promise<Pick<CloudTenantEditSpec, "backupProtectionEnabled" | "backupProtectionPeriod" | "failoverToOtherGatewaysIfFail">> {
+  const read = current.unmanaged.backupProtectionEnabled === undefined ? ((await client.getTenant(current.id)) ?? current) : current;
+  const { notCarried, ...carried } = read.unmanaged;
+  if (notCarried.length > 0) {
+    throw new Error(
+      `Tenant '${current.name}' has ${notCarried.join(", ")} in EM, which CloudTenant does not manage and cannot send back in the edit EM needs (PUT /cloud/tenants/{id} replaces the tenant's settings), so they could be lost. Nothing was changed. ` +
+        "Change this tenant in EM's console, or remove those settings there first.",
+    );
+  }
+  return carried;
 }
 
 /** A tenant as an edit leaves it. */
