@@ -146,8 +146,14 @@ describe("fields: a catalogue of bad inputs, refused by check", () => {
     expect(await failuresOf(accounts, { ...ACCOUNT, accountType: UNKNOWN, accountName: "alice" })).to.deep.equal([]);
   });
 
-  it("accepts the names EM and Windows allow: spaces inside, dots, dashes, non-ASCII letters", async () => {
-    for (const name of ["ABC Company User 01", "laptop.01-eu_x", "Müller's laptop", "n".repeat(128)]) expect(await failuresOf(subtenants, { ...SUBTENANT, name }), name).to.deep.equal([]);
+  it("refuses Unicode characters in a subtenant name, as Veeam's Add-VBRCloudSubTenant does", async () => {
+    expect(await failuresOf(subtenants, { ...SUBTENANT, name: "Müller's laptop" })).to.deep.equal([
+      { property: "name", reason: "a subtenant name must not contain Unicode characters (Add-VBRCloudSubTenant); got 'Müller's laptop', which has 'ü'" },
+    ]);
+  });
+
+  it("accepts the names EM and Windows allow: spaces inside, dots, dashes, apostrophes", async () => {
+    for (const name of ["ABC Company User 01", "laptop.01-eu_x", "Muller's laptop", "n".repeat(128)]) expect(await failuresOf(subtenants, { ...SUBTENANT, name }), name).to.deep.equal([]);
     const accountNames: Array<[string, string]> = [
       ["User", "TECH\\william.fox"],
       ["Group", "BUILTIN\\Domain Users"],
