@@ -9,7 +9,7 @@ export { BATCH_WINDOW_MS, SubtenantReads, subtenantReads } from "./batch";
 export { AccountReads, accountReads } from "./account-reads";
 export { HELD_FOR_MS } from "./changes";
 export { RunLookups, runLookups } from "./run-lookups";
-export { isRetryable, policyOf, MAX_ANSWER_BYTES, MAX_UNPAGED_LIST_BYTES, type Method, type TransportRequest } from "./transport";
+export { isRetryable, policyOf, MAX_ANSWER_BYTES, MAX_UNPAGED_LIST_BYTES, type Method, type TransportRequest } from "./request";
 export type {
   AccountRole,
   AccountScope,
