@@ -1,6 +1,7 @@
 export { EmClient, type EmClientHooks, GUID, ROLE_URN, subtenantDiffers } from "./client";
 export { LOGGED_ON, MAX_SESSION_RENEWALS } from "./session";
-export { type ConnectionSettings, type Credentials, type RetrySettings, type WireFormat, EmSettingsError, resolveSettings, normalizeBaseUrl, redactUrl, isLoopback, MAX_REQUEST_TIMEOUT_MS, MAX_TASK_TIMEOUT_MS } from "./settings";
+export { type ConnectionSettings, type Credentials, type RetrySettings, type WireFormat, EmSettingsError, resolveSettings, normalizeBaseUrl, redactUrl, isLoopback } from "./settings";
+export { MAX_REQUEST_TIMEOUT_MS, MAX_TASK_TIMEOUT_MS, MAX_SECONDS } from "./limits";
 export { EmApiError, EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, isNotFound, outcomeUnknown, type EmErrorKind } from "./errors";
 export { POLICIES, pollUntil, dispatchThenVerify, withRetry, type RetryPolicy, type PolicyName, type PollOptions } from "./retry";
 export { Query, QueryRunner, QUERY_LIMITS, where, quoteValue, Filter, Raw, type FilterValue, type QueryFormat } from "./query";

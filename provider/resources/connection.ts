@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmClient, EmSettingsError, normalizeBaseUrl, resolveSettings, type ConnectionSettings, type Credentials } from "../client";
+import { EmClient, EmSettingsError, MAX_SECONDS, normalizeBaseUrl, resolveSettings, type ConnectionSettings, type Credentials } from "../client";
 
 /** Where the connection settings come from: Pulumi stack config (namespace `veeam-em`), else the environment. */
 export interface ConfigSource {
@@ -25,9 +25,6 @@ const ENV_FALLBACK: Record<string, string> = {
   allowInsecureHttp: "VEEAM_EM_ALLOW_INSECURE_HTTP",
   maxConnections: "VEEAM_EM_MAX_CONNECTIONS",
 };
-
-/** Largest values of the time settings, in seconds (Node's timers stop at 2^31-1 ms, about 24.8 days). */
-const MAX_SECONDS: Record<string, number> = { requestTimeoutSeconds: 3600, taskTimeoutSeconds: 86_400, retryBudgetSeconds: 86_400 };
 
 export class ConnectionConfigError extends Error {
   constructor(message: string) {
@@ -63,7 +60,7 @@ function booleanSetting(value: string | undefined, key: string): boolean | undef
   throw new ConnectionConfigError(`veeam-em: ${key} must be true or false, got '${value}'`);
 }
 
-function secondsSetting(value: string | undefined, key: string): number | undefined {
+function secondsSetting(value: string | undefined, key: keyof typeof MAX_SECONDS): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
   const max = MAX_SECONDS[key];
