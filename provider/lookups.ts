@@ -52,7 +52,10 @@ async function client(options: LookupOptions | undefined): Promise<EmClient> {
   }
   const settings = await settingsOf(options?.connection);
   // EM's query service and role list are for administrators: a tenant session would only be answered 403.
-  if (settings.credentials.kind !== "admin") throw new ConnectionConfigError(ADMIN_ONLY(settings.credentials.kind === "tenant" ? "tenantName" : "vcdOrganization"));
+  if (settings.credentials.kind !== "admin") {
+      const key = settings.credentials.kind === "tenant" ? "tenantName" : "vcdOrganization";
+      throw new ConnectionConfigError(ADMIN_ONLY(key), { key });
+    }
   // One client per distinct connection: look-ups of different EMs share no session.
   return pool().get(settings);
 }

@@ -74,7 +74,15 @@ export interface ResolvedSettings {
 }
 
 export class EmSettingsError extends Error {
-  constructor(message: string) {
+  /**
+   * @param setting the setting that is wrong (e.g. "retry.budgetMs"), when one is
+   * @param detail what is wrong with it and what is allowed, without the setting's name
+   */
+  constructor(
+    message: string,
+    readonly setting?: string,
+    readonly detail?: string,
+  ) {
     super(message);
     this.name = "EmSettingsError";
   }
@@ -102,7 +110,8 @@ export function isLoopback(hostname: string): boolean {
 }
 
 function fail(field: string, problem: string, allowed: string): never {
-  throw new EmSettingsError(`Invalid EM connection setting '${field}': ${problem}. ${allowed}`);
+  const detail = `${problem}. ${allowed}`;
+  throw new EmSettingsError(`Invalid EM connection setting '${field}': ${detail}`, field, detail);
 }
 
 function requireText(field: string, value: unknown): string {

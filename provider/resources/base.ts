@@ -56,7 +56,10 @@ export abstract class ProviderBase {
    */
   protected client(props?: object): EmClient {
     const settings = connectionOf(props) ?? connectionSettings(this.config, this.env);
-    if (settings.credentials.kind !== "admin") throw new ConnectionConfigError(ADMIN_ONLY(settings.credentials.kind === "tenant" ? "tenantName" : "vcdOrganization"));
+    if (settings.credentials.kind !== "admin") {
+      const key = settings.credentials.kind === "tenant" ? "tenantName" : "vcdOrganization";
+      throw new ConnectionConfigError(ADMIN_ONLY(key), { key });
+    }
     return this.pool.get(settings);
   }
 }
