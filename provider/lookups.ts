@@ -5,9 +5,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudTenant, CloudTenantResource, ConnectionSettings, EmClient } from "./client";
-import { ClientPool, ConnectionConfigError, connectionProblem, connectionSettings, settingsOfConnection, type ConnectionArgs, type EmConnection } from "./resources/connection";
+import { ConnectionConfigError, connectionProblem, connectionSettings, settingsOfConnection, type ConnectionArgs, type EmConnection } from "./resources/connection";
 import { ADMIN_ONLY } from "./resources/base";
 import { log, programPoolLog } from "./resources/log";
+import { processClientPool } from "./resources/process-pool";
 import { sameName } from "./resources/names";
 
 export interface LookupOptions {
@@ -26,7 +27,8 @@ export interface RoleInfo {
   name: string;
 }
 
-const pool = new ClientPool(programPoolLog(log));
+/** The process's clients, made on the first look-up (so a plugin process that loads this module never sets their log). */
+const pool = () => processClientPool(programPoolLog(log));
 let logOutHookInstalled = false;
 
 const isClientSettings = (c: unknown): c is ConnectionSettings => c !== null && typeof c === "object" && !pulumi.Output.isInstance(c) && "credentials" in c;
@@ -46,13 +48,16 @@ async function client(options: LookupOptions | undefined): Promise<EmClient> {
   // the first look-up, so a program that only imports the package keeps its process as it was.
   if (!logOutHookInstalled) {
     logOutHookInstalled = true;
-    process.once("beforeExit", () => void pool.closeAll());
+    process.once("beforeExit", () => void pool().closeAll());
   }
   const settings = await settingsOf(options?.connection);
   // EM's query service and role list are for administrators: a tenant session would only be answered 403.
-  if (settings.credentials.kind !== "admin") throw new ConnectionConfigError(ADMIN_ONLY(settings.credentials.kind === "tenant" ? "tenantName" : "vcdOrganization"));
+  if (settings.credentials.kind !== "admin") {
+      const key = settings.credentials.kind === "tenant" ? "tenantName" : "vcdOrganization";
+      throw new ConnectionConfigError(ADMIN_ONLY(key), { key });
+    }
   // One client per distinct connection: look-ups of different EMs share no session.
-  return pool.get(settings);
+  return pool().get(settings);
 }
 
 /** A cloud tenant by name (EM compares names without case), with its quota resources. */

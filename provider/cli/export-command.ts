@@ -131,7 +131,7 @@ async function connection(flags: Flags): Promise<ConnectionSettings> {
   try {
     normalizeBaseUrl(url);
   } catch (err) {
-    if (err instanceof EmSettingsError) throw new UsageError(`--url: ${err.message.replace(/^Invalid EM connection setting 'url': /, "")}`);
+    if (err instanceof EmSettingsError) throw new UsageError(`--url: ${err.setting === "url" ? err.detail : err.message}`);
     throw err;
   }
   const username = required("username", flags.username, "VEEAM_EM_USERNAME");

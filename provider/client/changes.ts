@@ -9,7 +9,7 @@
 import { SessionManager, type SessionRequestResult } from "./session";
 import { TaskWaiter, type TaskOutcome } from "./tasks";
 import type { Task } from "./codec";
-import type { TransportRequest } from "./transport";
+import type { TransportRequest } from "./request";
 import { type Clock, REAL_CLOCK } from "./retry";
 
 export class ChangeLog {

@@ -55,7 +55,8 @@ import { ChangeLog, ChangeNotingSession, ChangeNotingTasks } from "./changes";
 import type { SessionManager } from "./session";
 import { type ConnectionSettings, type ResolvedSettings, resolveSettings } from "./settings";
 import { DEFAULT_POLL_TIMING, type PollTiming, type TaskOutcome, type TaskWaiter } from "./tasks";
-import { MAX_UNPAGED_LIST_BYTES, Transport, type TransportRequest } from "./transport";
+import { MAX_UNPAGED_LIST_BYTES, type TransportRequest } from "./request";
+import { Transport } from "./transport";
 
 export interface EmClientHooks {
   onWarning?(msg: string): void;

@@ -8,11 +8,19 @@
  * query only saves requests: a name it does not show, or any failure of it, falls back to the look-up of that name
  * alone, and an answer that will not change (a 4xx other than 429, 501, or not a list of subtenants) turns it off.
  */
-import { type CloudSubtenant, parseCloudSubtenant } from "./codec";
+import { type CloudSubtenant, type Node, parseCloudSubtenant } from "./codec";
 import { EmApiError, refusedForGood } from "./errors";
-import type { EmClient } from "./client";
 import { pickSameName } from "./name-rule";
-import { Query, QUERY_ENTITIES, where } from "./query";
+import { Query, QUERY_ENTITIES, type QueryEntity, where } from "./query";
+import type { PolicyName } from "./retry";
+
+/** The reads the look-ups are answered with (the client's). */
+export interface SubtenantNameReads {
+  /** The subtenant of that name in the tenant, looked up alone. */
+  findSubtenantByName(tenantId: string, name: string): Promise<CloudSubtenant | undefined>;
+  /** One page of a query's entities, each taken by `take` (QueryRunner.entities). */
+  queryPage<T>(query: Query, entity: QueryEntity, take: (n: Node) => T, policy?: PolicyName): Promise<{ items: T[] }>;
+}
 
 /** Most names one query asks for (its filter stays within a few KB of URL). */
 const MAX_NAMES_PER_QUERY = 50;
@@ -39,7 +47,7 @@ export class NameLookups {
   /** Off once EM refused a query for several names for good. */
   #shared = true;
 
-  constructor(private readonly client: EmClient) {}
+  constructor(private readonly client: SubtenantNameReads) {}
 
   /** The subtenant of that name in the tenant, or undefined when EM has none. */
   find(tenantId: string, name: string): Promise<CloudSubtenant | undefined> {

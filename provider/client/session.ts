@@ -5,7 +5,8 @@
 import { ANSWERS, loginSpec, parseLogonSession, ShapeError } from "./codec";
 import { EmApiError } from "./errors";
 import type { ResolvedSettings } from "./settings";
-import type { Transport, TransportRequest, TransportResponse } from "./transport";
+import type { TransportRequest, TransportResponse } from "./request";
+import type { Transport } from "./transport";
 
 export const SESSION_HEADER = "X-RestSvcSessionId";
 /** How the progress line of a logon begins ("Logged on to EM as CORP\\svc-pulumi"). */

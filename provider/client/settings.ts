@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { nodeSupportsProxyEnv } from "./http-exchange";
+import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY, DEFAULT_TASK_TIMEOUT_MS, defaultRetryBudgetMs, MAX_REQUEST_TIMEOUT_MS, MAX_RETRIES, MAX_RETRY_BUDGET_MS, MAX_RETRY_WAIT_MS, MAX_TASK_TIMEOUT_MS } from "./limits";
 import { proxyFor } from "./proxy-env";
 
 /** How the client logs on to Enterprise Manager. */
@@ -73,19 +74,20 @@ export interface ResolvedSettings {
 }
 
 export class EmSettingsError extends Error {
-  constructor(message: string) {
+  /**
+   * @param setting the setting that is wrong (e.g. "retry.budgetMs"), when one is
+   * @param detail what is wrong with it and what is allowed, without the setting's name
+   */
+  constructor(
+    message: string,
+    readonly setting?: string,
+    readonly detail?: string,
+  ) {
     super(message);
     this.name = "EmSettingsError";
   }
 }
 
-export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
-export const DEFAULT_TASK_TIMEOUT_MS = 600_000;
-export const DEFAULT_RETRY: Omit<Required<RetrySettings>, "budgetMs"> = { retries: 4, minDelayMs: 250, maxDelayMs: 5000, maxRetryAfterMs: 30_000 };
-/** Upper bounds: Node's timers cannot wait longer than 2^31-1 ms, and a longer wait is a mistake anyway. */
-export const MAX_REQUEST_TIMEOUT_MS = 3_600_000;
-export const MAX_TASK_TIMEOUT_MS = 86_400_000;
-export const MAX_RETRY_BUDGET_MS = 86_400_000;
 /**
  * Requests to one EM at once. A refresh of a large stack otherwise opens a TLS connection per read at once (1,500
  * for 500 accounts), which costs EM, a shared system, and this process (about 50 KB each) and is no faster. 30:
@@ -108,7 +110,8 @@ export function isLoopback(hostname: string): boolean {
 }
 
 function fail(field: string, problem: string, allowed: string): never {
-  throw new EmSettingsError(`Invalid EM connection setting '${field}': ${problem}. ${allowed}`);
+  const detail = `${problem}. ${allowed}`;
+  throw new EmSettingsError(`Invalid EM connection setting '${field}': ${detail}`, field, detail);
 }
 
 function requireText(field: string, value: unknown): string {
@@ -122,7 +125,7 @@ function requireSecret(field: string, value: unknown): string {
   return value;
 }
 
-function positiveInt(field: string, value: unknown, fallback: number, allowZero = false, max = MAX_TASK_TIMEOUT_MS): number {
+function positiveInt(field: string, value: unknown, fallback: number, allowZero: boolean, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || (!allowZero && value === 0) || value > max) {
     fail(field, `got ${JSON.stringify(value)}`, `A whole number of milliseconds ${allowZero ? "from 0" : "from 1"} to ${max} is required.`);
@@ -218,16 +221,16 @@ export function resolveSettings(settings: ConnectionSettings, env: NodeJS.Proces
   const retryRaw = settings.retry ?? {};
   if (retryRaw === null || typeof retryRaw !== "object") fail("retry", "it is not an object", "Give {retries, minDelayMs, maxDelayMs, maxRetryAfterMs}.");
   const retries = retryRaw.retries ?? DEFAULT_RETRY.retries;
-  if (typeof retries !== "number" || !Number.isInteger(retries) || retries < 0 || retries > 20) fail("retry.retries", `got ${JSON.stringify(retries)}`, "A whole number from 0 to 20 is required.");
+  if (typeof retries !== "number" || !Number.isInteger(retries) || retries < 0 || retries > MAX_RETRIES) fail("retry.retries", `got ${JSON.stringify(retries)}`, `A whole number from 0 to ${MAX_RETRIES} is required.`);
   const retry = {
     retries,
-    minDelayMs: positiveInt("retry.minDelayMs", retryRaw.minDelayMs, DEFAULT_RETRY.minDelayMs, true),
-    maxDelayMs: positiveInt("retry.maxDelayMs", retryRaw.maxDelayMs, DEFAULT_RETRY.maxDelayMs, true),
-    maxRetryAfterMs: positiveInt("retry.maxRetryAfterMs", retryRaw.maxRetryAfterMs, DEFAULT_RETRY.maxRetryAfterMs, true),
+    minDelayMs: positiveInt("retry.minDelayMs", retryRaw.minDelayMs, DEFAULT_RETRY.minDelayMs, true, MAX_RETRY_WAIT_MS),
+    maxDelayMs: positiveInt("retry.maxDelayMs", retryRaw.maxDelayMs, DEFAULT_RETRY.maxDelayMs, true, MAX_RETRY_WAIT_MS),
+    maxRetryAfterMs: positiveInt("retry.maxRetryAfterMs", retryRaw.maxRetryAfterMs, DEFAULT_RETRY.maxRetryAfterMs, true, MAX_RETRY_WAIT_MS),
   };
   if (retry.maxDelayMs < retry.minDelayMs) fail("retry.maxDelayMs", `it (${retry.maxDelayMs}) is less than retry.minDelayMs (${retry.minDelayMs})`, "Make maxDelayMs at least minDelayMs.");
   const requestTimeoutMs = positiveInt("requestTimeoutMs", settings.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, false, MAX_REQUEST_TIMEOUT_MS);
-  const budgetMs = positiveInt("retry.budgetMs", retryRaw.budgetMs, 2 * requestTimeoutMs, false, MAX_RETRY_BUDGET_MS);
+  const budgetMs = positiveInt("retry.budgetMs", retryRaw.budgetMs, defaultRetryBudgetMs(requestTimeoutMs), false, MAX_RETRY_BUDGET_MS);
   return {
     baseUrl,
     credentials,
@@ -239,7 +242,7 @@ export function resolveSettings(settings: ConnectionSettings, env: NodeJS.Proces
     insecureSkipTlsVerify: insecure,
     allowInsecureHttp,
     requestTimeoutMs,
-    taskTimeoutMs: positiveInt("taskTimeoutMs", settings.taskTimeoutMs, DEFAULT_TASK_TIMEOUT_MS),
+    taskTimeoutMs: positiveInt("taskTimeoutMs", settings.taskTimeoutMs, DEFAULT_TASK_TIMEOUT_MS, false, MAX_TASK_TIMEOUT_MS),
     maxConnections: connectionLimit(settings.maxConnections),
     retry: { ...retry, budgetMs },
   };

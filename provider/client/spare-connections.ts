@@ -1,6 +1,6 @@
 /**
  * Connections opened ahead for changes. A POST or PUT that must not be repeated travels on a connection that carried
- * no request before (see reusesConnection in transport.ts); opening it when the change is sent puts a TCP and TLS
+ * no request before (see reusesConnection in connection-policy.ts); opening it when the change is sent puts a TCP and TLS
  * handshake (about 15 ms, more on a slow link) in front of every create, edit and account create. Instead, each time
  * such a connection is used, another is opened in the background and kept, unused, for the next change.
  *

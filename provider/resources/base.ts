@@ -2,13 +2,11 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { EmClient } from "../client";
 import { connectionOf } from "./connection-of";
 import { UNKNOWN, type Failure } from "./validation";
-import { ClientPool, CONFIG_NAMESPACE, ConnectionConfigError, connectionSettings, type ConfigSource } from "./connection";
-
-/** Shared by every provider in a process unless a test hands in its own: one logon per run. */
-export const sharedClientPool = new ClientPool();
+import { type ClientPool, CONFIG_NAMESPACE, ConnectionConfigError, connectionSettings, type ConfigSource } from "./connection";
+import { processClientPool } from "./process-pool";
 
 export interface ProviderOptions {
-  /** Where clients come from; the process-wide pool by default. */
+  /** Where clients come from; the process's one pool by default (one logon per run), unless a test hands in its own. */
   pool?: ClientPool;
   /** Environment for the fallbacks of the connection settings; process.env by default. */
   env?: NodeJS.ProcessEnv;
@@ -21,7 +19,7 @@ export abstract class ProviderBase {
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(options: ProviderOptions = {}) {
-    this.pool = options.pool ?? sharedClientPool;
+    this.pool = options.pool ?? processClientPool();
     this.env = options.env ?? process.env;
   }
 
@@ -58,7 +56,10 @@ export abstract class ProviderBase {
    */
   protected client(props?: object): EmClient {
     const settings = connectionOf(props) ?? connectionSettings(this.config, this.env);
-    if (settings.credentials.kind !== "admin") throw new ConnectionConfigError(ADMIN_ONLY(settings.credentials.kind === "tenant" ? "tenantName" : "vcdOrganization"));
+    if (settings.credentials.kind !== "admin") {
+      const key = settings.credentials.kind === "tenant" ? "tenantName" : "vcdOrganization";
+      throw new ConnectionConfigError(ADMIN_ONLY(key), { key });
+    }
     return this.pool.get(settings);
   }
 }

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmClient, EmSettingsError, normalizeBaseUrl, resolveSettings, type ConnectionSettings, type Credentials } from "../client";
+import { EmClient, EmSettingsError, MAX_SECONDS, normalizeBaseUrl, resolveSettings, type ConnectionSettings, type Credentials } from "../client";
 
 /** Where the connection settings come from: Pulumi stack config (namespace `veeam-em`), else the environment. */
 export interface ConfigSource {
@@ -26,13 +26,17 @@ const ENV_FALLBACK: Record<string, string> = {
   maxConnections: "VEEAM_EM_MAX_CONNECTIONS",
 };
 
-/** Largest values of the time settings, in seconds (Node's timers stop at 2^31-1 ms, about 24.8 days). */
-const MAX_SECONDS: Record<string, number> = { requestTimeoutSeconds: 3600, taskTimeoutSeconds: 86_400, retryBudgetSeconds: 86_400 };
-
 export class ConnectionConfigError extends Error {
-  constructor(message: string) {
+  /** The config key the error is about (without namespace). */
+  readonly key?: string;
+  /** The key is simply not set (a preview needs no EM; `up` says so when it first connects). */
+  readonly notSet: boolean;
+
+  constructor(message: string, about: { key?: string; notSet?: boolean } = {}) {
     super(message);
     this.name = "ConnectionConfigError";
+    this.key = about.key;
+    this.notSet = about.notSet ?? false;
   }
 }
 
@@ -51,6 +55,7 @@ function requireSetting(read: (key: string) => string | undefined, key: string, 
     const secret = key === "password" ? " --secret" : "";
     throw new ConnectionConfigError(
       `veeam-em: ${key} is not set (${why}); run 'pulumi config set${secret} ${CONFIG_NAMESPACE}:${key} …' or set the environment variable ${ENV_FALLBACK[key]}`,
+      { key, notSet: true },
     );
   }
   return value;
@@ -60,15 +65,15 @@ function booleanSetting(value: string | undefined, key: string): boolean | undef
   if (value === undefined) return undefined;
   if (/^(true|1|yes)$/i.test(value)) return true;
   if (/^(false|0|no)$/i.test(value)) return false;
-  throw new ConnectionConfigError(`veeam-em: ${key} must be true or false, got '${value}'`);
+  throw new ConnectionConfigError(`veeam-em: ${key} must be true or false, got '${value}'`, { key });
 }
 
-function secondsSetting(value: string | undefined, key: string): number | undefined {
+function secondsSetting(value: string | undefined, key: keyof typeof MAX_SECONDS): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
   const max = MAX_SECONDS[key];
   if (!(value.trim() !== "" && Number.isFinite(seconds) && seconds > 0 && seconds <= max)) {
-    throw new ConnectionConfigError(`veeam-em: ${key} must be a number of seconds greater than 0 and at most ${max}, got '${value}'`);
+    throw new ConnectionConfigError(`veeam-em: ${key} must be a number of seconds greater than 0 and at most ${max}, got '${value}'`, { key });
   }
   // Whole milliseconds: the client counts in them.
   return Math.max(1, Math.round(seconds * 1000)) / 1000;
@@ -77,7 +82,7 @@ function secondsSetting(value: string | undefined, key: string): number | undefi
 /** A whole number as written in config; the client checks its range (and says what is allowed). */
 function wholeNumberSetting(value: string | undefined, key: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\s*\d+\s*$/.test(value)) throw new ConnectionConfigError(`veeam-em: ${key} must be a whole number, got '${value}'`);
+  if (!/^\s*\d+\s*$/.test(value)) throw new ConnectionConfigError(`veeam-em: ${key} must be a whole number, got '${value}'`, { key });
   return Number(value);
 }
 
@@ -94,6 +99,7 @@ export function connectionSettings(config: ConfigSource | undefined, env: NodeJS
   if (tenantName !== undefined && organization !== undefined) {
     throw new ConnectionConfigError(
       `veeam-em: tenantName and vcdOrganization are both set, but a logon is either as a standalone cloud tenant (tenantName) or as a vCD organization user (vcdOrganization and username); unset one of them`,
+      { key: "tenantName" },
     );
   }
   let credentials: Credentials;
@@ -106,7 +112,7 @@ export function connectionSettings(config: ConfigSource | undefined, env: NodeJS
   const credentialsSource = credentialKeys.map(from).join(credentialKeys.length === 2 ? " and " : ", ");
 
   const format = read("format");
-  if (format !== undefined && format !== "xml" && format !== "json") throw new ConnectionConfigError(`veeam-em: format must be xml or json, got '${format}'`);
+  if (format !== undefined && format !== "xml" && format !== "json") throw new ConnectionConfigError(`veeam-em: format must be xml or json, got '${format}'`, { key: "format" });
   const taskTimeoutSeconds = secondsSetting(read("taskTimeoutSeconds"), "taskTimeoutSeconds");
   const requestTimeoutSeconds = secondsSetting(read("requestTimeoutSeconds"), "requestTimeoutSeconds");
   const retryBudgetSeconds = secondsSetting(read("retryBudgetSeconds"), "retryBudgetSeconds");
@@ -238,9 +244,9 @@ export function connectionProblem(connection: EmConnection, at = "connection"): 
     return undefined;
   } catch (err) {
     if (!(err instanceof EmSettingsError)) throw err;
-    const setting = /setting '([^']+)'/.exec(err.message)?.[1] ?? "url";
+    const setting = err.setting ?? "url";
     const member = MEMBER_OF_SETTING[setting] ?? setting;
-    const detail = err.message.replace(/^Invalid EM connection setting '[^']+': /, "").replace(/'credentials'/g, `'${at}.username' and '${at}.password'`);
+    const detail = (err.detail ?? err.message).replace(/'credentials'/g, `'${at}.username' and '${at}.password'`);
     return { member, reason: `${at}.${member}: ${detail}` };
   }
 }

@@ -7,15 +7,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { EnterpriseAccountProvider } from "./account/provider";
 import type { ProviderBase } from "./base";
-import { ClientPool } from "./connection";
 import { log, poolLog } from "./log";
+import { processClientPool } from "./process-pool";
 import { SubtenantProvider } from "./subtenant/provider";
 import { CloudTenantProvider } from "./tenant/provider";
 
 type Implementation = ProviderBase & Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
 
 /** The plugin process's clients: one logon for every resource of every kind. */
-const pool = new ClientPool(poolLog(log));
+const pool = processClientPool(poolLog(log));
 
 const FACTORIES: Record<string, () => Implementation> = {
   Subtenant: () => new SubtenantProvider({ pool }),

@@ -18,7 +18,7 @@ import { listenOnLoopback, sleep } from "./helpers";
 /** Agent options with Node's proxyEnv (22.21+, 24.5+), which @types/node 22.20 does not name yet. */
 type ProxyAgentOptions = http.AgentOptions & { proxyEnv?: NodeJS.ProcessEnv };
 
-/** The codes transport.ts's networkError reads as "the connection broke before the answer was complete". */
+/** The codes error-hints.ts's networkError reads as "the connection broke before the answer was complete". */
 const BROKEN_CONNECTION_CODES = ["ECONNRESET", "EPIPE"];
 
 interface RawServer {
