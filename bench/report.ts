@@ -83,7 +83,7 @@ export function timesIdeal(p: PhaseFigures, parallel: number): number {
   return p.wallMs / ((p.size / parallel) * p.taskMs);
 }
 
-/** The share of latency samples noticed within issue 11's bound, max(250 ms, 10 % of the task's duration). */
+/** The share of latency samples noticed within the bound, max(250 ms, 10 % of the task's duration). */
 export function shareInTime(l: LatencyFigures): number {
   return l.latenciesMs.filter((v, i) => v <= Math.max(250, 0.1 * l.taskDurationsMs[i])).length / l.latenciesMs.length;
 }

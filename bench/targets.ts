@@ -65,5 +65,5 @@ export function renderTargets(r: Results): string {
   const checks = checkTargets(r);
   const mark = (met: boolean | undefined) => (met === undefined ? "not measured" : met ? "met" : "**not met**");
   const rows = checks.map((c) => `| ${c.target} | ${c.measured} | ${c.naive} | ${mark(c.met)}${c.note ? ` (${c.note})` : ""} |`);
-  return ["| issue 11 target | this project | naive | status |", "| --- | --- | --- | --- |", ...rows].join("\n") + "\n";
+  return ["| target | this project | naive | status |", "| --- | --- | --- | --- |", ...rows].join("\n") + "\n";
 }
