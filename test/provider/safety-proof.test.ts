@@ -13,6 +13,8 @@ import type { Task } from "../../provider/client/codec";
 import { EnterpriseAccountProvider } from "../../provider/resources/account/provider";
 import type { EnterpriseAccountInputs } from "../../provider/resources/account/inputs";
 import { ClientPool, connectionSettings } from "../../provider/resources/connection";
+import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
+import type { SubtenantInputs } from "../../provider/resources/subtenant/inputs";
 import { ABC, ABC_RESOURCE, EM_PASSWORD, emulatorFor, proxyTo, writes } from "./support";
 
 const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: Error) => ({ error }));
@@ -26,6 +28,8 @@ const theirSubtenant = (name: string, description = "ours") => ({
   enabled: true,
   quota: { unlimited: false, displayName: "q", tenantResourceId: ABC_RESOURCE, quotaMb: 2048, usedQuotaMb: 0, quotaId: "q1" },
 });
+const subtenantInputs = (name: string) =>
+  ({ tenantName: "ABC Company", name, password: "Subtenant-Pass-1", description: "", enabled: true, tenantResourceId: ABC_RESOURCE, quotaMb: 2048, unlimitedQuota: false }) as SubtenantInputs;
 const task = (taskId: string, state: Task["state"], success?: boolean, message = ""): Task => ({ taskId, state, operation: "AddCloudSubtenant", href: `https://em/api/tasks/${taskId}`, success, message });
 
 describe("safety: a lost create answer binds nothing without proof", () => {
@@ -243,5 +247,51 @@ describe("safety: a POST EM takes late, after its answer was lost and it was sen
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe("safety: two stacks with overlapping declarations, under resets and lost answers", () => {
+  let em: Emulator;
+  afterEach(() => em.stop());
+
+  it("no object ends held by both stacks, whatever the faults (3 runs each, as a user re-runs `up`)", async function () {
+    this.timeout(60_000);
+    const setup = await emulatorFor("xml", { taskDurationMs: 15 });
+    em = setup.em;
+    const stack = () => {
+      const pool = new ClientPool(() => undefined);
+      const env = { ...setup.env, VEEAM_EM_TASK_TIMEOUT_SECONDS: "2", VEEAM_EM_RETRY_BUDGET_SECONDS: "1" };
+      return { provider: new SubtenantProvider({ env, pool }), held: new Map<string, string>() };
+    };
+    const stacks = [stack(), stack()];
+    const names = Array.from({ length: 12 }, (_, i) => `overlap-${String(i).padStart(2, "0")}`);
+    em.faults.update({ seed: 20261206, resetRate: 0.05, lostResponseRate: 0.1, sessionDropRate: 0.02, serverErrorRate: 0.03 });
+    for (let run = 0; run < 3; run++) {
+      await Promise.all(
+        stacks.map((s) =>
+          Promise.all(
+            names
+              .filter((name) => !s.held.has(name))
+              .map(async (name) => {
+                try {
+                  const made = await s.provider.create({ ...subtenantInputs(name) });
+                  s.held.set(name, made.id);
+                } catch {
+                  // The engine records nothing for a failed create without an id; the user runs `up` again.
+                }
+              }),
+          ),
+        ),
+      );
+    }
+    em.faults.reset();
+    em.store.finishAllTasks();
+    const [a, b] = stacks.map((s) => new Set(s.held.values()));
+    expect([...a].filter((id) => b.has(id)), "ids held by both stacks").to.deep.equal([]);
+    for (const name of names) {
+      const inEm = em.store.state.subtenants.filter((s) => s.tenantId === ABC && s.name === name);
+      expect(inEm.length, `${name}: one subtenant in EM`).to.be.at.most(1);
+    }
+    expect(a.size + b.size, "the faults still let creates through").to.be.greaterThan(0);
   });
 });
