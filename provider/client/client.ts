@@ -46,7 +46,7 @@ import {
 } from "./codec";
 import { EmApiError, isNotFound, EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, outcomeUnknown, readAnswer, Redactor } from "./errors";
 import { NAME_TAKEN, sendUntilApplied, TaskCreates } from "./settle";
-import { dispatchThenVerify, type PolicyName, pollUntil } from "./retry";
+import { type Clock, dispatchThenVerify, type PolicyName, pollUntil, REAL_CLOCK } from "./retry";
 import { NameLookups, pickByName } from "./name-lookups";
 import { accountNamesSurelySame, pickSameName } from "./name-rule";
 import { Query, QUERY_ENTITIES, type QueryEntity, QueryRunner, where } from "./query";
@@ -60,7 +60,12 @@ import { Transport } from "./transport";
 export interface EmClientHooks {
   onWarning?(msg: string): void;
   onProgress?(msg: string): void;
-  /** Task polling timing (tests). */
+  /**
+   * The one clock the client's waits and deadlines read: retries, the request queue, Retry-After dates, session
+   * renewals and task polls. The real one by default (tests inject theirs).
+   */
+  clock?: Clock;
+  /** Task polling timing (tests); its sleep and now default to `clock`. */
   pollTiming?: Partial<PollTiming>;
 }
 
@@ -162,9 +167,11 @@ export class EmClient {
     // session manager masks that header's value). Masking it as plain text would only blank out, and so give away,
     // an ordinary word of EM's messages that happens to be the password. A tenant's travels in a body: masked.
     if (this.#settings.credentials.kind !== "admin") this.#redactor.add(this.#settings.credentials.password);
-    this.#transport = new Transport(this.#settings, this.#redactor, { onWarning: hooks.onWarning, onRetry: hooks.onProgress });
+    const clock = hooks.clock ?? REAL_CLOCK;
+    this.#transport = new Transport(this.#settings, this.#redactor, { onWarning: hooks.onWarning, onRetry: hooks.onProgress, clock });
     this.#session = new ChangeNotingSession(this.#changes, this.#transport, this.#settings, hooks.onProgress);
-    this.#tasks = new ChangeNotingTasks(this.#changes, this.#session, this.#settings.taskTimeoutMs, { ...DEFAULT_POLL_TIMING, ...hooks.pollTiming }, hooks.onProgress);
+    // The real clock's sleep is kept as it is: the task waiter cancels that timer when a task is seen finished early.
+    this.#tasks = new ChangeNotingTasks(this.#changes, this.#session, this.#settings.taskTimeoutMs, { ...DEFAULT_POLL_TIMING, ...(hooks.clock && { sleep: (ms: number) => clock.sleep(ms), now: () => clock.now() }), ...hooks.pollTiming }, hooks.onProgress);
     this.#query = new QueryRunner(this.#session);
     this.#creates = new TaskCreates({ session: this.#session, tasks: this.#tasks, redactor: this.#redactor, taskTimeoutMs: this.#settings.taskTimeoutMs, onProgress: hooks.onProgress });
     this.#newSubtenants = new NameLookups(this);
