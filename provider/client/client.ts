@@ -42,12 +42,11 @@ import {
   ACCOUNT_URN,
   type Node,
   type AnswerShape,
-  items,
   type Task,
 } from "./codec";
-import { type CreateVerdict, judgeOwnTask, judgeStrangers, UnidentifiedPosts } from "./create-proof";
-import { EmApiError, isNotFound, EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, outcomeUnknown, Redactor } from "./errors";
-import { dispatchThenVerify, type PolicyName, pollUntil } from "./retry";
+import { EmApiError, isNotFound, EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, EmTaskFailedError, EmTaskLostError, outcomeUnknown, readAnswer, Redactor } from "./errors";
+import { NAME_TAKEN, sendUntilApplied, TaskCreates } from "./settle";
+import { type Clock, dispatchThenVerify, type PolicyName, pollUntil, REAL_CLOCK } from "./retry";
 import { NameLookups, pickByName } from "./name-lookups";
 import { accountNamesSurelySame, pickSameName } from "./name-rule";
 import { Query, QUERY_ENTITIES, type QueryEntity, QueryRunner, where } from "./query";
@@ -61,13 +60,18 @@ import { Transport } from "./transport";
 export interface EmClientHooks {
   onWarning?(msg: string): void;
   onProgress?(msg: string): void;
-  /** Task polling timing (tests). */
+  /**
+   * The one clock the client's waits and deadlines read: retries, the request queue, Retry-After dates, session
+   * renewals and task polls. The real one by default (tests inject theirs).
+   */
+  clock?: Clock;
+  /** Task polling timing (tests); its sleep and now default to `clock`. */
   pollTiming?: Partial<PollTiming>;
 }
 
+export { UNKNOWN_OUTCOME_SENDS } from "./settle";
+
 const { CloudTenant: CLOUD_TENANT, CloudSubtenant: CLOUD_SUBTENANT } = QUERY_ENTITIES;
-/** How often a change that is safe to repeat is sent when each time its outcome is unknown and EM does not show it. */
-export const UNKNOWN_OUTCOME_SENDS = 3;
 /** The prefix of every EM role UID (`urn:veeam:EnterpriseRole:<GUID>`). */
 export const ROLE_URN = "urn:veeam:EnterpriseRole:";
 
@@ -106,9 +110,6 @@ export function tenantDiffers(t: CloudTenant, want: CloudTenantEditSpec): string
   return d.join(", ");
 }
 
-/** EM's subtenant-name clash (task message); EM compares names without case. */
-const NAME_TAKEN = /already (has|have|contains) a subtenant|already exists|name is (already )?(taken|in use)/i;
-
 /** Where a subtenant differs from what a create or edit asked for ("" when it does not). */
 export function subtenantDiffers(s: CloudSubtenant, want: { description?: string; enabled?: boolean; unlimited?: boolean; tenantResourceId?: string; quotaMb?: number; quotaName?: string }): string {
   const d: string[] = [];
@@ -124,11 +125,6 @@ export function subtenantDiffers(s: CloudSubtenant, want: { description?: string
 /** The POST that creates a subtenant (it answers 202 with an AddCloudSubtenant task). */
 function subtenantPost(tenantId: string, spec: CloudSubtenantCreateSpec): TransportRequest {
   return { method: "POST", path: `/cloud/tenants/${seg(tenantId)}/subtenants`, body: cloudSubtenantCreateSpec(spec), expect: [202] };
-}
-
-/** A task's key: EM numbers tasks per logon session (task-1, task-2, …), so an id alone may come back in the next. */
-function taskKey(generation: number, taskId: string): string {
-  return `${generation}/${taskId}`;
 }
 
 function roleUid(value: string): string {
@@ -159,10 +155,8 @@ export class EmClient {
   readonly #onProgress?: (msg: string) => void;
   /** Masks every password a request body of this client carried (and the logon's header), in every error it gives. */
   readonly #redactor = new Redactor();
-  /** Tasks this client identified as its requests' (from a 202, or claimed after a lost answer), by taskKey. */
-  readonly #knownTasks = new Set<string>();
-  /** POSTs of this client that start a task and whose task it has not identified: the only sources of other tasks of its session. */
-  readonly #unidentified = new UnidentifiedPosts();
+  /** Creates that start a task, settled by proof (settle.ts); it also counts the tasks runTask is told of. */
+  readonly #creates: TaskCreates;
   /** Changes made through this client, counted as they end (changes.ts). */
   readonly #changes = new ChangeLog();
 
@@ -173,10 +167,13 @@ export class EmClient {
     // session manager masks that header's value). Masking it as plain text would only blank out, and so give away,
     // an ordinary word of EM's messages that happens to be the password. A tenant's travels in a body: masked.
     if (this.#settings.credentials.kind !== "admin") this.#redactor.add(this.#settings.credentials.password);
-    this.#transport = new Transport(this.#settings, this.#redactor, { onWarning: hooks.onWarning, onRetry: hooks.onProgress });
+    const clock = hooks.clock ?? REAL_CLOCK;
+    this.#transport = new Transport(this.#settings, this.#redactor, { onWarning: hooks.onWarning, onRetry: hooks.onProgress, clock });
     this.#session = new ChangeNotingSession(this.#changes, this.#transport, this.#settings, hooks.onProgress);
-    this.#tasks = new ChangeNotingTasks(this.#changes, this.#session, this.#settings.taskTimeoutMs, { ...DEFAULT_POLL_TIMING, ...hooks.pollTiming }, hooks.onProgress);
+    // The real clock's sleep is kept as it is: the task waiter cancels that timer when a task is seen finished early.
+    this.#tasks = new ChangeNotingTasks(this.#changes, this.#session, this.#settings.taskTimeoutMs, { ...DEFAULT_POLL_TIMING, ...(hooks.clock && { sleep: (ms: number) => clock.sleep(ms), now: () => clock.now() }), ...hooks.pollTiming }, hooks.onProgress);
     this.#query = new QueryRunner(this.#session);
+    this.#creates = new TaskCreates({ session: this.#session, tasks: this.#tasks, redactor: this.#redactor, taskTimeoutMs: this.#settings.taskTimeoutMs, onProgress: hooks.onProgress });
     this.#newSubtenants = new NameLookups(this);
   }
 
@@ -236,38 +233,38 @@ export class EmClient {
 
   async listTenants(): Promise<CloudTenant[]> {
     const res = await this.#query.all(Query.type("CloudTenant").format("Entities"), CLOUD_TENANT);
-    return this.shape("GET", "/query?type=CloudTenant", () => res.entities.map(parseCloudTenant));
+    return readAnswer("GET", "/query?type=CloudTenant", () => res.entities.map(parseCloudTenant));
   }
 
   async findTenantByName(name: string): Promise<CloudTenant | undefined> {
     const res = await this.#query.all(Query.type("CloudTenant").format("Entities").filter(where.eq("Name", name)), CLOUD_TENANT);
-    const tenants = this.shape("GET", "/query?type=CloudTenant", () => res.entities.map(parseCloudTenant));
+    const tenants = readAnswer("GET", "/query?type=CloudTenant", () => res.entities.map(parseCloudTenant));
     return pickSameName(tenants, name, (t) => t.name, "cloud tenant");
   }
 
   async getTenant(id: string): Promise<CloudTenant | undefined> {
     const path = `/cloud/tenants/${seg(id)}`;
     const body = await this.getOrUndefined(path, ANSWERS.CloudTenant, { format: "Entity" });
-    return body === undefined ? undefined : this.shape("GET", path, () => parseCloudTenant(this.node(body)));
+    return body === undefined ? undefined : readAnswer("GET", path, () => parseCloudTenant(this.node(body)));
   }
 
   /** One backup resource (get_tenants_id_resources_id), which reports its UsedQuota; undefined when EM has none. */
   async getTenantResource(tenantId: string, resourceId: string): Promise<CloudTenantResource | undefined> {
     const path = `/cloud/tenants/${seg(tenantId)}/resources/${seg(resourceId)}`;
     const body = await this.getOrUndefined(path, ANSWERS.CloudTenantResource);
-    return body === undefined ? undefined : this.shape("GET", path, () => parseCloudTenantResource(this.node(body)));
+    return body === undefined ? undefined : readAnswer("GET", path, () => parseCloudTenantResource(this.node(body)));
   }
 
   // ---- tenant writes: tenants, their backup resources, and the backup servers and repositories they name ----
 
   async listBackupServers(): Promise<EntityRef[]> {
     const res = await this.#session.request({ method: "GET", path: "/backupServers", expect: [200], answer: ANSWERS.EntityReferences });
-    return this.shape("GET", "/backupServers", () => parseEntityReferences(res.body?.body));
+    return readAnswer("GET", "/backupServers", () => parseEntityReferences(res.body?.body));
   }
 
   async listRepositories(): Promise<Repository[]> {
     const res = await this.#session.request({ method: "GET", path: "/repositories", expect: [200], answer: ANSWERS.EntityReferences });
-    return this.shape("GET", "/repositories", () => parseRepositories(res.body?.body));
+    return readAnswer("GET", "/repositories", () => parseRepositories(res.body?.body));
   }
 
   /**
@@ -278,7 +275,7 @@ export class EmClient {
   async createTenant(spec: CloudTenantCreateSpec): Promise<CloudTenant> {
     this.#redactor.add(spec.password);
     const names = (task: Task) => task.related !== undefined && (task.related.name ?? "").toLowerCase() === spec.name.toLowerCase();
-    const task = await this.createByTask({ method: "POST", path: "/cloud/tenants", body: cloudTenantCreateSpec(spec), expect: [202] }, "CreateCloudTenant", "tenant", spec.name, names);
+    const task = await this.#creates.createByTask({ method: "POST", path: "/cloud/tenants", body: cloudTenantCreateSpec(spec), expect: [202] }, "CreateCloudTenant", "tenant", spec.name, names);
     return this.relatedTenant(task, spec.name);
   }
 
@@ -298,7 +295,7 @@ export class EmClient {
       if (spec.password || tenantDiffers(now, spec)) return undefined;
       return { taskId: "", operation: "EditCloudTenant", message: "verified by reading the tenant after its task was lost" };
     };
-    return this.sendUntilApplied(send, applied);
+    return sendUntilApplied(send, applied, this.#onProgress);
   }
 
   /**
@@ -319,7 +316,7 @@ export class EmClient {
       }
     };
     const applied = async () => (await pollUntil(async () => ((await this.getTenant(tenantId)) === undefined ? gone : undefined), this.#tasks.poll)) ?? undefined;
-    return this.sendUntilApplied(send, applied);
+    return sendUntilApplied(send, applied, this.#onProgress);
   }
 
   /**
@@ -329,7 +326,7 @@ export class EmClient {
    */
   async addTenantResource(tenantId: string, spec: CloudTenantResourceCreateSpec): Promise<CloudTenantResource> {
     const label = `${spec.name} (tenant ${tenantId})`;
-    const task = await this.createByTask({ method: "POST", path: `/cloud/tenants/${seg(tenantId)}/resources`, body: cloudTenantResourceCreateSpec(spec), expect: [202] }, "CreateCloudTenantResource", "backup resource", label);
+    const task = await this.#creates.createByTask({ method: "POST", path: `/cloud/tenants/${seg(tenantId)}/resources`, body: cloudTenantResourceCreateSpec(spec), expect: [202] }, "CreateCloudTenantResource", "backup resource", label);
     let found: CloudTenantResource | undefined;
     try {
       found = await this.relatedResource(tenantId, task.related?.href, spec.repositoryUid);
@@ -354,7 +351,7 @@ export class EmClient {
     };
     const stillThere = async () => (await this.getTenant(tenantId))?.resources.some((r) => r.id.toLowerCase() === resourceId.toLowerCase()) ?? false;
     const applied = async () => (await pollUntil(async () => ((await stillThere()) ? undefined : gone), this.#tasks.poll)) ?? undefined;
-    return this.sendUntilApplied(send, applied);
+    return sendUntilApplied(send, applied, this.#onProgress);
   }
 
   /** The tenant a finished create's Related link names (`…/cloud/tenants/{id}?format=Entity`). */
@@ -393,13 +390,13 @@ export class EmClient {
     const q = Query.type("CloudSubtenant").format("Entities");
     if (parts.length > 0) q.filter(where.and(...parts));
     const res = await this.#query.all(q, CLOUD_SUBTENANT);
-    return this.shape("GET", "/query?type=CloudSubtenant", () => res.entities.map((n) => parseCloudSubtenant(n)));
+    return readAnswer("GET", "/query?type=CloudSubtenant", () => res.entities.map((n) => parseCloudSubtenant(n)));
   }
 
   async getSubtenant(tenantId: string, subtenantId: string): Promise<CloudSubtenant | undefined> {
     const path = `/cloud/tenants/${seg(tenantId)}/subtenants/${seg(subtenantId)}`;
     const body = await this.getOrUndefined(path, ANSWERS.CloudSubtenant);
-    return body === undefined ? undefined : this.shape("GET", path, () => parseCloudSubtenant(this.node(body), tenantId));
+    return body === undefined ? undefined : readAnswer("GET", path, () => parseCloudSubtenant(this.node(body), tenantId));
   }
 
   /** The subtenant of that name by the name rule (name-rule.ts), or undefined. */
@@ -417,7 +414,7 @@ export class EmClient {
    */
   async addSubtenant(tenantId: string, spec: CloudSubtenantCreateSpec): Promise<CloudSubtenant> {
     this.#redactor.add(spec.password);
-    await this.createByTask(subtenantPost(tenantId, spec), "AddCloudSubtenant", "subtenant", spec.name);
+    await this.#creates.createByTask(subtenantPost(tenantId, spec), "AddCloudSubtenant", "subtenant", spec.name);
     // EM's task does not carry the new subtenant's id: it comes from a look-up by name (EM refuses a second
     // subtenant of that name, so the one there is this task's), shared with creates that finished at the same moment.
     let created: CloudSubtenant | undefined;
@@ -457,7 +454,7 @@ export class EmClient {
       if (spec.password || subtenantDiffers(now, want)) return undefined;
       return { taskId: "", operation: "EditCloudSubtenant", message: "verified by reading the subtenant after its task was lost" };
     };
-    return this.sendUntilApplied(send, applied);
+    return sendUntilApplied(send, applied, this.#onProgress);
   }
 
   /**
@@ -476,39 +473,20 @@ export class EmClient {
       }
     };
     const applied = async () => ((await pollUntil(async () => ((await this.getSubtenant(tenantId, subtenantId)) === undefined ? gone : undefined), this.#tasks.poll)) ?? undefined);
-    return this.sendUntilApplied(send, applied);
-  }
-
-  /**
-   * Sends a change that is safe to repeat (an edit of the whole object, a delete). When its outcome is unknown,
-   * `applied` looks at EM: the change is there (done), or it is not (sent again). Bounded: after
-   * UNKNOWN_OUTCOME_SENDS sends the last unknown outcome is reported.
-   */
-  private async sendUntilApplied<T>(send: () => Promise<T>, applied: () => Promise<T | undefined>): Promise<T> {
-    for (let sends = 1; ; sends++) {
-      try {
-        return await send();
-      } catch (err) {
-        if (!outcomeUnknown(err)) throw err;
-        const value = await applied();
-        if (value !== undefined) return value;
-        if (sends >= UNKNOWN_OUTCOME_SENDS) throw err;
-        this.#onProgress?.(`The outcome of a change was unknown and EM does not show it applied; sending it again (${(err as Error).message})`);
-      }
-    }
+    return sendUntilApplied(send, applied, this.#onProgress);
   }
 
   // ---- accounts ----
 
   async listAccounts(): Promise<EntityRef[]> {
     const res = await this.#session.request({ method: "GET", path: "/security/accounts", expect: [200], answer: ANSWERS.EntityReferences, maxAnswerBytes: MAX_UNPAGED_LIST_BYTES });
-    return this.shape("GET", "/security/accounts", () => parseEntityReferences(res.body?.body));
+    return readAnswer("GET", "/security/accounts", () => parseEntityReferences(res.body?.body));
   }
 
   /** Every account as an entity, in one request (GET /security/accounts?format=Entity: EnterpriseAccountList). */
   async listAccountEntities(): Promise<EnterpriseAccount[]> {
     const res = await this.#session.request({ method: "GET", path: "/security/accounts", query: { format: "Entity" }, expect: [200], answer: ANSWERS.EnterpriseAccounts, maxAnswerBytes: MAX_UNPAGED_LIST_BYTES });
-    return this.shape("GET", "/security/accounts?format=Entity", () => parseEnterpriseAccountList(res.body?.body));
+    return readAnswer("GET", "/security/accounts?format=Entity", () => parseEnterpriseAccountList(res.body?.body));
   }
 
   /** EM has no query type for accounts: lists them and matches the name by the name rule (name-rule.ts). */
@@ -521,7 +499,7 @@ export class EmClient {
   async getAccount(id: string): Promise<EnterpriseAccount | undefined> {
     const path = `/security/accounts/${seg(id)}`;
     const body = await this.getOrUndefined(path, ANSWERS.EnterpriseAccount, { format: "Entity" });
-    return body === undefined ? undefined : this.shape("GET", path, () => parseEnterpriseAccount(this.node(body)));
+    return body === undefined ? undefined : readAnswer("GET", path, () => parseEnterpriseAccount(this.node(body)));
   }
 
   async createAccount(spec: EnterpriseAccountCreateSpec): Promise<void> {
@@ -597,7 +575,7 @@ export class EmClient {
   async listAccountRoles(id: string): Promise<AccountRole[]> {
     const path = `/security/accounts/${seg(id)}/roles`;
     const res = await this.#session.request({ method: "GET", path, expect: [200], answer: ANSWERS.EnterpriseAccountInRoles });
-    return this.shape("GET", path, () => parseAccountRoles(res.body?.body));
+    return readAnswer("GET", path, () => parseAccountRoles(res.body?.body));
   }
 
   /** Adds a role by UID (urn:veeam:EnterpriseRole:<guid>; a bare GUID is accepted too). */
@@ -625,7 +603,7 @@ export class EmClient {
   async listAccountScopes(id: string): Promise<AccountScope[]> {
     const path = `/security/accounts/${seg(id)}/scopes`;
     const res = await this.#session.request({ method: "GET", path, expect: [200], answer: ANSWERS.EnterpriseAccountHierarchyScopes });
-    return this.shape("GET", path, () => parseAccountScopes(res.body?.body));
+    return readAnswer("GET", path, () => parseAccountScopes(res.body?.body));
   }
 
   /** EM's page says 202 in one place and shows 201 in its example; both are accepted (a 202 Task is awaited). */
@@ -633,7 +611,7 @@ export class EmClient {
     const req: TransportRequest = { method: "POST", path: `/security/accounts/${seg(id)}/scopes`, body: hierarchyScopeCreateSpec({ items: scopeItems }), expect: [201, 202, 204] };
     const res = await this.#session.request(req);
     if (res.status === 202 && res.body) {
-      const task = this.shape("POST", req.path as string, () => parseTask(res.body?.body));
+      const task = readAnswer("POST", req.path as string, () => parseTask(res.body?.body));
       await this.#tasks.wait(task, res.generation, "AddHierarchyScope");
     }
   }
@@ -644,119 +622,15 @@ export class EmClient {
 
   async listRoles(): Promise<EnterpriseRole[]> {
     const res = await this.#session.request({ method: "GET", path: "/security/roles", expect: [200], answer: ANSWERS.EntityReferences });
-    return this.shape("GET", "/security/roles", () => parseRoles(res.body?.body));
+    return readAnswer("GET", "/security/roles", () => parseRoles(res.body?.body));
   }
 
   // ---- helpers ----
 
-  /**
-   * Sends a create that starts a task until EM proves what became of it (create-proof.ts), and returns its finished
-   * task. EM's refusal of the name is an EmNameTakenError, another failure an EmTaskFailedError; a POST EM did not
-   * take is sent once more; an outcome nothing proves is an EmOutcomeUnknownError. Never binds an object by name.
-   */
-  private async createByTask(req: TransportRequest, operation: string, kind: string, name: string, mine?: (task: Task) => boolean): Promise<Task> {
-    /** The first POST, when EM showed no task for it: it stays a possible source of a task that appears late. */
-    let earlier: { generation: number; cause: unknown } | undefined;
-    for (let sends = 1; ; sends++) {
-      const v = await this.sendCreate(req, operation, mine);
-      switch (v.verdict) {
-        case "succeeded":
-          return v.task;
-        case "failed": {
-          // EM's words, which may quote what the request carried (a password).
-          const messages = v.messages.map((m) => this.#redactor.apply(m));
-          if (messages.every((m) => NAME_TAKEN.test(m))) {
-            // The name is taken: by the first POST, if EM took it late after all (its task shows now), or by
-            // someone else. The session's tasks tell which; nothing else does.
-            const late = earlier && (await this.lookForLostTask(operation, earlier.generation, undefined, earlier.cause, mine));
-            if (late?.verdict === "succeeded") return late.task;
-            if (late?.verdict === "unknown") throw new EmOutcomeUnknownError(kind, name, `EM refused the create sent again because the name is taken, and ${late.why}`, { cause: late.cause });
-            throw new EmNameTakenError(kind, name, messages[0]);
-          }
-          throw new EmTaskFailedError(operation, messages.join("; "), v.task.href);
-        }
-        case "notTaken":
-          if (sends >= 2) throw v.cause;
-          earlier = { generation: v.generation ?? -1, cause: v.cause };
-          this.#onProgress?.(`The answer to creating ${kind} '${name}' was lost and EM did not take it; sending it again`);
-          break;
-        case "unknown":
-          throw new EmOutcomeUnknownError(kind, name, v.why, { cause: v.cause });
-      }
-    }
-  }
-
-  /** One POST that starts a task, and what is proven of it: EM's answer and task, or else the session's task list. */
-  private async sendCreate(req: TransportRequest, operation: string, mine?: (task: Task) => boolean): Promise<CreateVerdict> {
-    const generation = (await this.#session.ensure()).generation;
-    this.#unidentified.add(generation, operation);
-    let res;
-    try {
-      res = await this.#session.request({ ...req, answer: ANSWERS.Task });
-    } catch (err) {
-      if (!outcomeUnknown(err)) {
-        this.#unidentified.remove(generation, operation);
-        throw err;
-      }
-      return this.lookForLostTask(operation, generation, undefined, err, mine);
-    }
-    this.#unidentified.remove(generation, operation);
-    const task = this.shape(req.method, req.path ?? "", () => parseTask(res.body?.body));
-    this.#knownTasks.add(taskKey(res.generation, task.taskId));
-    this.#onProgress?.(`EM accepted ${operation} as ${task.taskId}; waiting for it`);
-    try {
-      const done = await this.#tasks.wait(task, res.generation, operation);
-      return { verdict: "succeeded", task: { ...task, state: "Finished", success: true, message: done.message, ...(done.related && { related: done.related }) } };
-    } catch (err) {
-      if (err instanceof EmTaskFailedError) return { verdict: "failed", task, messages: [err.emMessage] };
-      if (err instanceof EmTaskTimeoutError || err instanceof EmTaskLostError) return { verdict: "unknown", why: err.message, cause: err };
-      // The polls kept failing: EM's list of the session's tasks may still show how the task ended.
-      if (err instanceof EmApiError) return this.lookForLostTask(operation, res.generation, task.taskId, err);
-      throw err;
-    }
-  }
-
-  /**
-   * After a lost answer (`ownTaskId` undefined) or a task whose polls kept failing: looks at the session's task
-   * list (`GET /tasks`) until the task deadline for a verdict (create-proof.ts). A verdict drawn from the lost POSTs'
-   * tasks claims one of them at once, so that two lost POSTs never both count the same task as theirs.
-   */
-  private async lookForLostTask(operation: string, generation: number, ownTaskId: string | undefined, cause: unknown, mine?: (task: Task) => boolean): Promise<CreateVerdict> {
-    const lost = `${(cause as Error).message}`;
-    const look = async (): Promise<CreateVerdict | undefined> => {
-      let res;
-      try {
-        res = await this.#session.request({ method: "GET", path: "/tasks", expect: [200], answer: ANSWERS.Tasks });
-      } catch (err) {
-        if (!(err instanceof EmApiError)) throw err;
-        return { verdict: "unknown", why: `${lost}; EM's task list, which would show whether EM took it, could not be read (${err.message})`, cause };
-      }
-      if (res.generation !== generation) {
-        return { verdict: "unknown", why: `${lost}; the logon session that sent it was renewed since, and EM shows tasks only to their own session`, cause };
-      }
-      const tasks = this.shape("GET", "/tasks", () => items(res.body?.body, "Task", "Tasks", "TaskList").map((n) => parseTask(n))).filter((t) => t.operation === operation);
-      if (ownTaskId !== undefined) return judgeOwnTask(tasks.find((t) => t.taskId === ownTaskId));
-      const verdict = judgeStrangers(tasks.filter((t) => !this.#knownTasks.has(taskKey(generation, t.taskId))), this.#unidentified.count(generation, operation), mine);
-      if (verdict?.verdict === "succeeded" || verdict?.verdict === "failed") {
-        this.#unidentified.remove(generation, operation);
-        this.#knownTasks.add(taskKey(generation, verdict.task.taskId));
-      }
-      // A POST EM shows no task for stays unidentified: EM may still take it late, and its task must then count.
-      return verdict?.verdict === "notTaken" ? { ...verdict, cause, generation } : verdict;
-    };
-    return (
-      (await pollUntil(look, this.#tasks.poll)) ?? {
-        verdict: "unknown",
-        why: `${lost}; EM's tasks did not show within the task deadline (${this.#settings.taskTimeoutMs} ms) whether this request was taken and how it ended`,
-        cause,
-      }
-    );
-  }
-
   private async runTask(req: TransportRequest, operation: string): Promise<TaskOutcome> {
     const res = await this.#session.request({ ...req, answer: ANSWERS.Task });
-    const task = this.shape(req.method, req.path ?? "", () => parseTask(res.body?.body));
-    this.#knownTasks.add(taskKey(res.generation, task.taskId));
+    const task = readAnswer(req.method, req.path ?? "", () => parseTask(res.body?.body));
+    this.#creates.know(res.generation, task.taskId);
     this.#onProgress?.(`EM accepted ${operation} as ${task.taskId}; waiting for it`);
     try {
       return await this.#tasks.wait(task, res.generation, operation);
@@ -792,15 +666,5 @@ export class EmClient {
     const n = obj(body);
     if (!n) throw new ShapeError("the answer has no body");
     return n;
-  }
-
-  /** Runs a body reader, turning a missing-element failure into an EmApiError. */
-  private shape<T>(method: string, path: string, read: () => T): T {
-    try {
-      return read();
-    } catch (err) {
-      if (!(err instanceof ShapeError)) throw err;
-      throw new EmApiError({ kind: "parse", method, path, emMessage: `unexpected answer: ${err.message}` });
-    }
   }
 }

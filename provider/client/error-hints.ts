@@ -5,14 +5,17 @@
  */
 import { decodeBody, isErrorDocument, parseErrorBody } from "./codec";
 import { EmApiError, type EmErrorKind, missingRightsHint, type Redactor } from "./errors";
+import type { Clock } from "./retry";
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME_MISMATCH/;
 
-/** What the hints need to know of the connection: where EM is, how secrets are hidden, the request timeout. */
+/** What the hints need to know of the connection: where EM is, how secrets are hidden, the request timeout, the clock. */
 export interface HintContext {
   readonly base: URL;
   readonly redactor: Redactor;
   readonly requestTimeoutMs: number;
+  /** The client's clock: a Retry-After date is read against it. */
+  readonly clock: Pick<Clock, "now">;
 }
 
 /** The request a hint is about. */
@@ -23,12 +26,12 @@ export interface HintedRequest {
   logon?: boolean;
 }
 
-function retryAfterMs(value: string | undefined): number | undefined {
+function retryAfterMs(value: string | undefined, now: number): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value.trim());
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
 /** A short, tag-free excerpt of a non-EM body (an HTML page from a proxy, plain text). */
@@ -99,7 +102,7 @@ export function statusError(ctx: HintContext, req: HintedRequest, path: string, 
   } else if (status >= 500) {
     hint = "EM failed while handling the request (see its message); check EM's service and logs, then run 'pulumi up' again (it reads EM's state first)";
   }
-  return new EmApiError({ kind, method: req.method, path, status, emMessage, hint, fromEm, retryAfterMs: status === 429 || status === 503 ? retryAfterMs(headers["retry-after"]) : undefined });
+  return new EmApiError({ kind, method: req.method, path, status, emMessage, hint, fromEm, retryAfterMs: status === 429 || status === 503 ? retryAfterMs(headers["retry-after"], ctx.clock.now()) : undefined });
 }
 
 /**

@@ -3,6 +3,7 @@
  * EM's message, a hint); no error ever holds a request's headers, body, credentials or session token, and raw
  * transport errors (whose config holds headers) are never attached or rethrown.
  */
+import { ShapeError } from "./codec";
 
 export type EmErrorKind =
   /** EM answered with an unexpected HTTP status. */
@@ -280,4 +281,14 @@ function escapeRegExp(text: string): string {
 /** A text with the user and password of any URL in it (`scheme://user:pass@host`) masked. */
 export function withoutUserinfo(text: string): string {
   return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, "$1***@");
+}
+
+/** Runs a body reader, turning a missing-element failure (ShapeError) into an EmApiError of kind parse. */
+export function readAnswer<T>(method: string, path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (!(err instanceof ShapeError)) throw err;
+    throw new EmApiError({ kind: "parse", method, path, emMessage: `unexpected answer: ${err.message}` });
+  }
 }

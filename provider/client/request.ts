@@ -8,7 +8,7 @@ import { type AnswerShape, checkAnswer, EM_NAMESPACE, contentType, decodeBody, t
 import type { EmApiError } from "./errors";
 import { answerError, excerpt, type HintContext, networkError, statusError } from "./error-hints";
 import { exchange, type ExchangeAnswer } from "./http-exchange";
-import { POLICIES, type PolicyName, REAL_CLOCK } from "./retry";
+import { POLICIES, type PolicyName } from "./retry";
 import type { WireFormat } from "./settings";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
@@ -108,9 +108,9 @@ export interface AttemptContext extends HintContext {
  */
 export async function sendAttempt(ctx: AttemptContext, req: TransportRequest, deadlineMs: number, onQueued?: (ms: number) => void): Promise<TransportResponse> {
   // The turn first: a request waiting behind a large refresh holds only itself, not its URL, headers and body.
-  const queuedAt = REAL_CLOCK.now();
+  const queuedAt = ctx.clock.now();
   await ctx.wire.turns.take();
-  onQueued?.(REAL_CLOCK.now() - queuedAt);
+  onQueued?.(ctx.clock.now() - queuedAt);
   let path: string;
   let res: ExchangeAnswer;
   try {

@@ -124,7 +124,7 @@ export class SessionManager {
    * MAX_SESSION_RENEWALS times and within the retry budget.
    */
   async request(req: TransportRequest): Promise<SessionRequestResult> {
-    const started = Date.now();
+    const started = this.transport.clock.now();
     let session = await this.ensure();
     for (let renewals = 0; ; renewals++) {
       try {
@@ -132,7 +132,7 @@ export class SessionManager {
         return { ...res, generation: session.generation };
       } catch (err) {
         if (!(err instanceof EmApiError) || err.status !== 401 || err.kind === "auth") throw err;
-        if (renewals >= MAX_SESSION_RENEWALS || Date.now() - started >= this.settings.retry.budgetMs) throw sessionRefused(err, renewals);
+        if (renewals >= MAX_SESSION_RENEWALS || this.transport.clock.now() - started >= this.settings.retry.budgetMs) throw sessionRefused(err, renewals);
         this.onProgress?.("EM rejected the logon session (expired?); logging on again");
         session = await this.renew(session);
       }

@@ -14,7 +14,7 @@
  * there can make a task lost, never an absence from a list.
  */
 import { ANSWERS, type Link, parseTask, ShapeError, type Task } from "./codec";
-import type { PollOptions } from "./retry";
+import { type Clock, type PollOptions, REAL_CLOCK } from "./retry";
 import { EmApiError, EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, refusedForGood } from "./errors";
 import { Query, QUERY_ENTITIES, QueryRunner, where } from "./query";
 import type { SessionManager } from "./session";
@@ -28,7 +28,8 @@ export interface TaskOutcome {
   related?: Link;
 }
 
-export interface PollTiming {
+/** How tasks are polled; its sleep and now are the client's clock unless a test gives the task waits their own. */
+export interface PollTiming extends Clock {
   /** First wait before polling a kind of task this client has not yet seen finish. Default 100 ms. */
   initialDelayMs: number;
   /** Factor by which the wait grows (waits for an object, not for a task). Default 2. */
@@ -51,11 +52,7 @@ export interface PollTiming {
   retryShare: number;
   /** Shortest quick re-poll. Default 10 ms. */
   minRetryMs: number;
-  sleep(ms: number): Promise<void>;
-  now(): number;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export const DEFAULT_POLL_TIMING: PollTiming = {
   initialDelayMs: 100,
@@ -65,8 +62,8 @@ export const DEFAULT_POLL_TIMING: PollTiming = {
   intervalShare: 0.08,
   retryShare: 0.05,
   minRetryMs: 10,
-  sleep: defaultSleep,
-  now: () => Date.now(),
+  sleep: REAL_CLOCK.sleep,
+  now: REAL_CLOCK.now,
 };
 
 /** The first quick re-poll after a first poll that missed: a share of the usual duration, at least minRetryMs. */
@@ -234,7 +231,7 @@ export class TaskWaiter {
     let timer: NodeJS.Timeout | undefined;
     const woken = new Promise<void>((resolve) => (w.wake = resolve));
     // The default sleep is cancelled when woken, so no timer outlives the wait; an injected one (tests) is raced.
-    const slept = this.timing.sleep === defaultSleep ? new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))) : this.timing.sleep(ms);
+    const slept = this.timing.sleep === REAL_CLOCK.sleep ? new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))) : this.timing.sleep(ms);
     try {
       await Promise.race([slept, woken]);
     } finally {

@@ -13,12 +13,16 @@ export interface TransportHooks {
   onWarning?(msg: string): void;
   /** Called before each retry, with a body-free description. */
   onRetry?(msg: string): void;
+  /** The client's clock (waits between attempts, deadlines, Retry-After dates); the real one by default. */
+  clock?: Clock;
 }
 
 export class Transport {
   private readonly base: URL;
   private readonly connections: Connections;
   private readonly attempt: AttemptContext;
+  /** The one clock of the client this transport serves: the session reads it too. */
+  readonly clock: Clock;
 
   constructor(
     private readonly settings: ResolvedSettings,
@@ -27,7 +31,8 @@ export class Transport {
   ) {
     this.base = new URL(settings.baseUrl);
     this.connections = new Connections(settings, (message) => hooks.onWarning?.(message));
-    this.attempt = { base: this.base, redactor, requestTimeoutMs: settings.requestTimeoutMs, format: settings.format, wire: this.connections };
+    this.clock = hooks.clock ?? REAL_CLOCK;
+    this.attempt = { base: this.base, redactor, requestTimeoutMs: settings.requestTimeoutMs, format: settings.format, wire: this.connections, clock: this.clock };
   }
 
   /** Requests on the wire at once, over both kinds of connection (settings.maxConnections). */
@@ -57,7 +62,7 @@ export class Transport {
     const policy = POLICIES[policyOf(req)];
     const timing = { ...this.settings.retry, retries: policy === POLICIES.once ? 0 : this.settings.retry.retries };
     let queuedMs = 0;
-    const clock: Clock = { sleep: REAL_CLOCK.sleep, now: () => REAL_CLOCK.now() - queuedMs };
+    const clock: Clock = { sleep: (ms) => this.clock.sleep(ms), now: () => this.clock.now() - queuedMs };
     const onQueued = (ms: number) => (queuedMs += ms);
     return withRetry(
       policy,

@@ -46,9 +46,8 @@ export function configFailures(values: Record<string, string>, env: NodeJS.Proce
     connectionSettings(configSource(values), env);
     return [];
   } catch (err) {
-    if (!(err instanceof ConnectionConfigError) || / is not set /.test(err.message)) return [];
-    const key = /^veeam-em: (\w+)/.exec(err.message)?.[1] ?? "";
-    return [{ property: KEYS.has(key) ? key : "", reason: err.message }];
+    if (!(err instanceof ConnectionConfigError) || err.notSet) return [];
+    return [{ property: err.key !== undefined && KEYS.has(err.key) ? err.key : "", reason: err.message }];
   }
 }
 

@@ -9,9 +9,10 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ConnectionSettings } from "../client";
 import { EnterpriseAccountProvider } from "../resources/account/provider";
 import type { ProviderBase } from "../resources/base";
-import { ClientPool, ConnectionConfigError } from "../resources/connection";
+import { ConnectionConfigError } from "../resources/connection";
 import { checkInputs, diffInputs, isArgument, secretNames, type Field, type ResourceFields } from "../resources/fields";
 import { log, poolLog } from "../resources/log";
+import { processClientPool } from "../resources/process-pool";
 import { SubtenantProvider } from "../resources/subtenant/provider";
 import { CloudTenantProvider } from "../resources/tenant/provider";
 import { ACCOUNT_FIELDS } from "../resources/account/fields";
@@ -78,7 +79,11 @@ function ownProps(props: Props): Props {
 }
 
 export class NativeProvider {
-  readonly pool = new ClientPool(poolLog(log));
+  /**
+   * The process's pool, shared with the look-up functions: a plugin process serves one provider instance, and a
+   * client is keyed by its whole settings, so another EM (or logon) is another client.
+   */
+  readonly pool = processClientPool(poolLog(log));
   private values: Record<string, string> = {};
   private cancelled = false;
   private readonly kinds: Map<string, Kind>;
