@@ -67,7 +67,8 @@ const notManaged = (what: string) =>
   `${what}, which this stack does not manage. Set adopt: true to take it over (dynamic providers cannot use 'pulumi import'), or choose another name.`;
 
 /** A Subtenant's tenant, quota resource and name, as EM has them. */
-export async function subtenantInEm(client: EmClient, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<Failure[]> {
+export async function subtenantInEm(client: EmClient, oldArgs: object, newArgs: object): Promise<Failure[]> {
+  const [olds, news] = [oldArgs as Record<string, unknown>, newArgs as Record<string, unknown>];
   const failures: Failure[] = [];
   const isNew = olds.name === undefined;
   const byId = news.tenantId !== undefined;
@@ -110,7 +111,8 @@ export async function subtenantInEm(client: EmClient, olds: Record<string, unkno
 }
 
 /** An EnterpriseAccount's roles and name, as EM has them. */
-export async function accountInEm(client: EmClient, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<Failure[]> {
+export async function accountInEm(client: EmClient, oldArgs: object, newArgs: object): Promise<Failure[]> {
+  const [olds, news] = [oldArgs as Record<string, unknown>, newArgs as Record<string, unknown>];
   const failures: Failure[] = [];
   const isNew = olds.accountName === undefined;
   const roles = Array.isArray(news.roles) ? news.roles : [];
@@ -132,7 +134,8 @@ export async function accountInEm(client: EmClient, olds: Record<string, unknown
 }
 
 /** A CloudTenant's backup server, the repositories of its backup resources, and its name, as EM has them. */
-export async function tenantInEm(client: EmClient, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<Failure[]> {
+export async function tenantInEm(client: EmClient, oldArgs: object, newArgs: object): Promise<Failure[]> {
+  const [olds, news] = [oldArgs as Record<string, unknown>, newArgs as Record<string, unknown>];
   const failures: Failure[] = [];
   const isNew = olds.name === undefined;
   const serverKey = news.backupServer;

@@ -35,6 +35,6 @@ export interface EnterpriseAccountOutputs extends EnterpriseAccountInputs {
   declaredArgs?: string[];
 }
 
-export function checkAccountInputs(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failure[] } {
-  return checkInputs(ACCOUNT_FIELDS, news);
+export function checkAccountInputs(news: object): { inputs: EnterpriseAccountInputs; failures: Failure[] } {
+  return checkInputs<EnterpriseAccountInputs>(ACCOUNT_FIELDS, news);
 }

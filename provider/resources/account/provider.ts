@@ -22,7 +22,7 @@ function resolveRoles(declared: string[], roles: EnterpriseRole[]): EnterpriseRo
 /** The outputs from what EM holds: `held` is the account's role list. */
 function outputsOf(inputs: EnterpriseAccountInputs, account: EnterpriseAccount, declared: string[], held: AccountRole[]): EnterpriseAccountOutputs {
   const roles = held.map((r) => ({ id: r.roleId, uid: ROLE_URN + r.roleId, name: r.roleName }));
-  return outputsFrom(ACCOUNT_FIELDS, inputs, { account, roles }, declared) as unknown as EnterpriseAccountOutputs;
+  return outputsFrom(ACCOUNT_FIELDS, inputs, { account, roles }, declared);
 }
 
 /** Which arguments the stack declared; for state written before that was kept, a best guess from the outputs. */
@@ -33,15 +33,15 @@ function declaredOf(outputs: EnterpriseAccountOutputs): string[] {
 /** Enterprise Manager accounts with their roles and restore scope, through EM's security API. */
 export class EnterpriseAccountProvider extends ProviderBase implements pulumi.dynamic.ResourceProvider<EnterpriseAccountInputs, EnterpriseAccountOutputs> {
   async check(olds: EnterpriseAccountInputs, news: EnterpriseAccountInputs): Promise<pulumi.dynamic.CheckResult<EnterpriseAccountInputs>> {
-    const { inputs, failures } = checkAccountInputs(news as unknown as Record<string, unknown>);
+    const { inputs, failures } = checkAccountInputs(news);
     // What only EM can answer, once the declaration itself is sound: so a preview finds it, not only \`up\`.
-    if (failures.length === 0) failures.push(...(await this.inEm(inputs, (client) => accountInEm(client, (olds ?? {}) as unknown as Record<string, unknown>, inputs))));
-    return { inputs: inputs as unknown as EnterpriseAccountInputs, failures };
+    if (failures.length === 0) failures.push(...(await this.inEm(inputs, (client) => accountInEm(client, (olds ?? {}), inputs))));
+    return { inputs, failures };
   }
 
   async diff(_id: string, olds: EnterpriseAccountOutputs, news: EnterpriseAccountInputs): Promise<pulumi.dynamic.DiffResult> {
     // EM cannot change an account's type, name, FLR or SQL settings: a new account replaces the old one.
-    return diffInputs(ACCOUNT_FIELDS, olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
+    return diffInputs(ACCOUNT_FIELDS, olds, news);
   }
 
   async create(inputs: EnterpriseAccountInputs): Promise<pulumi.dynamic.CreateResult<EnterpriseAccountOutputs>> {
@@ -199,5 +199,5 @@ function scopeMatters(props: EnterpriseAccountOutputs): boolean {
  */
 function inputsAsInEm(old: EnterpriseAccountInputs, account: EnterpriseAccount, held: EnterpriseRole[], scopes: AccountScope[] | undefined): EnterpriseAccountInputs {
   const declared = declaredOf(old as EnterpriseAccountOutputs);
-  return refreshedInputs(ACCOUNT_FIELDS, old, { account, roles: held, scopes }, declared) as unknown as EnterpriseAccountInputs;
+  return refreshedInputs(ACCOUNT_FIELDS, old, { account, roles: held, scopes }, declared);
 }

@@ -173,9 +173,11 @@ function withDefaults(news: Record<string, unknown>, table: ResourceFields<any>)
  * `check` from the table: every failure names the field, says what is wrong and what is allowed; values not
  * known yet (a preview) pass and are checked when they are known.
  */
-export function checkInputs(table: ResourceFields<any>, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failure[] } {
+export function checkInputs<Inputs extends object = Record<string, unknown>>(table: ResourceFields<any>, args: object): { inputs: Inputs; failures: Failure[] } {
+  const news = args as Record<string, unknown>;
   const c = new Check(news);
   c.fields(news, table.fields, "", table.resource);
   checkRelations(c, news, table);
-  return { inputs: withDefaults(news, table), failures: c.failures };
+  // The table's checks are what makes the arguments the resource's Inputs.
+  return { inputs: withDefaults(news, table) as Inputs, failures: c.failures };
 }

@@ -23,14 +23,18 @@ export function changedArguments(table: ResourceFields<any>, olds: Record<string
     .map((field) => field.name);
 }
 
+/** A resource's arguments or outputs (a typed interface) read field by field. */
+type Bag = Record<string, unknown>;
+
 /** Whether every change between `olds` and `news` is to a state-only argument (`onChange: "state"`): nothing for EM. */
-export function onlyStateChanges(table: ResourceFields<any>, olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
-  const changed = changedArguments(table, olds, news);
+export function onlyStateChanges(table: ResourceFields<any>, olds: object, news: object): boolean {
+  const changed = changedArguments(table, olds as Bag, news as Bag);
   return changed.length > 0 && changed.every((name) => table.fields.find((f) => f.name === name)?.onChange === "state");
 }
 
 /** `diff` from the table: which declared arguments replace the object, and whether anything changed at all. */
-export function diffInputs(table: ResourceFields<any>, olds: Record<string, unknown>, news: Record<string, unknown>): { changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean } {
+export function diffInputs(table: ResourceFields<any>, oldArgs: object, newArgs: object): { changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean } {
+  const [olds, news] = [oldArgs as Bag, newArgs as Bag];
   const changed = changedArguments(table, olds, news);
   const replaces = changed.filter((name) => table.fields.find((f) => f.name === name)?.onChange === "replace");
   const changes = changed.length > 0;

@@ -46,6 +46,6 @@ export interface SubtenantOutputs extends SubtenantInputs {
 }
 
 /** Checks every field and fills the defaults; failures name the field, the problem and what is allowed. */
-export function checkSubtenantInputs(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failure[] } {
-  return checkInputs(SUBTENANT_FIELDS, news);
+export function checkSubtenantInputs(news: object): { inputs: SubtenantInputs; failures: Failure[] } {
+  return checkInputs<SubtenantInputs>(SUBTENANT_FIELDS, news);
 }

@@ -11,7 +11,7 @@ import { SUBTENANT_FIELDS } from "./fields";
 import { checkSubtenantInputs, SUBTENANT_ARGS, type SubtenantInputs, type SubtenantOutputs } from "./inputs";
 
 function outputsOf(inputs: SubtenantInputs, tenant: Pick<CloudTenant, "id" | "name">, subtenant: CloudSubtenant, declared: string[]): SubtenantOutputs {
-  return outputsFrom(SUBTENANT_FIELDS, inputs, { tenant, subtenant }, declared) as unknown as SubtenantOutputs;
+  return outputsFrom(SUBTENANT_FIELDS, inputs, { tenant, subtenant }, declared);
 }
 
 /** Which arguments the stack declared; for state written before that was kept, a best guess from the outputs. */
@@ -26,21 +26,21 @@ function declaredOf(outputs: SubtenantOutputs): string[] {
  */
 function inputsAsInEm(old: SubtenantOutputs, subtenant: CloudSubtenant): SubtenantInputs {
   const tenant = { id: old.tenantId, name: old.tenantName };
-  return refreshedInputs(SUBTENANT_FIELDS, old, { tenant, subtenant }, declaredOf(old)) as unknown as SubtenantInputs;
+  return refreshedInputs(SUBTENANT_FIELDS, old, { tenant, subtenant }, declaredOf(old));
 }
 
 /** Cloud Connect subtenants of a tenant, through EM's subtenant API (every change runs as a polled task). */
 export class SubtenantProvider extends ProviderBase implements pulumi.dynamic.ResourceProvider<SubtenantInputs, SubtenantOutputs> {
   async check(olds: SubtenantInputs, news: SubtenantInputs): Promise<pulumi.dynamic.CheckResult<SubtenantInputs>> {
-    const { inputs, failures } = checkSubtenantInputs(news as unknown as Record<string, unknown>);
+    const { inputs, failures } = checkSubtenantInputs(news);
     // What only EM can answer, once the declaration itself is sound: so a preview finds it, not only \`up\`.
-    if (failures.length === 0) failures.push(...(await this.inEm(inputs, (client) => subtenantInEm(client, (olds ?? {}) as unknown as Record<string, unknown>, inputs))));
-    return { inputs: inputs as unknown as SubtenantInputs, failures };
+    if (failures.length === 0) failures.push(...(await this.inEm(inputs, (client) => subtenantInEm(client, (olds ?? {}), inputs))));
+    return { inputs, failures };
   }
 
   async diff(_id: string, olds: SubtenantOutputs, news: SubtenantInputs): Promise<pulumi.dynamic.DiffResult> {
     // EM compares names without regard to case (and may report them in its own case): only another name is a change.
-    return diffInputs(SUBTENANT_FIELDS, olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
+    return diffInputs(SUBTENANT_FIELDS, olds, news);
   }
 
   async create(inputs: SubtenantInputs): Promise<pulumi.dynamic.CreateResult<SubtenantOutputs>> {

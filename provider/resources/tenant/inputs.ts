@@ -34,8 +34,8 @@ export interface CloudTenantOutputs extends CloudTenantInputs {
 }
 
 /** The field table's checks, and the rules between backup resources: one quota per repository, names unique in the tenant. */
-export function checkTenantInputs(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failure[] } {
-  const { inputs, failures } = checkInputs(TENANT_FIELDS, news);
+export function checkTenantInputs(news: object): { inputs: CloudTenantInputs; failures: Failure[] } {
+  const { inputs, failures } = checkInputs<CloudTenantInputs>(TENANT_FIELDS, news);
   const resources = Array.isArray(inputs.backupResources) ? (inputs.backupResources as Array<Partial<BackupResourceValue> | undefined>) : [];
   for (const [field, rule] of [
     ["repository", "uses the same repository as backupResources[{first}]; a tenant has one quota per repository (Add-VBRCloudTenant)"],

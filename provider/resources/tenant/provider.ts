@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, runLookups, type CloudTenant, type CloudTenantResource, type EmClient, type EntityRef } from "../../client";
 import type { CloudTenantEditSpec } from "../../client/codec";
 import { declaredArgs, finishCreated, ProviderBase } from "../base";
-import { declaredFrom, declaredIn, diffInputs, onlyStateChanges, outputsFrom, refreshedInputs, type Field } from "../fields";
+import { declaredFrom, declaredIn, diffInputs, onlyStateChanges, outputsFrom, refreshedInputs, withStateArguments } from "../fields";
 import { sameConnectionEm } from "../fields/connection";
 import { tenantInEm } from "../em-check";
 import { IMPORT_UNSUPPORTED, notAtNewUrl } from "../messages";
@@ -15,7 +15,7 @@ import { resolveResources, resolveServer, sameUid, type WantedResource } from ".
 /** `known`: the declared resources with their repositories' UIDs, so the outputs keep the stack's spelling. */
 function outputsOf(inputs: CloudTenantInputs, tenant: CloudTenant, declared: string[], known: readonly BackupResourceValue[] | undefined): CloudTenantOutputs {
   const report = { tenant, resources: reportedResources(tenant.resources, known) };
-  return outputsFrom(TENANT_FIELDS, inputs, report, declared) as unknown as CloudTenantOutputs;
+  return outputsFrom(TENANT_FIELDS, inputs, report, declared);
 }
 
 function declaredOf(outputs: CloudTenantOutputs): string[] {
@@ -31,17 +31,17 @@ function standaloneOnly(tenant: CloudTenant): void {
 /** Cloud Connect tenants and their backup resources, through EM's tenant API (every change runs as a polled task). */
 export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.ResourceProvider<CloudTenantInputs, CloudTenantOutputs> {
   async check(olds: CloudTenantInputs, news: CloudTenantInputs): Promise<pulumi.dynamic.CheckResult<CloudTenantInputs>> {
-    const { inputs, failures } = checkTenantInputs(news as unknown as Record<string, unknown>);
+    const { inputs, failures } = checkTenantInputs(news);
     // What only EM can answer, once the declaration itself is sound: so a preview finds it, not only `up`.
-    if (failures.length === 0) failures.push(...(await this.inEm(inputs, (client) => tenantInEm(client, (olds ?? {}) as unknown as Record<string, unknown>, inputs))));
-    return { inputs: inputs as unknown as CloudTenantInputs, failures };
+    if (failures.length === 0) failures.push(...(await this.inEm(inputs, (client) => tenantInEm(client, (olds ?? {}), inputs))));
+    return { inputs, failures };
   }
 
   async diff(_id: string, olds: CloudTenantOutputs, news: CloudTenantInputs): Promise<pulumi.dynamic.DiffResult> {
     // The backup server spelt by its UID (or id) where the stack had its name, or back, is the same server.
     const sameServer = typeof news.backupServer === "string" && olds.backupServerId !== undefined && sameUid(news.backupServer, olds.backupServerId);
     const compared = sameServer ? { ...news, backupServer: olds.backupServer } : news;
-    const result = diffInputs(TENANT_FIELDS, olds as unknown as Record<string, unknown>, compared as unknown as Record<string, unknown>);
+    const result = diffInputs(TENANT_FIELDS, olds, compared);
     // A replacement deletes the old tenant with the old outputs: their deleteBackupsOnDestroy, not the new one.
     if (result.replaces.length > 0 && olds.deleteBackupsOnDestroy === true && news.deleteBackupsOnDestroy !== true) {
       throw new Error(
@@ -77,12 +77,12 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
     if (!tenant) return {};
     const declared = declaredOf(props);
     const report = { tenant, resources: reportedResources(tenant.resources, props.backupResources) };
-    const inputs = refreshedInputs(TENANT_FIELDS, props, report, declared) as unknown as CloudTenantInputs;
+    const inputs: CloudTenantInputs = refreshedInputs(TENANT_FIELDS, props, report, declared);
     return { id, props: outputsOf({ ...props, ...inputs }, tenant, declared, props.backupResources), inputs: inputs as CloudTenantOutputs };
   }
 
   async update(id: string, olds: CloudTenantOutputs, news: CloudTenantInputs): Promise<pulumi.dynamic.UpdateResult<CloudTenantOutputs>> {
-    if (onlyStateChanges(TENANT_FIELDS, olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>)) return { outs: stateOnlyUpdate(olds, news) };
+    if (onlyStateChanges(TENANT_FIELDS, olds, news)) return { outs: stateOnlyUpdate(olds, news) };
     const client = this.client(news);
     const server = { id: olds.backupServerId, name: olds.backupServer, uid: `urn:veeam:BackupServer:${olds.backupServerId}`, type: "BackupServerReference", href: "" };
     const wanted = await resolveResources(client, server, news.backupResources ?? []);
@@ -145,16 +145,7 @@ export class CloudTenantProvider extends ProviderBase implements pulumi.dynamic.
  * destroy or update reads them.
  */
 function stateOnlyUpdate(olds: CloudTenantOutputs, news: CloudTenantInputs): CloudTenantOutputs {
-  const outs: Record<string, unknown> = { ...olds };
-  delete outs.__provider;
-  for (const field of TENANT_FIELDS.fields as readonly Field[]) {
-    if (field.onChange !== "state") continue;
-    const value = (news as unknown as Record<string, unknown>)[field.name];
-    if (value === undefined) delete outs[field.name];
-    else outs[field.name] = value;
-  }
-  outs.__declared = declaredArgs(news, TENANT_ARGS);
-  return outs as unknown as CloudTenantOutputs;
+  return withStateArguments(TENANT_FIELDS, olds, news, declaredArgs(news, TENANT_ARGS));
 }
 
 /**
