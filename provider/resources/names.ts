@@ -2,6 +2,7 @@
  * EM compares names without regard to case (tenant, subtenant, account, role and scope object names, GUIDs):
  * every comparison of names in the resources goes through these two, so they cannot drift apart.
  */
+import { unicodeInName } from "../client/name-rule";
 
 /** The form two names share when EM treats them as the same name: a key for sets and maps. */
 export const nameKey = (name: string): string => String(name).toLowerCase();
@@ -32,3 +33,18 @@ export function forbiddenIn(name: string, forbidden: string): string | undefined
 
 /** How a set of forbidden characters reads in a message: \ / : * ? " < > | = ; */
 export const listCharacters = (forbidden: string) => [...forbidden].join(" ");
+
+/**
+ * What is wrong with a Cloud Connect tenant's or subtenant's name (length aside, which the table checks), or
+ * undefined: Veeam's cmdlet (`cmdlet`) forbids Unicode characters, the characters in `forbidden` and a final period.
+ */
+export function cloudConnectNameProblem(name: string, what: string, forbidden: string, cmdlet: string): string | undefined {
+  const common = commonNameProblem(name, `a ${what} name`);
+  if (common) return common;
+  const unicode = unicodeInName(name);
+  if (unicode !== undefined) return `a ${what} name must not contain Unicode characters (${cmdlet}); got '${name}', which has '${unicode}'`;
+  const bad = forbiddenIn(name, forbidden);
+  if (bad !== undefined) return `a ${what} name must not contain any of these characters: ${listCharacters(forbidden)} (got '${name}', which has '${bad}')`;
+  if (name.endsWith(".")) return `a ${what} name must not end with a period; got '${name}'`;
+  return undefined;
+}

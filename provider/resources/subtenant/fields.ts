@@ -4,9 +4,8 @@
  * rules; see docs/em-name-rules.md.
  */
 import type { CloudSubtenant, CloudTenant } from "../../client";
-import { unicodeInName } from "../../client/name-rule";
 import { CONNECTION_FIELD, type ResourceFields } from "../fields";
-import { commonNameProblem, forbiddenIn, listCharacters } from "../names";
+import { cloudConnectNameProblem, listCharacters } from "../names";
 
 /** EM refuses subtenant quotas under 1 GB. */
 export const MIN_QUOTA_MB = 1024;
@@ -20,14 +19,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What is wrong with a subtenant name (length aside, which the table checks), or undefined. */
 export function subtenantNameProblem(name: string): string | undefined {
-  const common = commonNameProblem(name, "a subtenant name");
-  if (common) return common;
-  const unicode = unicodeInName(name);
-  if (unicode !== undefined) return `a subtenant name must not contain Unicode characters (Add-VBRCloudSubTenant); got '${name}', which has '${unicode}'`;
-  const bad = forbiddenIn(name, SUBTENANT_NAME_FORBIDDEN);
-  if (bad !== undefined) return `a subtenant name must not contain any of these characters: ${listCharacters(SUBTENANT_NAME_FORBIDDEN)} (got '${name}', which has '${bad}')`;
-  if (name.endsWith(".")) return `a subtenant name must not end with a period; got '${name}'`;
-  return undefined;
+  return cloudConnectNameProblem(name, "subtenant", SUBTENANT_NAME_FORBIDDEN, "Add-VBRCloudSubTenant");
 }
 
 /** How the declared password is used: whenever it changes ("always") or only at create ("initial"). */

@@ -4,9 +4,8 @@
  * rules; see docs/em-api-tenants.md and docs/cloud-tenant.md.
  */
 import type { CloudTenant, CloudTenantResource } from "../../client";
-import { unicodeInName } from "../../client/name-rule";
 import { CONNECTION_FIELD, type Field, type ResourceFields } from "../fields";
-import { commonNameProblem, forbiddenIn, listCharacters, nameKey, sameName } from "../names";
+import { cloudConnectNameProblem, listCharacters, nameKey, sameName } from "../names";
 import { PASSWORD_POLICY_FIELD, passwordField } from "../subtenant/fields";
 
 /** "Storage quota cannot be less than 1GB" (post_tenants, post_tenants_id_resources). */
@@ -19,14 +18,7 @@ export const THROTTLING_UNITS = ["Mbps", "KBps", "MBps"] as const;
 
 /** What is wrong with a tenant name (length aside, which the table checks), or undefined. */
 export function tenantNameProblem(name: string): string | undefined {
-  const common = commonNameProblem(name, "a tenant name");
-  if (common) return common;
-  const unicode = unicodeInName(name);
-  if (unicode !== undefined) return `a tenant name must not contain Unicode characters (Add-VBRCloudTenant); got '${name}', which has '${unicode}'`;
-  const bad = forbiddenIn(name, TENANT_NAME_FORBIDDEN);
-  if (bad !== undefined) return `a tenant name must not contain any of these characters: ${listCharacters(TENANT_NAME_FORBIDDEN)} (got '${name}', which has '${bad}')`;
-  if (name.endsWith(".")) return `a tenant name must not end with a period; got '${name}'`;
-  return undefined;
+  return cloudConnectNameProblem(name, "tenant", TENANT_NAME_FORBIDDEN, "Add-VBRCloudTenant");
 }
 
 /** One backup resource as the stack declares it (`repository` by name or UID) and as the outputs show it. */
