@@ -108,6 +108,6 @@ const readers = new WeakMap<EmClient, AccountReads>();
 /** The account reads of a client (one per client, so one per connection and run). */
 export function accountReads(client: EmClient): AccountReads {
   let reads = readers.get(client);
-  if (!reads) readers.set(client, (reads = new AccountReads(client)));
+  if (!reads) readers.set(client, (reads = new AccountReads(client, { clock: client.clock })));
   return reads;
 }

@@ -193,6 +193,6 @@ const readers = new WeakMap<EmClient, SubtenantReads>();
 /** The subtenant reads of a client (one per client, so one per connection and run). */
 export function subtenantReads(client: EmClient): SubtenantReads {
   let reads = readers.get(client);
-  if (!reads) readers.set(client, (reads = new SubtenantReads(client)));
+  if (!reads) readers.set(client, (reads = new SubtenantReads(client, { clock: client.clock })));
   return reads;
 }

@@ -182,6 +182,11 @@ export class EmClient {
     return this.#settings.baseUrl;
   }
 
+  /** The client's one clock (EmClientHooks.clock, else the real one): whatever waits or ages for it reads this. */
+  get clock(): Clock {
+    return this.#transport.clock;
+  }
+
   /** How many changes made through this client have ended: reads held for a while are current while it holds. */
   get changesEnded(): number {
     return this.#changes.ended;

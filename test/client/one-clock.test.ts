@@ -1,7 +1,10 @@
 /** The clock a client is given is the one its waits and deadlines read (against the emulator over HTTP). */
 import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
+import { subtenantReads } from "../../provider/client";
 import { clientFor, emulator } from "./helpers";
+
+const TENANT_ID = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
 
 /** A clock that never waits: each sleep is recorded and moves its time on. */
 function fakeClock() {
@@ -45,5 +48,31 @@ describe("client: one injected clock", () => {
     expect(err?.status).to.equal(429);
     expect(slept).to.deep.equal([]);
     expect(em.requests.filter((r) => r.url === "/api/security/roles")).to.have.length(1);
+  });
+});
+
+describe("client: one injected clock ages the lists held for refresh", () => {
+  let em: Emulator;
+  afterEach(async () => {
+    await em?.stop();
+  });
+
+  it("a tenant's subtenant list held for reads expires when the client's clock says 30 s have passed", async () => {
+    em = await emulator();
+    const { clock } = fakeClock();
+    const client = clientFor(em, {}, { clock });
+    for (const [i, id] of ["7c1e0f4a-0000-4000-8000-000000000001", "7c1e0f4a-0000-4000-8000-000000000002"].entries()) {
+      em.store.state.subtenants.push({ id, tenantId: TENANT_ID, name: `held-${i}`, description: "", password: "x", enabled: true, quota: { unlimited: true, displayName: "q", tenantResourceId: "11c59670-23df-448c-a4b3-74c42669633e", quotaMb: 0, usedQuotaMb: 0, quotaId: `q${i}` } });
+    }
+    const seeded = em.store.state.subtenants.filter((s) => s.tenantId === TENANT_ID);
+    const reads = subtenantReads(client);
+    const queries = () => em.requests.filter((r) => r.method === "GET" && /CloudSubtenant|\/subtenants/.test(r.url)).length;
+    await Promise.all(seeded.map((s) => reads.read(TENANT_ID, s.id)));
+    const afterFirst = queries();
+    await reads.read(TENANT_ID, seeded[0].id);
+    expect(queries(), "answered from the held list").to.equal(afterFirst);
+    clock.now = ((base) => () => base + 31_000)(clock.now());
+    await reads.read(TENANT_ID, seeded[0].id);
+    expect(queries(), "the list aged out on the injected clock: read afresh").to.be.greaterThan(afterFirst);
   });
 });
