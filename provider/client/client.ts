@@ -89,9 +89,15 @@ const TENANT_ID_IN_LINK = /\/cloud\/tenants\/([0-9a-f-]{36})(?:\?|$)/i;
 const RESOURCE_ID_IN_LINK = /\/cloud\/tenants\/([0-9a-f-]{36})\/resources\/([0-9a-f-]{36})/i;
 
 /** Two UIDs of one kind (`urn:veeam:Repository:<guid>` or the bare GUID), compared without case. */
-function sameUid(a: string, b: string): boolean {
+export function sameUid(a: string, b: string): boolean {
   const bare = (u: string) => u.replace(/^urn:veeam:[^:]+:/i, "").toLowerCase();
   return bare(a) === bare(b);
+}
+
+/** Whether a tenant's lease expiry (as EM has it) is the one an edit asks for: both absent, or the same instant. */
+export function sameLease(inEm: string | undefined, wanted: string | undefined): boolean {
+  if (inEm === undefined || wanted === undefined) return inEm === wanted;
+  return Date.parse(inEm) === Date.parse(wanted);
 }
 
 /** Where a tenant differs from what an edit asked for ("" when it does not; the password cannot be seen). */
@@ -99,7 +105,7 @@ export function tenantDiffers(t: CloudTenant, want: CloudTenantEditSpec): string
   const d: string[] = [];
   if (want.description !== undefined && t.description !== want.description) d.push("description");
   if (want.enabled !== undefined && t.enabled !== want.enabled) d.push("enabled");
-  if ((t.leaseExpiration === undefined) !== (want.leaseExpiration === undefined) || (want.leaseExpiration !== undefined && Date.parse(t.leaseExpiration ?? "") !== Date.parse(want.leaseExpiration))) d.push("lease");
+  if (!sameLease(t.leaseExpiration, want.leaseExpiration)) d.push("lease");
   if (want.maxConcurrentTasks !== undefined && t.maxConcurrentTasks !== want.maxConcurrentTasks) d.push("max concurrent tasks");
   const th = want.throttling;
   if (th && (t.throttling?.enabled !== th.enabled || (th.speedLimit !== undefined && t.throttling?.speedLimit !== th.speedLimit) || (th.unit !== undefined && t.throttling?.unit !== th.unit))) d.push("throttling");

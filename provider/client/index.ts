@@ -1,4 +1,4 @@
-export { EmClient, type EmClientHooks, GUID, ROLE_URN, subtenantDiffers } from "./client";
+export { EmClient, type EmClientHooks, GUID, ROLE_URN, sameLease, sameUid, subtenantDiffers } from "./client";
 export { LOGGED_ON, MAX_SESSION_RENEWALS } from "./session";
 export { type ConnectionSettings, type Credentials, type RetrySettings, type WireFormat, EmSettingsError, resolveSettings, normalizeBaseUrl, redactUrl, isLoopback } from "./settings";
 export { MAX_REQUEST_TIMEOUT_MS, MAX_TASK_TIMEOUT_MS, MAX_SECONDS } from "./limits";

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, runLookups, type CloudTenant, type CloudTenantResource, type EmClient, type EntityRef } from "../../client";
+import { EmCreatedUnreadableError, EmNameTakenError, EmOutcomeUnknownError, runLookups, sameLease, type CloudTenant, type CloudTenantResource, type EmClient, type EntityRef } from "../../client";
 import type { CloudTenantEditSpec } from "../../client/codec";
 import { declaredArgs, finishCreated, ProviderBase } from "../base";
 import { declaredFrom, declaredIn, diffInputs, onlyStateChanges, outputsFrom, refreshedInputs, withStateArguments } from "../fields";
@@ -273,9 +273,8 @@ function mayLoseData(t: CloudTenant, wanted: WantedResource[]): boolean {
 }
 
 function tenantEditNeeded(t: CloudTenant, spec: CloudTenantEditSpec): boolean {
-  const lease = spec.leaseExpiration;
   if (t.description !== spec.description || t.enabled !== spec.enabled || t.maxConcurrentTasks !== spec.maxConcurrentTasks) return true;
-  if ((t.leaseExpiration === undefined) !== (lease === undefined) || (lease !== undefined && Date.parse(t.leaseExpiration ?? "") !== Date.parse(lease))) return true;
+  if (!sameLease(t.leaseExpiration, spec.leaseExpiration)) return true;
   const th = spec.throttling;
   if (th && (t.throttling?.enabled !== th.enabled || t.throttling.speedLimit !== (th.speedLimit ?? 1) || t.throttling.unit !== (th.unit ?? "MBps"))) return true;
   return spec.resources.some((r) => {

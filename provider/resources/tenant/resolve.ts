@@ -3,14 +3,13 @@
  * runLookups): by UID, bare id or name. Used by create and update, and by check so that a preview finds a name EM
  * does not know. A name that matches nothing is a TenantLookupError naming the field.
  */
-import { runLookups, type EmClient, type EntityRef } from "../../client";
+import { runLookups, sameUid, type EmClient, type EntityRef } from "../../client";
 import type { Repository } from "../../client/codec";
 import { sameName } from "../names";
 import type { BackupResourceValue } from "./fields";
 
-const bareId = (uid: string) => uid.replace(/^urn:veeam:[^:]+:/i, "");
-/** UIDs (or a UID and a bare id) of one object, compared as EM does: without case. */
-export const sameUid = (a: string, b: string) => sameName(bareId(a), bareId(b));
+/** UIDs (or a UID and a bare id) of one object are compared by the client's rule: without case. */
+export { sameUid };
 
 /** A declared backup resource with its repository found in EM. */
 export interface WantedResource {
