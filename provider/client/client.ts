@@ -176,8 +176,7 @@ export class EmClient {
     const clock = hooks.clock ?? REAL_CLOCK;
     this.#transport = new Transport(this.#settings, this.#redactor, { onWarning: hooks.onWarning, onRetry: hooks.onProgress, clock });
     this.#session = new ChangeNotingSession(this.#changes, this.#transport, this.#settings, hooks.onProgress);
-    // The real clock's sleep is kept as it is: the task waiter cancels that timer when a task is seen finished early.
-    this.#tasks = new ChangeNotingTasks(this.#changes, this.#session, this.#settings.taskTimeoutMs, { ...DEFAULT_POLL_TIMING, ...(hooks.clock && { sleep: (ms: number) => clock.sleep(ms), now: () => clock.now() }), ...hooks.pollTiming }, hooks.onProgress);
+    this.#tasks = new ChangeNotingTasks(this.#changes, this.#session, this.#settings.taskTimeoutMs, { ...DEFAULT_POLL_TIMING, sleep: (ms, signal) => clock.sleep(ms, signal), now: () => clock.now(), ...hooks.pollTiming }, hooks.onProgress);
     this.#query = new QueryRunner(this.#session);
     this.#creates = new TaskCreates({ session: this.#session, tasks: this.#tasks, redactor: this.#redactor, taskTimeoutMs: this.#settings.taskTimeoutMs, onProgress: hooks.onProgress });
     this.#newSubtenants = new NameLookups(this);

@@ -52,13 +52,27 @@ export const POLICIES = {
 
 export type PolicyName = keyof typeof POLICIES;
 
+/**
+ * The one clock the client reads. `sleep` resolves after `ms`, or as soon as `signal` aborts (it never rejects):
+ * deadlines and timers are sleeps with a signal, so a test's clock drives them too and no real timer outlives them.
+ */
 export interface Clock {
-  sleep(ms: number): Promise<void>;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
   now(): number;
 }
 
 export const REAL_CLOCK: Clock = {
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener("abort", done, { once: true });
+    }),
   now: () => Date.now(),
 };
 

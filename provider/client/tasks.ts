@@ -225,17 +225,14 @@ export class TaskWaiter {
     return Math.min(t.maxDelayMs, Math.max(t.minIntervalMs, t.intervalShare * elapsedMs));
   }
 
-  /** Sleeps `ms`, or less when the task is seen finished meanwhile. */
+  /** Sleeps `ms`, or less when the task is seen finished meanwhile (the clock's sleep ends on the abort). */
   private async sleep(w: Watch, ms: number): Promise<void> {
     if (w.finished) return;
-    let timer: NodeJS.Timeout | undefined;
-    const woken = new Promise<void>((resolve) => (w.wake = resolve));
-    // The default sleep is cancelled when woken, so no timer outlives the wait; an injected one (tests) is raced.
-    const slept = this.timing.sleep === REAL_CLOCK.sleep ? new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))) : this.timing.sleep(ms);
+    const woken = new AbortController();
+    w.wake = () => woken.abort();
     try {
-      await Promise.race([slept, woken]);
+      await this.timing.sleep(ms, woken.signal);
     } finally {
-      if (timer) clearTimeout(timer);
       w.wake = undefined;
     }
   }
