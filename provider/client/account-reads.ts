@@ -31,7 +31,8 @@ interface AccountList {
 export class AccountReads {
   #waiting: Pending[] = [];
   #list?: AccountList;
-  #timer?: NodeJS.Timeout;
+  /** A batching window is open: the reads that arrive join it. */
+  #gathering = false;
   /** Off once EM refused the list for good. */
   #useList = true;
   readonly #settings: Required<HeldReadsOptions>;
@@ -53,12 +54,18 @@ export class AccountReads {
     }
     return new Promise((resolve, reject) => {
       this.#waiting.push({ id, resolve, reject });
-      this.#timer ??= setTimeout(() => this.flush(), this.#settings.windowMs);
+      if (!this.#gathering) this.openWindow();
     });
   }
 
+  /** Gathers reads for the window, then answers them: a wait on the client's clock, which nothing cancels. */
+  private openWindow(): void {
+    this.#gathering = true;
+    void this.#settings.clock.sleep(this.#settings.windowMs).then(() => this.flush());
+  }
+
   private flush(): void {
-    this.#timer = undefined;
+    this.#gathering = false;
     const reads = this.#waiting;
     this.#waiting = [];
     void this.answer(reads);

@@ -51,7 +51,8 @@ export class SubtenantReads {
   readonly #waiting = new Map<string, { tenantId: string; reads: Pending[] }>();
   /** Each tenant's list, by tenant id (lower case); one that is no longer current is replaced. */
   readonly #lists = new Map<string, TenantList>();
-  #timer?: NodeJS.Timeout;
+  /** A batching window is open: the reads that arrive join it. */
+  #gathering = false;
   /** Off once EM refused a query by UID for good: the reads then take one GET each. */
   #byIds = true;
   readonly #settings: Required<HeldReadsOptions>;
@@ -77,12 +78,18 @@ export class SubtenantReads {
       let group = this.#waiting.get(key);
       if (!group) this.#waiting.set(key, (group = { tenantId, reads: [] }));
       group.reads.push({ id: subtenantId, resolve, reject });
-      this.#timer ??= setTimeout(() => this.flush(), this.#settings.windowMs);
+      if (!this.#gathering) this.openWindow();
     });
   }
 
+  /** Gathers reads for the window, then answers them: a wait on the client's clock, which nothing cancels. */
+  private openWindow(): void {
+    this.#gathering = true;
+    void this.#settings.clock.sleep(this.#settings.windowMs).then(() => this.flush());
+  }
+
   private flush(): void {
-    this.#timer = undefined;
+    this.#gathering = false;
     const groups = [...this.#waiting.values()];
     this.#waiting.clear();
     for (const [key, list] of this.#lists) if (!list.held.current && !list.paging) this.#lists.delete(key);

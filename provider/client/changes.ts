@@ -97,7 +97,8 @@ export const BATCH_WINDOW_MS = 15;
 export interface HeldReadsOptions {
   windowMs?: number;
   heldForMs?: number;
-  clock?: Pick<Clock, "now">;
+  /** The window is a wait on it, and the held lists age on it. */
+  clock?: Clock;
 }
 
 export function heldReadsSettings(options: HeldReadsOptions): Required<HeldReadsOptions> {

@@ -7,6 +7,7 @@ import * as https from "node:https";
 import * as tlsModule from "node:tls";
 import { proxyAgentOptions } from "./http-exchange";
 import { policyOf, type TransportRequest, type Wire } from "./request";
+import { type Clock, REAL_CLOCK } from "./retry";
 import { isLoopback, type ResolvedSettings } from "./settings";
 import { SpareConnections } from "./spare-connections";
 
@@ -76,7 +77,7 @@ export class Connections implements Wire {
   /** Requests on the wire at once, over both kinds of connection (settings.maxConnections). */
   readonly turns: Turns;
 
-  constructor(settings: ResolvedSettings, onWarning: (msg: string) => void = () => {}) {
+  constructor(settings: ResolvedSettings, onWarning: (msg: string) => void = () => {}, clock: Clock = REAL_CLOCK) {
     const base = new URL(settings.baseUrl);
     if (settings.insecureSkipTlsVerify) {
       onWarning(`TLS certificate verification is OFF for ${base.origin} (insecureSkipTlsVerify): anyone on the network path can impersonate EM. Use caCertPath instead outside tests.`);
@@ -101,7 +102,7 @@ export class Connections implements Wire {
     this.fresh = { http: new http.Agent({ keepAlive: false, ...proxy }), https: new https.Agent({ keepAlive: false, ...tls, ...proxy }) };
     // Fresh connections are opened ahead, one for each change under way, so that a change does not wait for a
     // handshake (spare-connections.ts). Not through a proxy: Node opens its tunnels itself, after the request.
-    this.spares = new SpareConnections(Math.min(MAX_SPARES, settings.maxConnections));
+    this.spares = new SpareConnections(Math.min(MAX_SPARES, settings.maxConnections), clock);
     if (!proxy.proxyEnv) {
       this.spares.attach(this.fresh.http);
       this.spares.attach(this.fresh.https);

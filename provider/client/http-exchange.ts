@@ -9,6 +9,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import * as zlib from "node:zlib";
+import type { Clock } from "./retry";
 
 export interface Exchange {
   method: string;
@@ -19,6 +20,8 @@ export interface Exchange {
   agent: http.Agent;
   /** The whole exchange, from sending to the last byte of the answer, within this many milliseconds. */
   deadlineMs: number;
+  /** The clock the deadline runs on (the client's). */
+  clock: Pick<Clock, "sleep">;
   /** The largest answer read, after decompression. */
   maxBytes: number;
 }
@@ -81,18 +84,20 @@ export function exchange(x: Exchange): Promise<ExchangeAnswer> {
     let settled = false;
     /** The answer's decoder, once chosen: stopped with the exchange, so it inflates nothing more. */
     let decoder: Decoder | undefined;
+    /** Aborted when the exchange ends, which ends its deadline too. */
+    const ended = new AbortController();
     const req = transport.request(x.url, { method: x.method, headers, agent: x.agent });
     const finish = (err: Error | undefined, answer?: ExchangeAnswer) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      ended.abort();
       if (err) {
         req.destroy();
         decoder?.destroy();
         reject(err);
       } else resolve(answer as ExchangeAnswer);
     };
-    const timer = setTimeout(() => finish(new ExchangeError("EM_DEADLINE", `no complete answer within ${x.deadlineMs} ms`)), x.deadlineMs);
+    void x.clock.sleep(x.deadlineMs, ended.signal).then(() => ended.signal.aborted || finish(new ExchangeError("EM_DEADLINE", `no complete answer within ${x.deadlineMs} ms`)));
     req.on("error", (err) => finish(err));
     req.on("response", (res) => {
       const encoding = String(res.headers["content-encoding"] ?? "identity").trim().toLowerCase();

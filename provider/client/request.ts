@@ -8,7 +8,7 @@ import { type AnswerShape, checkAnswer, EM_NAMESPACE, contentType, decodeBody, t
 import type { EmApiError } from "./errors";
 import { answerError, excerpt, type HintContext, networkError, statusError } from "./error-hints";
 import { exchange, type ExchangeAnswer } from "./http-exchange";
-import { POLICIES, type PolicyName } from "./retry";
+import { type Clock, POLICIES, type PolicyName } from "./retry";
 import type { WireFormat } from "./settings";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
@@ -100,6 +100,8 @@ export interface Wire {
 export interface AttemptContext extends HintContext {
   readonly format: WireFormat;
   readonly wire: Wire;
+  /** The client's clock: the exchange's deadline runs on it. */
+  readonly clock: Clock;
 }
 
 /**
@@ -125,7 +127,7 @@ export async function sendAttempt(ctx: AttemptContext, req: TransportRequest, de
     }
     try {
       // One deadline for the whole exchange, so an answer that stalls or trickles in cannot hold a run up.
-      res = await exchange({ method: req.method, url, headers, body: data, agent: ctx.wire.agentFor(req, url), deadlineMs, maxBytes: req.maxAnswerBytes ?? MAX_ANSWER_BYTES });
+      res = await exchange({ method: req.method, url, headers, body: data, agent: ctx.wire.agentFor(req, url), deadlineMs, clock: ctx.clock, maxBytes: req.maxAnswerBytes ?? MAX_ANSWER_BYTES });
     } catch (err) {
       throw networkError(ctx, req, path, url, err, deadlineMs, policyOf(req) !== "idempotent");
     }

@@ -52,17 +52,23 @@ export const POLICIES = {
 
 export type PolicyName = keyof typeof POLICIES;
 
+/** How a sleep treats the process. */
+export interface SleepOptions {
+  /** A timer that does not keep the process alive on its own (a spare connection's age): nothing waits for it. */
+  background?: boolean;
+}
+
 /**
  * The one clock the client reads. `sleep` resolves after `ms`, or as soon as `signal` aborts (it never rejects):
  * deadlines and timers are sleeps with a signal, so a test's clock drives them too and no real timer outlives them.
  */
 export interface Clock {
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  sleep(ms: number, signal?: AbortSignal, options?: SleepOptions): Promise<void>;
   now(): number;
 }
 
 export const REAL_CLOCK: Clock = {
-  sleep: (ms, signal) =>
+  sleep: (ms, signal, options) =>
     new Promise((resolve) => {
       if (signal?.aborted) return resolve();
       const done = () => {
@@ -71,6 +77,7 @@ export const REAL_CLOCK: Clock = {
         resolve();
       };
       const timer = setTimeout(done, ms);
+      if (options?.background) timer.unref();
       signal?.addEventListener("abort", done, { once: true });
     }),
   now: () => Date.now(),

@@ -13,6 +13,7 @@
 import type * as http from "node:http";
 import type { Duplex } from "node:stream";
 import { TLSSocket } from "node:tls";
+import { type Clock, REAL_CLOCK } from "./retry";
 
 /**
  * How long a spare waits for a change before it is closed: below the shortest timeout a server or proxy commonly
@@ -27,7 +28,8 @@ interface Spare {
   socket: Socket;
   /** Connected, and for TLS the handshake done. */
   ready: boolean;
-  timer: NodeJS.Timeout;
+  /** Aborted when the spare is taken or dropped, which ends its age timer. */
+  aging: AbortController;
   drop: () => void;
 }
 
@@ -38,10 +40,12 @@ export class SpareConnections {
 
   /**
    * @param max the most spares kept for one key (the changes expected at once)
+   * @param clock the clock a spare's age runs on (the client's)
    * @param maxAgeMs how long a spare is kept unused
    */
   constructor(
     private readonly max: number,
+    private readonly clock: Clock = REAL_CLOCK,
     private readonly maxAgeMs = SPARE_MAX_AGE_MS,
   ) {}
 
@@ -78,7 +82,7 @@ export class SpareConnections {
     const list = this.#spares.get(key) ?? [];
     while (list.length > 0) {
       const [spare] = list.splice(Math.max(0, list.findIndex((s) => s.ready)), 1);
-      clearTimeout(spare.timer);
+      spare.aging.abort();
       spare.socket.removeListener("error", spare.drop);
       spare.socket.removeListener("close", spare.drop);
       spare.socket.removeListener("end", spare.drop);
@@ -106,18 +110,20 @@ export class SpareConnections {
     }
     if (!socket) return;
     socket.unref?.();
+    const aging = new AbortController();
     const spare: Spare = {
       socket,
       ready: false,
-      timer: setTimeout(() => spare.drop(), this.maxAgeMs),
+      aging,
       drop: () => {
-        clearTimeout(spare.timer);
+        aging.abort();
         const at = list.indexOf(spare);
         if (at >= 0) list.splice(at, 1);
         socket.destroy();
       },
     };
-    spare.timer.unref();
+    // Too old: dropped, unless it was taken or dropped first (which aborts the age).
+    void this.clock.sleep(this.maxAgeMs, aging.signal, { background: true }).then(() => aging.signal.aborted || spare.drop());
     socket.once(socket instanceof TLSSocket ? "secureConnect" : "connect", () => (spare.ready = true));
     socket.on("error", spare.drop);
     socket.on("close", spare.drop);

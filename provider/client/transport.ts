@@ -30,8 +30,8 @@ export class Transport {
     private readonly hooks: TransportHooks = {},
   ) {
     this.base = new URL(settings.baseUrl);
-    this.connections = new Connections(settings, (message) => hooks.onWarning?.(message));
     this.clock = hooks.clock ?? REAL_CLOCK;
+    this.connections = new Connections(settings, (message) => hooks.onWarning?.(message), this.clock);
     this.attempt = { base: this.base, redactor, requestTimeoutMs: settings.requestTimeoutMs, format: settings.format, wire: this.connections, clock: this.clock };
   }
 

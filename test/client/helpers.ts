@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/server";
 import { EmClient, type ConnectionSettings, type EmClientHooks, resolveSettings } from "../../provider/client";
 import { Redactor } from "../../provider/client/errors";
-import { Transport } from "../../provider/client/transport";
+import { Transport, type TransportHooks } from "../../provider/client/transport";
 
 export const ABC_TENANT_ID = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
 export const ABC_RESOURCE_ID = "11c59670-23df-448c-a4b3-74c42669633e";
@@ -49,8 +49,13 @@ export async function listenOnLoopback(server: http.Server | https.Server, tls: 
 }
 
 /** A bare transport (no session) to `url`, as the client builds it. */
-export function transportTo(url: string, settings: Partial<ConnectionSettings> = {}): Transport {
-  return new Transport(resolveSettings({ url, credentials: { kind: "admin", username: "admin", password: "pw-Transport-1" }, ...settings }), new Redactor());
+export function transportTo(url: string, settings: Partial<ConnectionSettings> = {}, hooks: TransportHooks = {}): Transport {
+  return new Transport(resolveSettings({ url, credentials: { kind: "admin", username: "admin", password: "pw-Transport-1" }, ...settings }), new Redactor(), hooks);
+}
+
+/** Lets the event loop run what is ready (I/O events included) `n` times over: an order of events, not a time. */
+export async function turns(n = 1): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** What a test's forwarder answers itself instead of forwarding: a status and a body (an error page). */

@@ -13,7 +13,8 @@ import { expect } from "chai";
 import { createSelfSignedCertificate, type GeneratedCertificate } from "../../emulator/tls";
 import { ACCEPT_ENCODING, type Exchange, type ExchangeAnswer, ExchangeError, exchange, nodeSupportsProxyEnv, proxyAgentOptions } from "../../provider/client/http-exchange";
 import { Redactor, withoutUserinfo } from "../../provider/client/errors";
-import { listenOnLoopback, sleep } from "./helpers";
+import { VirtualClock } from "../support/virtual-clock";
+import { listenOnLoopback } from "./helpers";
 
 /** Agent options with Node's proxyEnv (22.21+, 24.5+), which @types/node 22.20 does not name yet. */
 type ProxyAgentOptions = http.AgentOptions & { proxyEnv?: NodeJS.ProcessEnv };
@@ -36,16 +37,51 @@ async function serve(handler: http.RequestListener, tls?: { cert: string; key: s
   return { url: new URL(url), sockets, close };
 }
 
-/** Resolves when the socket has closed, or fails after `withinMs`. */
-function closed(socket: net.Socket, withinMs: number): Promise<void> {
+/** Resolves when the socket has closed (the test's timeout fails a connection that stays open). */
+function closed(socket: net.Socket): Promise<void> {
   if (socket.destroyed) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the connection was still open after ${withinMs} ms`)), withinMs);
-    socket.once("close", () => {
-      clearTimeout(timer);
-      resolve();
+  return new Promise((resolve) => socket.once("close", () => resolve()));
+}
+
+/**
+ * A plain agent that tells how many answer bytes reached the client: a server of the test's own sends the next
+ * part of an answer once the part before has arrived, so that the parts arrive apart without a real sleep.
+ */
+function watchedAgent(): { agent: http.Agent; readonly bytes: number; received(bytes: number): Promise<void> } {
+  const agent = new http.Agent();
+  let total = 0;
+  const waiting: Array<{ bytes: number; resolve: () => void }> = [];
+  const target = agent as unknown as { createConnection(options: unknown, onCreate?: unknown): net.Socket };
+  const open = target.createConnection.bind(agent);
+  target.createConnection = (options, onCreate) => {
+    const socket = open(options, onCreate);
+    socket.on("data", (chunk: Buffer) => {
+      total += chunk.length;
+      for (const w of waiting.filter((w) => total >= w.bytes)) {
+        waiting.splice(waiting.indexOf(w), 1);
+        w.resolve();
+      }
     });
-  });
+    return socket;
+  };
+  return {
+    agent,
+    get bytes() {
+      return total;
+    },
+    received: (bytes) => new Promise<void>((resolve) => (total >= bytes ? resolve() : waiting.push({ bytes, resolve }))),
+  };
+}
+
+/** Whether `pending` is still unsettled after the event loop has run what was ready. */
+async function stillPending(pending: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  void pending.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  return !settled;
 }
 
 /** The error an exchange failed with; fails the test if it succeeded. */
@@ -83,10 +119,14 @@ describe("client: one HTTP exchange on Node's http/https (http-exchange)", () =>
     return a;
   }
 
-  /** A GET of `path` on `s` on a plain http agent of its own, with a generous deadline and cap unless given. */
+  /**
+   * A GET of `path` on `s` on a plain http agent of its own, with a generous cap unless given. The deadline runs on
+   * a virtual clock of its own unless one is given: time never passes on it, so only a test that lets it pass meets
+   * the deadline, and no other test waits on (or races) the wall clock.
+   */
   function run(s: RawServer, options: Partial<Exchange> & { path?: string } = {}): Promise<ExchangeAnswer> {
     const { path = "/api/", ...rest } = options;
-    return exchange({ method: "GET", url: new URL(path, s.url), headers: {}, agent: agent(new http.Agent()), deadlineMs: 5000, maxBytes: 1 << 20, ...rest });
+    return exchange({ method: "GET", url: new URL(path, s.url), headers: {}, agent: agent(new http.Agent()), deadlineMs: 5000, clock: new VirtualClock(), maxBytes: 1 << 20, ...rest });
   }
 
   describe("a plain answer", () => {
@@ -200,13 +240,14 @@ describe("client: one HTTP exchange on Node's http/https (http-exchange)", () =>
 
   describe("decoding the text", () => {
     it("drops a UTF-8 byte-order mark at the start, even when it arrives split across chunks", async () => {
+      const watched = watchedAgent();
       const s = await server(async (_req, res) => {
         res.writeHead(200, { "Content-Type": "application/xml" });
         res.write(Buffer.from([0xef]));
-        await sleep(20);
+        await watched.received(1);
         res.end(Buffer.concat([Buffer.from([0xbb, 0xbf]), Buffer.from("<Logon/>")]));
       });
-      const answer = await run(s);
+      const answer = await run(s, { agent: agent(watched.agent) });
       expect(answer.text).to.equal("<Logon/>");
     });
 
@@ -217,13 +258,14 @@ describe("client: one HTTP exchange on Node's http/https (http-exchange)", () =>
 
     it("decodes a multi-byte UTF-8 character split across two chunks", async () => {
       const euro = Buffer.from("€", "utf8"); // e2 82 ac
+      const watched = watchedAgent();
       const s = await server(async (_req, res) => {
         res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8" });
         res.write(Buffer.concat([Buffer.from("price: "), euro.subarray(0, 2)]));
-        await sleep(20);
+        await watched.received(1);
         res.end(Buffer.concat([euro.subarray(2), Buffer.from(" 5")]));
       });
-      const answer = await run(s);
+      const answer = await run(s, { agent: agent(watched.agent) });
       expect(answer.text).to.equal("price: € 5");
       expect(answer.text).not.to.include("\ufffd");
     });
@@ -251,47 +293,58 @@ describe("client: one HTTP exchange on Node's http/https (http-exchange)", () =>
         res.writeHead(200, { "Content-Type": "text/plain" });
         res.write("y".repeat(5000)); // and never ends
       });
-      const started = Date.now();
+      // No time passes on the exchange's clock: only the cap can end it.
       const err = await failure(run(s, { maxBytes: 1000, deadlineMs: 10_000 }));
       expect(err.code).to.equal("EM_TOO_LARGE");
-      expect(Date.now() - started).to.be.lessThan(1000);
-      await closed(s.sockets[0], 1000);
+      await closed(s.sockets[0]);
     });
   });
 
   describe("the deadline (deadlineMs) for the whole exchange", () => {
-    it("fails with EM_DEADLINE when the server sends the headers and then stalls, and closes the connection", async () => {
+    it("fails with EM_DEADLINE when the server sends the headers and then stalls, not before the deadline, and closes the connection", async () => {
+      const watched = watchedAgent();
       const s = await server((_req, res) => {
         res.writeHead(200, { "Content-Length": "100" });
         res.flushHeaders();
       });
-      const started = Date.now();
-      const err = await failure(run(s, { deadlineMs: 150 }));
-      const took = Date.now() - started;
+      const clock = new VirtualClock();
+      const pending = failure(run(s, { deadlineMs: 150, clock, agent: agent(watched.agent) }));
+      await watched.received(1); // the headers are in; the body never comes
+      clock.advance(149);
+      expect(await stillPending(pending), "149 ms: still waiting").to.equal(true);
+      clock.advance(1);
+      const err = await pending;
       expect(err).to.be.instanceOf(ExchangeError);
       expect(err.code).to.equal("EM_DEADLINE");
-      expect(took).to.be.within(140, 1000);
-      await closed(s.sockets[0], 1000);
+      expect(err.message).to.include("150 ms");
+      await closed(s.sockets[0]);
     });
 
     it("fails with EM_DEADLINE when the body trickles in, each byte in time but the whole too late", async () => {
-      let stop = false;
-      const s = await server(async (_req, res) => {
+      const watched = watchedAgent();
+      let answering!: (res: http.ServerResponse) => void;
+      const answered = new Promise<http.ServerResponse>((resolve) => (answering = resolve));
+      const s = await server((_req, res) => {
         res.writeHead(200, { "Content-Length": "40" });
-        for (let i = 0; i < 40 && !stop; i++) {
-          res.write("z");
-          await sleep(25);
-        }
-        res.end();
+        res.flushHeaders();
+        answering(res);
       });
-      const started = Date.now();
-      try {
-        const err = await failure(run(s, { deadlineMs: 200 }));
-        expect(err.code).to.equal("EM_DEADLINE");
-        expect(Date.now() - started).to.be.within(190, 700);
-      } finally {
-        stop = true;
+      const clock = new VirtualClock();
+      const pending = failure(run(s, { deadlineMs: 200, clock, agent: agent(watched.agent) }));
+      const res = await answered;
+      await watched.received(1);
+      const headerBytes = watched.bytes;
+      // One byte each 25 ms of the exchange's clock, each received before the clock moves on.
+      let sent = 0;
+      while (sent < 40 && (await stillPending(pending))) {
+        res.write("z");
+        sent += 1;
+        await watched.received(headerBytes + sent);
+        clock.advance(25);
       }
+      const err = await pending;
+      expect(err.code).to.equal("EM_DEADLINE");
+      expect(sent, "bytes received before the deadline ended it, at 200 ms").to.equal(8);
     });
 
     it("leaves no timer behind, after a fast answer or a failure with a long deadline: the process exits at once", async () => {
@@ -299,9 +352,10 @@ describe("client: one HTTP exchange on Node's http/https (http-exchange)", () =>
       const script = `
         const http = require("node:http");
         const { exchange } = require(${JSON.stringify(require.resolve("../../provider/client/http-exchange"))});
+        const { REAL_CLOCK } = require(${JSON.stringify(require.resolve("../../provider/client/retry"))});
         const server = http.createServer((req, res) => (req.url === "/cut" ? req.socket.destroy() : res.writeHead(200, { Connection: "close" }).end("ok")));
         server.listen(0, "127.0.0.1", async () => {
-          const at = (path) => ({ method: "GET", url: new URL(path, "http://127.0.0.1:" + server.address().port), headers: {}, agent: new http.Agent(), deadlineMs: 600000, maxBytes: 1000 });
+          const at = (path) => ({ method: "GET", url: new URL(path, "http://127.0.0.1:" + server.address().port), headers: {}, agent: new http.Agent(), deadlineMs: 600000, clock: REAL_CLOCK, maxBytes: 1000 });
           const answer = await exchange(at("/"));
           const code = await exchange(at("/cut")).then(() => "none", (err) => err.code);
           server.close();
@@ -310,8 +364,8 @@ describe("client: one HTTP exchange on Node's http/https (http-exchange)", () =>
       const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
       let output = "";
       child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      const started = Date.now();
       const exitCode = await new Promise<number | null>((resolve) => {
+        // Not a measure: it ends the child this test started, should a timer keep it alive.
         const timer = setTimeout(() => child.kill(), 5000);
         child.on("exit", (code) => {
           clearTimeout(timer);
@@ -320,44 +374,45 @@ describe("client: one HTTP exchange on Node's http/https (http-exchange)", () =>
       });
       expect(output).to.equal("ok ECONNRESET");
       expect(exitCode, "the process was still running after 5 s").to.equal(0);
-      expect(Date.now() - started).to.be.lessThan(5000);
     });
   });
 
   describe("broken connections", () => {
     it("fails with a broken-connection code (not EM_DEADLINE) when the connection is cut mid-body", async () => {
+      const watched = watchedAgent();
       const s = await server(async (req, res) => {
         res.writeHead(200, { "Content-Length": "1000" });
         res.write("a".repeat(100));
-        await sleep(20);
+        await watched.received(100);
         req.socket.destroy();
       });
-      const started = Date.now();
-      const err = await failure(run(s, { deadlineMs: 5000 }));
+      // No time passes on the exchange's clock: only the cut can end it.
+      const err = await failure(run(s, { deadlineMs: 5000, agent: agent(watched.agent) }));
       expect(err.code).to.be.oneOf(BROKEN_CONNECTION_CODES);
-      expect(Date.now() - started).to.be.lessThan(1000);
     });
 
     it("fails with a broken-connection code when a chunked answer is cut before its last chunk", async () => {
+      const watched = watchedAgent();
       const s = await server(async (req, res) => {
         res.writeHead(200, { "Content-Type": "text/plain" }); // no length: chunked
         res.write("<Subtenants>");
-        await sleep(20);
+        await watched.received("<Subtenants>".length);
         req.socket.destroy();
       });
-      const err = await failure(run(s));
+      const err = await failure(run(s, { agent: agent(watched.agent) }));
       expect(err.code).to.be.oneOf(BROKEN_CONNECTION_CODES);
     });
 
     it("fails with a broken-connection code (not EM_BAD_ENCODING) when a gzip answer is cut mid-body", async () => {
       const compressed = zlib.gzipSync(Buffer.from("<Subtenant/>".repeat(5000)));
+      const watched = watchedAgent();
       const s = await server(async (req, res) => {
         res.writeHead(200, { "Content-Encoding": "gzip", "Content-Length": compressed.length });
         res.write(compressed.subarray(0, compressed.length >> 1));
-        await sleep(20);
+        await watched.received(compressed.length >> 1);
         req.socket.destroy();
       });
-      const err = await failure(run(s));
+      const err = await failure(run(s, { agent: agent(watched.agent) }));
       expect(err.code).to.be.oneOf(BROKEN_CONNECTION_CODES);
     });
 

@@ -2,16 +2,10 @@
 import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
 import { subtenantReads } from "../../provider/client";
+import { VirtualClock } from "../support/virtual-clock";
 import { clientFor, emulator } from "./helpers";
 
 const TENANT_ID = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
-
-/** A clock that never waits: each sleep is recorded and moves its time on. */
-function fakeClock() {
-  let now = 1_000_000;
-  const slept: number[] = [];
-  return { slept, clock: { now: () => now, sleep: async (ms: number) => void (slept.push(ms), (now += ms)) } };
-}
 
 describe("client: one injected clock", () => {
   let em: Emulator;
@@ -22,22 +16,23 @@ describe("client: one injected clock", () => {
   it("waits EM's Retry-After on the injected clock, not the real one, and counts the retry budget on it", async () => {
     // 60 s of Retry-After would outlast this test's timeout on the real clock.
     em = await emulator({ faults: { retryAfterSeconds: 60 } });
-    const { slept, clock } = fakeClock();
+    const clock = new VirtualClock();
     const client = clientFor(em, { retry: { retries: 3, minDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 120_000, budgetMs: 600_000 } }, { clock, onProgress: (m) => /retrying/.test(m) && em.faults.update({ throttleRate: 0 }) });
     await client.logon();
     em.faults.update({ throttleRate: 1 });
     await client.listRoles();
-    expect(slept).to.deep.equal([60_000]);
+    expect(clock.waits).to.deep.equal([60_000]);
     expect(em.requests.filter((r) => r.url === "/api/security/roles").map((r) => r.status)).to.deep.equal([429, 200]);
   });
 
   it("gives up when the injected clock says the retry budget is spent", async () => {
     em = await emulator({ faults: { retryAfterSeconds: 1 } });
-    const slept: number[] = [];
     // Once EM has answered 429, this clock reads 40 s later: the 30 s budget is spent, so there is no retry. On
     // the real clock the request would be repeated after the 1 s Retry-After.
     const throttled = () => em.requests.some((r) => r.status === 429);
-    const clock = { now: () => (throttled() ? 40_000 : 0), sleep: async (ms: number) => void slept.push(ms) };
+    const clock = new VirtualClock();
+    const virtualNow = clock.now;
+    clock.now = () => virtualNow() + (throttled() ? 40_000 : 0);
     const client = clientFor(em, { retry: { retries: 3, minDelayMs: 1, maxDelayMs: 2, budgetMs: 30_000 } }, { clock });
     await client.logon();
     em.faults.update({ throttleRate: 1 });
@@ -46,7 +41,7 @@ describe("client: one injected clock", () => {
       (e: unknown) => e as Error & { status?: number },
     );
     expect(err?.status).to.equal(429);
-    expect(slept).to.deep.equal([]);
+    expect(clock.waits).to.deep.equal([]);
     expect(em.requests.filter((r) => r.url === "/api/security/roles")).to.have.length(1);
   });
 });
@@ -59,7 +54,7 @@ describe("client: one injected clock ages the lists held for refresh", () => {
 
   it("a tenant's subtenant list held for reads expires when the client's clock says 30 s have passed", async () => {
     em = await emulator();
-    const { clock } = fakeClock();
+    const clock = new VirtualClock();
     const client = clientFor(em, {}, { clock });
     for (const [i, id] of ["7c1e0f4a-0000-4000-8000-000000000001", "7c1e0f4a-0000-4000-8000-000000000002"].entries()) {
       em.store.state.subtenants.push({ id, tenantId: TENANT_ID, name: `held-${i}`, description: "", password: "x", enabled: true, quota: { unlimited: true, displayName: "q", tenantResourceId: "11c59670-23df-448c-a4b3-74c42669633e", quotaMb: 0, usedQuotaMb: 0, quotaId: `q${i}` } });
@@ -71,7 +66,7 @@ describe("client: one injected clock ages the lists held for refresh", () => {
     const afterFirst = queries();
     await reads.read(TENANT_ID, seeded[0].id);
     expect(queries(), "answered from the held list").to.equal(afterFirst);
-    clock.now = ((base) => () => base + 31_000)(clock.now());
+    clock.advance(31_000);
     await reads.read(TENANT_ID, seeded[0].id);
     expect(queries(), "the list aged out on the injected clock: read afresh").to.be.greaterThan(afterFirst);
   });

@@ -2,7 +2,7 @@
  * Spare connections (provider/client/spare-connections.ts): a change that must not be repeated rides a connection
  * that carried no request before, opened ahead so that it does not wait for a handshake. Watched from a raw
  * loopback server of the test's own, which records each connection: when it was accepted, what it carried, when
- * it closed.
+ * it closed, as places in the order of events (never as times). A spare's age runs on a virtual clock.
  */
 import * as http from "node:http";
 import * as https from "node:https";
@@ -10,10 +10,12 @@ import type { Socket } from "node:net";
 import { expect } from "chai";
 import { type ConnectionSettings, EmApiError } from "../../provider/client";
 import { SpareConnections } from "../../provider/client/spare-connections";
-import { Transport } from "../../provider/client/transport";
+import { Transport, type TransportHooks } from "../../provider/client/transport";
 import { createSelfSignedCertificate } from "../../emulator/tls";
-import { listenOnLoopback, sleep, transportTo } from "./helpers";
+import { VirtualClock } from "../support/virtual-clock";
+import { listenOnLoopback, transportTo, turns } from "./helpers";
 
+/** Places in the order of events the server saw (and the test marked): `at` values compare, they are no times. */
 interface Connection {
   acceptedAt: number;
   requests: Array<{ method: string; at: number }>;
@@ -23,21 +25,33 @@ interface Connection {
 interface RecordingServer {
   url: string;
   connections: Connection[];
+  /** The next place in the order of events, for something the test does. */
+  mark(): number;
+  /** Resolves once the server has accepted `n` connections in all. */
+  accepted(n: number): Promise<void>;
+  /**
+   * Closes (as a server's header timeout does) the connections that have carried no request; resolves once they are
+   * closed, or with `say408` once the 408 and the end of the connection are sent (the client has not read them).
+   */
+  dropIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Answers 201 to a POST and 200 otherwise, recording each connection; with `dropIdleAfterMs`, closes a connection
- * that has carried no request for that long (as a server's header timeout does), first answering it
- * `408 Request Timeout` with `say408` (as Node's server and HAProxy do); with `answerInPairs`, holds each answer
- * until a second request is waiting too (up to 200 ms), so that answers arrive together.
+ * Answers 201 to a POST and 200 otherwise, recording each connection; `dropIdle` closes the connections that have
+ * carried no request, first answering them `408 Request Timeout` with `say408` (as Node's server and HAProxy do);
+ * with `answerInPairs`, holds each answer until a second request is waiting too (up to 200 ms), so that answers
+ * arrive together.
  */
-async function recordingServer(options: { tls?: { cert: string; key: string }; dropIdleAfterMs?: number; say408?: boolean; answerInPairs?: boolean } = {}): Promise<RecordingServer> {
+async function recordingServer(options: { tls?: { cert: string; key: string }; say408?: boolean; answerInPairs?: boolean } = {}): Promise<RecordingServer> {
   const connections: Connection[] = [];
   const bySocket = new Map<Socket, Connection>();
+  let events = 0;
+  const mark = () => ++events;
+  let acceptWaiters: Array<{ n: number; resolve: () => void }> = [];
   let held: Array<() => void> = [];
   const handler: http.RequestListener = (req, res) => {
-    bySocket.get(req.socket)?.requests.push({ method: req.method ?? "", at: Date.now() });
+    bySocket.get(req.socket)?.requests.push({ method: req.method ?? "", at: mark() });
     req.resume();
     const answer = () => void res.writeHead(req.method === "POST" ? 201 : 200, { "Content-Length": "0" }).end();
     if (!options.answerInPairs) return answer();
@@ -45,25 +59,39 @@ async function recordingServer(options: { tls?: { cert: string; key: string }; d
     if (held.length === 2) {
       const pair = held;
       held = [];
-      setTimeout(() => pair.forEach((a) => a()), 20);
+      pair.forEach((a) => a());
     } else {
+      // Only a lone last request waits this long: the server's own fallback, no measure of the client.
       setTimeout(() => held.includes(answer) && (held = held.filter((a) => a !== answer), answer()), 200);
     }
   };
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
   server.on(options.tls ? "secureConnection" : "connection", (socket: Socket) => {
-    const connection: Connection = { acceptedAt: Date.now(), requests: [] };
+    const connection: Connection = { acceptedAt: mark(), requests: [] };
     connections.push(connection);
     bySocket.set(socket, connection);
-    socket.on("close", () => (connection.closedAt = Date.now()));
-    const idle = options.dropIdleAfterMs;
-    const drop = () => (options.say408 ? socket.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n") : socket.destroy());
-    if (idle !== undefined) setTimeout(() => connection.requests.length === 0 && drop(), idle).unref();
+    socket.on("close", () => (connection.closedAt = mark()));
+    const ready = acceptWaiters.filter((w) => connections.length >= w.n);
+    acceptWaiters = acceptWaiters.filter((w) => connections.length < w.n);
+    for (const w of ready) w.resolve();
   });
-  return { ...(await listenOnLoopback(server, options.tls !== undefined)), connections };
+  const accepted = (n: number) => new Promise<void>((resolve) => (connections.length >= n ? resolve() : acceptWaiters.push({ n, resolve })));
+  const dropIdle = () =>
+    Promise.all(
+      [...bySocket]
+        .filter(([socket, c]) => c.requests.length === 0 && !socket.destroyed)
+        .map(
+          ([socket]) =>
+            new Promise<void>((resolve) => {
+              if (options.say408) socket.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", () => resolve());
+              else socket.once("close", () => resolve()).destroy();
+            }),
+        ),
+    ).then(() => undefined);
+  return { ...(await listenOnLoopback(server, options.tls !== undefined)), connections, mark, accepted, dropIdle };
 }
 
-const transportFor = (server: RecordingServer, settings: Partial<ConnectionSettings> = {}) => transportTo(server.url, settings);
+const transportFor = (server: RecordingServer, settings: Partial<ConnectionSettings> = {}, hooks: TransportHooks = {}) => transportTo(server.url, settings, hooks);
 
 const carrying = (server: RecordingServer, method: string) => server.connections.filter((c) => c.requests.some((r) => r.method === method));
 
@@ -80,17 +108,25 @@ describe("client: changes ride connections opened ahead (spare connections)", ()
     it(`sends each POST on a connection of its own, opened before the POST was sent (${tls ? "https" : "http"})`, async () => {
       const cert = tls ? await createSelfSignedCertificate() : undefined;
       server = await recordingServer({ tls: cert });
-      transport = transportFor(server, cert ? { caCertPath: cert.certPath } : {});
+      const clock = new VirtualClock();
+      transport = transportFor(server, cert ? { caCertPath: cert.certPath } : {}, { clock });
+      const sentAt: number[] = [];
       for (let i = 0; i < 4; i++) {
+        sentAt.push(server.mark());
         expect((await transport.request({ method: "POST", path: "/items", expect: [201] })).status).to.equal(201);
-        await sleep(100); // a change's task runs meanwhile
+        // A change's task runs meanwhile: the spare opened for the next change is connected before it is sent.
+        await server.accepted(i + 2);
+        await turns(2);
       }
       const posts = carrying(server, "POST").sort((a, b) => a.requests[0].at - b.requests[0].at);
       expect(posts).to.have.length(4);
       for (const c of posts) expect(c.requests, "a change never shares a connection").to.have.length(1);
-      // The first POST opened its own connection; each later one found a connection opened about 100 ms before.
-      for (const c of posts.slice(1)) expect(c.requests[0].at - c.acceptedAt).to.be.at.least(50);
+      // The first POST opened its own connection; each later one found a connection opened before it was sent.
+      expect(posts[0].acceptedAt).to.be.greaterThan(sentAt[0]);
+      for (const [i, c] of posts.entries()) if (i > 0) expect(c.acceptedAt, `POST ${i + 1}`).to.be.lessThan(sentAt[i]);
       expect(server.connections.filter((c) => c.requests.length === 0), "one spare waits for the next change").to.have.length(1);
+      transport.close();
+      expect(clock.pendingTimers, "no deadline or spare's age outlives its work").to.equal(0);
     });
   }
 
@@ -104,11 +140,14 @@ describe("client: changes ride connections opened ahead (spare connections)", ()
 
   for (const say408 of [false, true]) {
     it(`never sends a change on a spare the server has closed${say408 ? " after answering it 408" : ""}, and opens a new one instead`, async () => {
-      server = await recordingServer({ dropIdleAfterMs: 40, say408 });
-      transport = transportFor(server, { retry: { retries: 0 } });
+      server = await recordingServer({ say408 });
+      transport = transportFor(server, { retry: { retries: 0 } }, { clock: new VirtualClock() });
       for (let i = 0; i < 3; i++) {
         expect((await transport.request({ method: "POST", path: "/items", expect: [201] })).status).to.equal(201, say408 ? "never the idle connection's 408" : undefined);
-        await sleep(150); // the spare opened for it is closed by the server meanwhile
+        // The spare opened for it is closed by the server meanwhile, and the client has read that.
+        await server.accepted(2 * (i + 1)); // its own connection (the spare was closed) and the next spare
+        await server.dropIdle();
+        await turns(2);
       }
       const posts = carrying(server, "POST");
       expect(posts).to.have.length(3, "each POST sent once, none lost on a closed spare");
@@ -131,16 +170,24 @@ describe("client: changes ride connections opened ahead (spare connections)", ()
   it("closes a spare unused after its time, without sending anything on it", async () => {
     server = await recordingServer();
     const agent = new http.Agent({ keepAlive: false });
-    const spares = new SpareConnections(2, 80);
+    const clock = new VirtualClock();
+    const spares = new SpareConnections(2, clock, 80);
     spares.attach(agent);
     try {
       await new Promise<void>((resolve, reject) => http.get(server!.url, { agent }, (res) => res.resume().on("end", resolve)).on("error", reject));
-      await sleep(30);
+      await server.accepted(2);
       expect(spares.count).to.equal(1);
-      await sleep(200);
-      expect(spares.count).to.equal(0);
+      expect(clock.pendingTimers, "the spare's age").to.equal(1);
+      clock.advance(79);
+      await turns();
+      expect(spares.count, "79 ms: still kept").to.equal(1);
+      clock.advance(1);
+      await turns();
+      expect(spares.count, "80 ms: let go").to.equal(0);
+      expect(clock.pendingTimers).to.equal(0);
       const spare = server.connections.find((c) => c.requests.length === 0);
       expect(spare, "the spare was opened").to.not.equal(undefined);
+      await turns(2);
       expect(spare?.closedAt, "and closed unused").to.be.a("number");
     } finally {
       spares.close();
@@ -154,13 +201,13 @@ describe("client: changes ride connections opened ahead (spare connections)", ()
     await transport.request({ method: "POST", path: "/items", expect: [201] });
     await server.close(); // the spare opened for the next change is closed with it
     server = undefined;
-    await sleep(30);
+    await turns(2);
     const err = await transport.request({ method: "POST", path: "/items", expect: [201] }).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(err).to.be.instanceOf(EmApiError);
     expect((err as EmApiError).code).to.equal("ECONNREFUSED");
-    await sleep(30); // a spare that failed to open would surface here as an uncaught error
+    await turns(3); // a spare that failed to open would surface here as an uncaught error
   });
 });
