@@ -9,9 +9,10 @@ import { expect } from "chai";
 import { type ConnectionSettings, EmApiError, EmClient, EmSettingsError, resolveSettings } from "../../provider/client";
 import { DEFAULT_MAX_CONNECTIONS, MAX_MAX_CONNECTIONS } from "../../provider/client/settings";
 import { Turns } from "../../provider/client/connection-policy";
-import { Transport } from "../../provider/client/transport";
+import { Transport, type TransportHooks } from "../../provider/client/transport";
 import { createSelfSignedCertificate } from "../../emulator/tls";
 import { ConnectionConfigError, connectionSettings } from "../../provider/resources/connection";
+import { VirtualClock } from "../support/virtual-clock";
 import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, emulator, listenOnLoopback, sleep, transportTo } from "./helpers";
 
 interface CountingServer {
@@ -19,29 +20,40 @@ interface CountingServer {
   /** Most connections open at once, and most requests being answered at once. */
   peak: { connections: number; requests: number };
   requests: Array<{ method: string; url: string }>;
+  /** Resolves once `n` requests have arrived in all. */
+  arrived(n: number): Promise<void>;
+  /** Answers the oldest request held (with `delayMs` "held"). */
+  release(): void;
   close(): Promise<void>;
 }
 
 /**
- * Answers every request with an empty 200 (201 for a POST) after `delayMs`, counting what is open at once; with
- * `busyFirst`, the first request to each path is answered 503 (EM busy: a GET is repeated).
+ * Answers every request with an empty 200 (201 for a POST) after `delayMs`, or when the test releases it ("held"),
+ * counting what is open at once; with `busyFirst`, the first request to each path is answered 503 (EM busy: a GET is
+ * repeated).
  */
-async function countingServer(delayMs: number, busyFirst = false, tls?: { cert: string; key: string }): Promise<CountingServer> {
+async function countingServer(delayMs: number | "held", busyFirst = false, tls?: { cert: string; key: string }): Promise<CountingServer> {
   let connections = 0;
   let inProgress = 0;
   const peak = { connections: 0, requests: 0 };
   const requests: CountingServer["requests"] = [];
+  const held: Array<() => void> = [];
+  let arrivals: Array<{ n: number; resolve: () => void }> = [];
   const handler: http.RequestListener = (req, res) => {
     requests.push({ method: req.method ?? "", url: req.url ?? "" });
     inProgress += 1;
     peak.requests = Math.max(peak.requests, inProgress);
     req.resume();
     const busy = busyFirst && requests.filter((r) => r.url === req.url).length === 1;
-    setTimeout(() => {
+    const answer = () => {
       inProgress -= 1;
       res.writeHead(busy ? 503 : req.method === "POST" ? 201 : 200, { "Content-Length": "0", ...(busy ? { "Retry-After": "0" } : {}) });
       res.end();
-    }, delayMs);
+    };
+    if (delayMs === "held") held.push(answer);
+    else setTimeout(answer, delayMs);
+    for (const a of arrivals.filter((a) => requests.length >= a.n)) a.resolve();
+    arrivals = arrivals.filter((a) => requests.length < a.n);
   };
   const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
   server.on(tls ? "secureConnection" : "connection", (socket: import("node:net").Socket) => {
@@ -49,10 +61,28 @@ async function countingServer(delayMs: number, busyFirst = false, tls?: { cert: 
     peak.connections = Math.max(peak.connections, connections);
     socket.on("close", () => (connections -= 1));
   });
-  return { ...(await listenOnLoopback(server, tls !== undefined)), peak, requests };
+  return {
+    ...(await listenOnLoopback(server, tls !== undefined)),
+    peak,
+    requests,
+    arrived: (n) => new Promise<void>((resolve) => (requests.length >= n ? resolve() : arrivals.push({ n, resolve }))),
+    release: () => held.shift()?.(),
+  };
 }
 
-const transportFor = (server: CountingServer, settings: Partial<ConnectionSettings> = {}) => transportTo(server.url, settings);
+const transportFor = (server: CountingServer, settings: Partial<ConnectionSettings> = {}, hooks: TransportHooks = {}) => transportTo(server.url, settings, hooks);
+
+/**
+ * Lets `count` requests through a held server one at a time, each `onWireMs` of the clock after it arrived: what a
+ * slow EM answering one request at a time looks like to the client.
+ */
+async function answerInTurn(server: CountingServer, clock: VirtualClock, count: number, onWireMs: number): Promise<void> {
+  for (let n = 1; n <= count; n++) {
+    await server.arrived(n);
+    clock.advance(onWireMs);
+    server.release();
+  }
+}
 
 describe("client: at most maxConnections requests to EM at once", () => {
   let server: CountingServer | undefined;
@@ -143,37 +173,48 @@ describe("client: at most maxConnections requests to EM at once", () => {
   });
 
   it("does not count the wait for a turn towards the request deadline or the retry budget", async () => {
-    // One connection, answers after 120 ms: the fifth request waits about 480 ms for its turn, more than its
+    // One connection, each answer 120 ms on the wire: the fifth request waits 480 ms for its turn, more than its
     // 200 ms deadline and its 250 ms budget; only its own 120 ms on the wire count.
-    server = await countingServer(120);
-    transport = transportFor(server, { maxConnections: 1, requestTimeoutMs: 200, retry: { retries: 0, budgetMs: 250 } });
+    server = await countingServer("held");
+    const clock = new VirtualClock();
+    transport = transportFor(server, { maxConnections: 1, requestTimeoutMs: 200, retry: { retries: 0, budgetMs: 250 } }, { clock });
     const t = transport;
-    const started = Date.now();
-    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => t.request({ method: "GET", path: `/slow/${i}`, expect: [200] })));
+    const started = clock.now();
+    const pending = Promise.all(Array.from({ length: 5 }, (_, i) => t.request({ method: "GET", path: `/slow/${i}`, expect: [200] })));
+    await answerInTurn(server, clock, 5, 120);
+    const answers = await pending;
     expect(answers.map((a) => a.status)).to.deep.equal([200, 200, 200, 200, 200]);
-    expect(Date.now() - started).to.be.at.least(5 * 120 - 20, "they went one at a time");
+    expect(clock.now() - started).to.equal(5 * 120);
+    expect(server.peak.requests, "they went one at a time").to.equal(1);
     expect(server.peak.connections).to.equal(1);
   });
 
   it("leaves a request that waited for its turn its whole retry budget", async () => {
-    // Six GETs, each answered 503 once: about 700 ms of queueing for the last, past its 300 ms budget, yet each may
-    // still repeat its GET, as its own attempts and waits took far less than that.
-    server = await countingServer(60, true);
-    transport = transportFor(server, { maxConnections: 1, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2, budgetMs: 300 } });
+    // Six GETs, each answered 503 once, each answer 60 ms on the wire: about 700 ms of queueing for the last, past
+    // its 300 ms budget, yet each may still repeat its GET, as its own attempts and waits took far less than that.
+    server = await countingServer("held", true);
+    const clock = new VirtualClock();
+    transport = transportFor(server, { maxConnections: 1, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2, budgetMs: 300 } }, { clock });
     const t = transport;
-    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => t.request({ method: "GET", path: `/busy/${i}`, expect: [200] })));
+    const pending = Promise.all(Array.from({ length: 6 }, (_, i) => t.request({ method: "GET", path: `/busy/${i}`, expect: [200] })));
+    await answerInTurn(server, clock, 12, 60);
+    const answers = await pending;
     expect(answers.map((a) => a.status)).to.deep.equal(new Array(6).fill(200));
     expect(server.requests).to.have.length(12, "each GET answered 503 once, then repeated once");
   });
 
   it("still holds a request that is slow on the wire to its deadline", async () => {
-    server = await countingServer(400);
-    transport = transportFor(server, { maxConnections: 1, requestTimeoutMs: 150, retry: { retries: 0 } });
+    server = await countingServer("held");
+    const clock = new VirtualClock();
+    transport = transportFor(server, { maxConnections: 1, requestTimeoutMs: 150, retry: { retries: 0 } }, { clock });
     const t = transport;
-    const err = await t.request({ method: "GET", path: "/slow", expect: [200] }).then(
+    const failed = t.request({ method: "GET", path: "/slow", expect: [200] }).then(
       () => undefined,
       (e: unknown) => e,
     );
+    await server.arrived(1);
+    clock.advance(150); // and EM has not answered yet
+    const err = await failed;
     expect(err).to.be.instanceOf(EmApiError);
     expect((err as EmApiError).code).to.equal("EM_DEADLINE");
     expect(t.turns.inFlight).to.equal(0, "a failed request gives its turn back");
