@@ -5,6 +5,8 @@ import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
 import { createSelfSignedCertificate } from "../../emulator/tls";
 import { EmApiError, EmClient, EmTaskFailedError, EmTaskLostError, outcomeUnknown } from "../../provider/client";
+import { REAL_CLOCK } from "../../provider/client/retry";
+import { VirtualClock } from "../support/virtual-clock";
 import { ABC_RESOURCE_ID, ABC_TENANT_ID, clientFor, count, emulator } from "./helpers";
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
@@ -43,12 +45,12 @@ describe("client: retries, TLS and error messages (emulator)", () => {
 
   it("honours Retry-After on 429 before repeating a GET", async () => {
     em = await emulator({ faults: { retryAfterSeconds: 1 } });
-    const client = clientFor(em, { retry: { retries: 3, minDelayMs: 1, maxDelayMs: 2 } }, { onProgress: (m) => /retrying/.test(m) && em.faults.update({ throttleRate: 0 }) });
+    const clock = new VirtualClock();
+    const client = clientFor(em, { retry: { retries: 3, minDelayMs: 1, maxDelayMs: 2 } }, { clock, onProgress: (m) => /retrying/.test(m) && em.faults.update({ throttleRate: 0 }) });
     await client.logon();
     em.faults.update({ throttleRate: 1 });
-    const started = Date.now();
     await client.listRoles();
-    expect(Date.now() - started).to.be.at.least(950);
+    expect(clock.waits, "EM's Retry-After: 1, not the 1–2 ms backoff").to.deep.equal([1000]);
     expect(em.requests.filter((r) => r.url === "/api/security/roles").map((r) => r.status)).to.deep.equal([429, 200]);
   });
 
@@ -97,12 +99,14 @@ describe("client: retries, TLS and error messages (emulator)", () => {
   it("repeats a POST that EM answered 429 or 503 (it did not take it), after Retry-After", async () => {
     em = await emulator({ faults: { retryAfterSeconds: 1 } });
     let retries = 0;
-    const client = clientFor(em, { retry: { retries: 3, minDelayMs: 1, maxDelayMs: 2 } }, { onProgress: (m) => /retrying/.test(m) && ++retries && em.faults.update({ throttleRate: 0, serverErrorRate: 0 }) });
+    const clock = new VirtualClock();
+    // The task's polls wait on the real clock: the emulator runs its (50 ms) tasks on it.
+    const pollTiming = { initialDelayMs: 10, maxDelayMs: 40, sleep: REAL_CLOCK.sleep, now: REAL_CLOCK.now };
+    const client = clientFor(em, { retry: { retries: 3, minDelayMs: 1, maxDelayMs: 2 } }, { clock, pollTiming, onProgress: (m) => /retrying/.test(m) && ++retries && em.faults.update({ throttleRate: 0, serverErrorRate: 0 }) });
     await client.logon();
     em.faults.update({ throttleRate: 1, onlyMethods: ["POST"] });
-    const started = Date.now();
     await client.createSubtenant(ABC_TENANT_ID, { name: "p-throttled", password: "pw123456", tenantResourceId: ABC_RESOURCE_ID, unlimitedQuota: true });
-    expect(Date.now() - started).to.be.at.least(950, "waited for Retry-After: 1");
+    expect(clock.waits, "waited for Retry-After: 1").to.deep.equal([1000]);
     expect(em.requests.filter((r) => r.method === "POST" && /\/subtenants$/.test(r.url)).map((r) => r.status)).to.deep.equal([429, 202]);
     expect((await client.listSubtenants({ name: "p-throttled" })).length).to.equal(1);
   });

@@ -5,7 +5,8 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { EmApiError, EmClient, type WireFormat } from "../../provider/client";
+import { EmApiError, EmClient, type EmClientHooks, type WireFormat } from "../../provider/client";
+import { VirtualClock } from "../support/virtual-clock";
 
 const NS = "http://www.veeam.com/ent/v1.0";
 const TENANT = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
@@ -46,7 +47,7 @@ describe("client: wire shapes and the retry budget (raw loopback server)", () =>
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const client = (format: WireFormat, extra: object = {}) => new EmClient({ url, credentials: { kind: "admin", username: "admin", password: "admin-pw" }, format, ...extra });
+  const client = (format: WireFormat, extra: object = {}, hooks: EmClientHooks = {}) => new EmClient({ url, credentials: { kind: "admin", username: "admin", password: "admin-pw" }, format, ...extra }, hooks);
 
   for (const format of ["xml", "json"] as const) {
     it(`sends the subtenant edit with Href, Type and Id, as EM's PUT example does (${format})`, async () => {
@@ -91,15 +92,16 @@ describe("client: wire shapes and the retry budget (raw loopback server)", () =>
       res.writeHead(503, { "Content-Type": "text/plain", "Retry-After": "0" });
       res.end("busy");
     };
-    const started = Date.now();
-    const err = (await client("xml", { requestTimeoutMs: 1000, retry: { retries: 20, minDelayMs: 100, maxDelayMs: 200, budgetMs: 700 } })
+    const clock = new VirtualClock();
+    const started = clock.now();
+    const err = (await client("xml", { requestTimeoutMs: 1000, retry: { retries: 20, minDelayMs: 100, maxDelayMs: 200, budgetMs: 700 } }, { clock })
       .listRoles()
       .catch((e: unknown) => e)) as EmApiError;
-    const took = Date.now() - started;
     expect(err.status).to.equal(503);
     const gets = seen.filter((s) => s.method === "GET").length;
     expect(gets).to.be.within(2, 8, "retried, but far fewer than 21 attempts");
-    expect(took).to.be.lessThan(1200);
+    expect(clock.waits, "a wait between each two attempts").to.have.length(gets - 1);
+    expect(clock.now() - started, "all attempts and waits within the 700 ms budget").to.be.at.most(700);
   });
 
   it("a Retry-After longer than the budget ends the retries at once, with EM's answer", async () => {
@@ -107,10 +109,11 @@ describe("client: wire shapes and the retry budget (raw loopback server)", () =>
       res.writeHead(429, { "Content-Type": "text/plain", "Retry-After": "30" });
       res.end("slow down");
     };
-    const started = Date.now();
-    const err = (await client("xml", { requestTimeoutMs: 1000, retry: { retries: 5, budgetMs: 2000 } }).listRoles().catch((e: unknown) => e)) as EmApiError;
+    const clock = new VirtualClock();
+    const err = (await client("xml", { requestTimeoutMs: 1000, retry: { retries: 5, budgetMs: 2000 } }, { clock }).listRoles().catch((e: unknown) => e)) as EmApiError;
     expect(err.status).to.equal(429);
     expect(err.message).to.match(/EM is busy/);
-    expect(Date.now() - started).to.be.lessThan(1000);
+    expect(clock.waits, "no wait: the 30 s asked for would outlast the budget").to.deep.equal([]);
+    expect(seen.filter((s) => s.method === "GET")).to.have.length(1);
   });
 });
