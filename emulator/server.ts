@@ -60,6 +60,8 @@ export interface Emulator {
   readonly faults: FaultController;
   readonly adminUser: string;
   readonly emVersion: EmVersion;
+  /** What task durations, session expiry and fault delays are measured on: `options.clock`, else the real one. */
+  readonly clock: EmulatorClock;
   /** Every /api request so far, in arrival order, with its wire formats. */
   readonly requests: RecordedRequest[];
   /** Adds route handlers in front of all others at run time (the last call's handlers win). */
@@ -128,6 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     adminUser,
     emVersion: profile.version,
+    clock,
     requests: env.requests,
     use: (...handlers) => void router.prepend(...handlers),
     stop: () =>
