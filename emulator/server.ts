@@ -1,6 +1,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import { REAL_CLOCK, type EmulatorClock } from "./clock";
 import { FaultController, type FaultSettings } from "./faults";
 import { handleControl } from "./http/control";
 import { errorReply, send, type RecordedRequest } from "./http/exchange";
@@ -17,6 +18,7 @@ export { EmError, type Reply, type RequestContext } from "./http/context";
 export { API_STEPS, type Step } from "./http/pipeline";
 export { cloudConnectHandlers, cloudHandlers, entryHandlers, logonHandlers, queryHandlers, securityHandlers, taskHandlers, unimplementedHandlers } from "./routes";
 export type { RecordedRequest } from "./http/exchange";
+export type { EmulatorClock } from "./clock";
 export { DEFAULT_EM_VERSION, EM_VERSIONS, emProfile, type EmProfile, type EmVersion } from "./versions";
 
 export interface EmulatorOptions {
@@ -33,6 +35,11 @@ export interface EmulatorOptions {
   taskDurationMs?: number;
   /** Idle time after which a session expires and requests with it answer 401. */
   sessionIdleTimeoutMs?: number;
+  /**
+   * What task durations, session idle expiry and fault delays are measured on (the real clock by default). A test
+   * hands in its own to move time instead of waiting; the client's `clock` hook has the same shape.
+   */
+  clock?: EmulatorClock;
   /** HTTPS with this certificate and key (PEM). */
   tls?: { cert: string; key: string };
   faults?: Partial<FaultSettings>;
@@ -53,6 +60,8 @@ export interface Emulator {
   readonly faults: FaultController;
   readonly adminUser: string;
   readonly emVersion: EmVersion;
+  /** What task durations, session expiry and fault delays are measured on: `options.clock`, else the real one. */
+  readonly clock: EmulatorClock;
   /** Every /api request so far, in arrival order, with its wire formats. */
   readonly requests: RecordedRequest[];
   /** Adds route handlers in front of all others at run time (the last call's handlers win). */
@@ -71,10 +80,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const source = typeof options.seed === "object" ? "The seed object" : `The seed file ${options.seed ?? DEFAULT_SEED_PATH}`;
     throw new Error(`${source} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
+  const clock = options.clock ?? REAL_CLOCK;
   const store = new Store(
     seed,
     { taskDurationMs: options.taskDurationMs ?? 1000, sessionIdleTimeoutMs: options.sessionIdleTimeoutMs ?? 15 * 60 * 1000 },
-    Date.now,
+    () => clock.now(),
     profile,
   );
   const faults = new FaultController(options.faults);
@@ -82,7 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const adminPassword = options.adminPassword ?? DEFAULT_ADMIN_PASSWORD;
   const router = new Router([...(options.handlers ?? []), ...defaultHandlers({ adminUser, adminPassword })]);
   const scheme = options.tls ? "https" : "http";
-  const env: PipelineEnv = { store, faults, router, profile, scheme, requests: [], log: options.log };
+  const env: PipelineEnv = { store, faults, router, profile, scheme, clock, requests: [], log: options.log };
 
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://emulator.invalid");
@@ -120,6 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     adminUser,
     emVersion: profile.version,
+    clock,
     requests: env.requests,
     use: (...handlers) => void router.prepend(...handlers),
     stop: () =>

@@ -37,9 +37,9 @@ interface PendingTask {
 }
 
 /**
- * All mutable emulator state. Time is read through `now()` so tests can reason about it, and tasks finish
- * lazily: every request first calls `advance()`, which applies the effects of tasks whose time has come, in
- * the order they were started. No timers, so nothing keeps the process alive and results do not race.
+ * All mutable emulator state. Time is read through `now()` (the emulator's clock, so a test can move it), and
+ * tasks finish lazily: every request first calls `advance()`, which applies the effects of tasks whose time has
+ * come, in the order they were started. No timers, so nothing keeps the process alive and results do not race.
  */
 export class Store {
   state: EmState;
@@ -52,7 +52,7 @@ export class Store {
   constructor(
     seed: SeedFile,
     readonly settings: { taskDurationMs: number; sessionIdleTimeoutMs: number },
-    readonly now: () => number = Date.now,
+    readonly now: () => number,
     profile: EmProfile = emProfile(),
   ) {
     // A deep copy, so a seed object handed in by a test is never changed behind its back.

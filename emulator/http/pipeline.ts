@@ -1,4 +1,5 @@
 import type * as http from "node:http";
+import type { EmulatorClock } from "../clock";
 import type { FaultController } from "../faults";
 import type { Store } from "../store";
 import type { EmProfile } from "../versions";
@@ -15,6 +16,8 @@ export interface PipelineEnv {
   router: Router;
   profile: EmProfile;
   scheme: "http" | "https";
+  /** What fault delays wait on; the store reads the same clock. */
+  clock: EmulatorClock;
   requests: RecordedRequest[];
   log?: (line: string) => void;
 }
@@ -24,8 +27,6 @@ export interface Step {
   name: string;
   run(x: Exchange, env: PipelineEnv): void | Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Every request is recorded in arrival order with its wire formats, before anything can go wrong. */
 const record: Step = {
@@ -77,9 +78,9 @@ const readBody: Step = {
 /** Latency, and at most one drawn fault: an answer without touching state, a dropped session, or a lost answer later. */
 const injectFaults: Step = {
   name: "injectFaults",
-  async run(x, { faults, store }) {
+  async run(x, { faults, store, clock }) {
     const settings = faults.settings;
-    if (settings.latencyMs > 0) await sleep(settings.latencyMs);
+    if (settings.latencyMs > 0) await clock.sleep(settings.latencyMs);
     x.fault = faults.drawRequestFault(x.method, x.token !== undefined);
     const retryAfter = { "Retry-After": String(settings.retryAfterSeconds) };
     switch (x.fault) {

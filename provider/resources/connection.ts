@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { EmClient, EmSettingsError, MAX_SECONDS, normalizeBaseUrl, resolveSettings, type ConnectionSettings, type Credentials } from "../client";
+import { EmClient, EmSettingsError, MAX_SECONDS, normalizeBaseUrl, resolveSettings, type ConnectionSettings, type Credentials, type EmClientHooks } from "../client";
 
 /** Where the connection settings come from: Pulumi stack config (namespace `veeam-em`), else the environment. */
 export interface ConfigSource {
@@ -141,13 +141,17 @@ export function connectionSettings(config: ConfigSource | undefined, env: NodeJS
 export class ClientPool {
   private readonly clients = new Map<string, EmClient>();
 
-  constructor(private readonly log: (message: string) => void = (m) => process.stderr.write(`veeam-em: ${m}\n`)) {}
+  /** `hooks` go to every client of the pool: a test's clock, say (the real one by default). */
+  constructor(
+    private readonly log: (message: string) => void = (m) => process.stderr.write(`veeam-em: ${m}\n`),
+    private readonly hooks: Omit<EmClientHooks, "onWarning" | "onProgress"> = {},
+  ) {}
 
   get(settings: ConnectionSettings): EmClient {
     const key = JSON.stringify(settings);
     let client = this.clients.get(key);
     if (!client) {
-      client = new EmClient(settings, { onWarning: (m) => this.log(`warning: ${m}`), onProgress: (m) => this.log(m) });
+      client = new EmClient(settings, { onWarning: (m) => this.log(`warning: ${m}`), onProgress: (m) => this.log(m), ...this.hooks });
       this.clients.set(key, client);
     }
     return client;

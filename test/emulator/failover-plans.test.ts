@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { adminLogon, send, waitForTask, xml } from "../support/http";
+import { VirtualClock } from "../support/virtual-clock";
 
 const PLAN = "e7ca6822-a87f-443d-8aae-8005970543bf";
 const ABC_LOGON = `<LoginSpec xmlns="http://www.veeam.com/ent/v1.0"><TenantCredentials><Username>ABC Company</Username><Password>P@ssw0rd</Password></TenantCredentials></LoginSpec>`;
@@ -10,8 +11,10 @@ const START_NOW = `<?xml version="1.0" encoding="utf-8"?><CloudFailoverPlanManag
 
 describe("emulator: a tenant starts and undoes its own cloud failover plans (cloud_connect_tenant_credentials)", () => {
   let em: Emulator;
+  let clock: VirtualClock;
   beforeEach(async () => {
-    em = await startEmulator({ taskDurationMs: 10 });
+    clock = new VirtualClock();
+    em = await startEmulator({ clock, taskDurationMs: 10 });
   });
   afterEach(() => em.stop());
 
@@ -35,14 +38,14 @@ describe("emulator: a tenant starts and undoes its own cloud failover plans (clo
     expect(started.status, started.body).to.equal(202);
     const task = xml(started.body).Task;
     expect(task.Operation).to.equal("StartCloudFailoverPlan");
-    expect(await waitForTask(em.url, token, task.TaskId)).to.deep.equal({ success: true, message: "Ok" });
+    expect(await waitForTask(em.url, token, task.TaskId, clock)).to.deep.equal({ success: true, message: "Ok" });
     expect(em.store.state.cloudFailoverPlans[0].failedOver).to.equal(true);
 
     const undone = await post(token, `${PLAN}?action=undo`);
     expect(undone.status, undone.body).to.equal(202);
     const undoTask = xml(undone.body).Task;
     expect(undoTask.Operation).to.equal("UndoCloudFailoverPlan");
-    expect(await waitForTask(em.url, token, undoTask.TaskId)).to.deep.equal({ success: true, message: "Ok" });
+    expect(await waitForTask(em.url, token, undoTask.TaskId, clock)).to.deep.equal({ success: true, message: "Ok" });
     expect(em.store.state.cloudFailoverPlans[0].failedOver).to.equal(false);
   });
 

@@ -1,15 +1,18 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { ADMIN_BASIC, adminLogon, send, waitForTask, xml } from "../support/http";
+import { VirtualClock } from "../support/virtual-clock";
 
 const ABC = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
 const SPEC = `<CloudSubtenantCreateSpec xmlns="http://www.veeam.com/ent/v1.0"><Name>F</Name><Password>p</Password><TenantResourceId>11c59670-23df-448c-a4b3-74c42669633e</TenantResourceId><UnlimitedQuota>true</UnlimitedQuota></CloudSubtenantCreateSpec>`;
 
 describe("emulator: fault injection", () => {
   let em: Emulator;
+  let clock: VirtualClock;
   let token: string;
   beforeEach(async () => {
-    em = await startEmulator({ taskDurationMs: 10 });
+    clock = new VirtualClock();
+    em = await startEmulator({ clock, taskDurationMs: 10 });
     token = await adminLogon(em.url);
   });
   afterEach(() => em.stop());
@@ -59,11 +62,13 @@ describe("emulator: fault injection", () => {
     expect(em.requests.at(-1)?.status).to.equal("lost");
   });
 
-  it("adds latency to every answer", async () => {
+  it("adds latency to every answer, waited on the emulator's clock", async () => {
     em.faults.update({ latencyMs: 120 });
-    const started = Date.now();
-    await list();
-    expect(Date.now() - started).to.be.at.least(110);
+    const started = clock.now();
+    expect((await list()).status).to.equal(200);
+    expect((await list()).status).to.equal(200);
+    expect(clock.waits).to.deep.equal([120, 120]);
+    expect(clock.now() - started).to.equal(240);
   });
 
   it("drops sessions, so the request answers 401 and the token stays invalid", async () => {
@@ -76,7 +81,7 @@ describe("emulator: fault injection", () => {
   it("fails tasks, leaving nothing behind", async () => {
     em.faults.update({ taskFailureRate: 1 });
     const res = await send(em.url, `cloud/tenants/${ABC}/subtenants`, { method: "POST", headers: { "X-RestSvcSessionId": token, "Content-Type": "application/xml" }, body: SPEC });
-    const outcome = await waitForTask(em.url, token, xml(res.body).Task.TaskId);
+    const outcome = await waitForTask(em.url, token, xml(res.body).Task.TaskId, clock);
     expect(outcome.success).to.equal(false);
     expect(outcome.message).to.contain("fault injected");
     expect(em.store.state.subtenants).to.have.length(0);
@@ -95,10 +100,14 @@ describe("emulator: fault injection", () => {
     const res = await send(em.url, `cloud/tenants/${ABC}/subtenants`, { method: "POST", headers: { "X-RestSvcSessionId": token, "Content-Type": "application/xml" }, body: SPEC });
     const taskId = xml(res.body).Task.TaskId;
     const state = async () => xml((await send(em.url, `tasks/${taskId}`, { headers: { "X-RestSvcSessionId": token } })).body).Task.State;
-    await new Promise((r) => setTimeout(r, 60)); // six times the usual 10 ms
+    clock.advance(60); // six times the usual 10 ms
     expect(await state()).to.equal("Running");
     expect(em.store.state.subtenants).to.have.length(0);
-    expect(await waitForTask(em.url, token, taskId, 400)).to.deep.equal({ success: true, message: "Ok" });
+    clock.advance(300 - 60 - 1);
+    expect(await state(), "a millisecond before taskSlowMs").to.equal("OperationFinished");
+    expect(em.store.state.subtenants).to.have.length(0);
+    clock.advance(1);
+    expect(await waitForTask(em.url, token, taskId, clock, 1)).to.deep.equal({ success: true, message: "Ok" });
     expect(em.store.state.subtenants.map((s) => s.name)).to.deep.equal(["F"]);
   });
 

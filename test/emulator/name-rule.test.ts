@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { adminLogon, send, waitForTask, xml } from "../support/http";
+import { VirtualClock } from "../support/virtual-clock";
 
 const ABC = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
 const ABC_RESOURCE = "11c59670-23df-448c-a4b3-74c42669633e";
@@ -9,9 +10,11 @@ const FILE_RESTORE = "urn:veeam:EnterpriseRole:f84a8b62-49b8-4d0c-b25b-92321b52b
 /** One rule for "the same name" in the emulator's query filter and its uniqueness checks (docs/em-name-rules.md). */
 describe("emulator: one rule for the same name (SQL Server's case-insensitive collations)", () => {
   let em: Emulator;
+  let clock: VirtualClock;
   let token: string;
   beforeEach(async () => {
-    em = await startEmulator({ taskDurationMs: 10 });
+    clock = new VirtualClock();
+    em = await startEmulator({ clock, taskDurationMs: 10 });
     token = await adminLogon(em.url);
   });
   afterEach(() => em.stop());
@@ -20,7 +23,7 @@ describe("emulator: one rule for the same name (SQL Server's case-insensitive co
   const createSubtenant = async (name: string) => {
     const body = `<CloudSubtenantCreateSpec xmlns="http://www.veeam.com/ent/v1.0"><Name>${name}</Name><Password>pw</Password><TenantResourceId>${ABC_RESOURCE}</TenantResourceId><UnlimitedQuota>true</UnlimitedQuota></CloudSubtenantCreateSpec>`;
     const res = await send(em.url, `cloud/tenants/${ABC}/subtenants`, { method: "POST", headers: headers(), body });
-    return waitForTask(em.url, token, xml(res.body).Task.TaskId);
+    return waitForTask(em.url, token, xml(res.body).Task.TaskId, clock);
   };
   const createAccount = (name: string) =>
     send(em.url, "security/accounts", {

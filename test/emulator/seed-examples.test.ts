@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { DEFAULT_SEED_PATH, readSeedFile } from "../../emulator/store";
 import { SEED_SESSION, send, waitForTask, xml } from "../support/http";
+import { VirtualClock } from "../support/virtual-clock";
 
 const FIXTURES = path.join(__dirname, "..", "..", "..", "test", "fixtures", "seed-examples");
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), "utf8");
@@ -13,8 +14,10 @@ const links = (entity: { Links: { Link: Array<Record<string, string>> } }) => en
 /** Every request example of the reference pages the project starts from, sent as written to a fresh emulator. */
 describe("emulator: the reference pages' examples, sent as written", () => {
   let em: Emulator;
+  let clock: VirtualClock;
   beforeEach(async () => {
-    em = await startEmulator({ taskDurationMs: 20 });
+    clock = new VirtualClock();
+    em = await startEmulator({ clock, taskDurationMs: 20 });
   });
   afterEach(() => em.stop());
 
@@ -108,7 +111,7 @@ describe("emulator: the reference pages' examples, sent as written", () => {
       expect(task.State).to.equal("Running");
       expect(task.Operation).to.equal("AddCloudSubtenant");
       expect(task.TaskId).to.equal("task-1");
-      expect(await waitForTask(em.url, SEED_SESSION, "task-1")).to.deep.equal({ success: true, message: "Ok" });
+      expect(await waitForTask(em.url, SEED_SESSION, "task-1", clock)).to.deep.equal({ success: true, message: "Ok" });
       const created = em.store.state.subtenants.find((s) => s.name === "ABC Company User 02");
       expect(created).to.deep.include({ description: "ABC Company Laptop User", enabled: true, password: "12345678" });
       expect(created?.quota).to.deep.include({ unlimited: true, displayName: "User1Quota", tenantResourceId: "11c59670-23df-448c-a4b3-74c42669633e" });
@@ -124,7 +127,8 @@ describe("emulator: the reference pages' examples, sent as written", () => {
       const seed = readSeedFile(DEFAULT_SEED_PATH);
       const quota = { unlimited: true, displayName: "Cloud Vol User 01", tenantResourceId: "11c59670-23df-448c-a4b3-74c42669633e", quotaMb: 20480, usedQuotaMb: 0, quotaId: "5d4c2b1a-0000-4000-8000-000000000001" };
       const subtenant = { id: EXAMPLE_SUBTENANT, tenantId: "28ddf9b9-12fa-431a-a34c-a327f05c3920", name: "ABC Company User 01", description: "ABC Company PC User", password: "old-secret", enabled: true, quota };
-      em = await startEmulator({ taskDurationMs: 20, seed: { ...seed, subtenants: [subtenant] } });
+      clock = new VirtualClock();
+      em = await startEmulator({ clock, taskDurationMs: 20, seed: { ...seed, subtenants: [subtenant] } });
     });
 
     for (const [format, expected] of [["xml", { unlimited: false, quotaMb: 20480 }], ["json", { unlimited: true, quotaMb: 10240 }]] as const) {
@@ -137,7 +141,7 @@ describe("emulator: the reference pages' examples, sent as written", () => {
         expect(res.status, res.body).to.equal(202);
         const task = xml(res.body).Task;
         expect(task).to.include({ TaskId: "task-1", State: "Running", Operation: "EditCloudSubtenant" });
-        expect(await waitForTask(em.url, SEED_SESSION, "task-1")).to.deep.equal({ success: true, message: "Ok" });
+        expect(await waitForTask(em.url, SEED_SESSION, "task-1", clock)).to.deep.equal({ success: true, message: "Ok" });
         const edited = em.store.state.subtenants[0];
         // The empty Password keeps the current one; the example changes only the quota.
         expect(edited).to.deep.include({ name: "ABC Company User 01", description: "ABC Company PC User", enabled: true, password: "old-secret" });

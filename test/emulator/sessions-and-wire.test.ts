@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { ADMIN_BASIC, adminLogon, send, xml } from "../support/http";
+import { VirtualClock } from "../support/virtual-clock";
 
 const ABC = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
 
@@ -83,28 +84,33 @@ describe("emulator: sessions, tasks and wire formats", () => {
     });
   });
 
-  it("expires a session after the configured idle time", async () => {
-    em = await startEmulator({ sessionIdleTimeoutMs: 50 });
+  it("expires a session after the configured idle time, and each request starts that time again", async () => {
+    const clock = new VirtualClock();
+    em = await startEmulator({ clock, sessionIdleTimeoutMs: 15 * 60_000 });
     const token = await adminLogon(em.url);
-    expect((await send(em.url, "cloud/tenants", { headers: { "X-RestSvcSessionId": token } })).status).to.equal(200);
-    await new Promise((r) => setTimeout(r, 80));
-    expect((await send(em.url, "cloud/tenants", { headers: { "X-RestSvcSessionId": token } })).status).to.equal(401);
+    const tenants = async () => (await send(em.url, "cloud/tenants", { headers: { "X-RestSvcSessionId": token } })).status;
+    clock.advance(15 * 60_000);
+    expect(await tenants(), "idle for exactly the timeout").to.equal(200);
+    clock.advance(15 * 60_000);
+    expect(await tenants(), "the previous request restarted the idle time").to.equal(200);
+    clock.advance(15 * 60_000 + 1);
+    expect(await tenants()).to.equal(401);
+    expect([...em.store.sessions.values()].filter((s) => !s.pinned), "the expired session is gone").to.deep.equal([]);
   });
 
   it("reports OperationFinished before Finished, and applies the change only at Finished", async () => {
-    let now = 1_000_000;
-    em = await startEmulator({ taskDurationMs: 1000 });
-    (em.store as unknown as { now: () => number }).now = () => now;
+    const clock = new VirtualClock();
+    em = await startEmulator({ clock, taskDurationMs: 1000 });
     const token = await adminLogon(em.url);
     const body = `<CloudSubtenantCreateSpec xmlns="http://www.veeam.com/ent/v1.0"><Name>T</Name><Password>p</Password><TenantResourceId>11c59670-23df-448c-a4b3-74c42669633e</TenantResourceId><UnlimitedQuota>true</UnlimitedQuota></CloudSubtenantCreateSpec>`;
     const taskId = xml((await send(em.url, `cloud/tenants/${ABC}/subtenants`, { method: "POST", headers: { "X-RestSvcSessionId": token, "Content-Type": "application/xml" }, body })).body).Task.TaskId;
     const state = async () => xml((await send(em.url, `tasks/${taskId}`, { headers: { "X-RestSvcSessionId": token } })).body).Task.State;
-    now += 500;
+    clock.advance(500);
     expect(await state()).to.equal("Running");
-    now += 400;
+    clock.advance(400);
     expect(await state()).to.equal("OperationFinished");
     expect(em.store.state.subtenants).to.have.length(0);
-    now += 200;
+    clock.advance(200);
     expect(await state()).to.equal("Finished");
     expect(em.store.state.subtenants).to.have.length(1);
   });

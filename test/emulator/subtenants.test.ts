@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { adminLogon, send, waitForTask, xml } from "../support/http";
+import { VirtualClock } from "../support/virtual-clock";
 
 const ABC = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
 const ABC_RESOURCE = "11c59670-23df-448c-a4b3-74c42669633e"; // 102400 MB in the default seed
@@ -22,17 +23,19 @@ function createSpec(fields: { name?: string; password?: string; resource?: strin
 
 describe("emulator: subtenants", () => {
   let em: Emulator;
+  let clock: VirtualClock;
   let token: string;
   const headers = () => ({ "X-RestSvcSessionId": token, "Content-Type": "application/xml" });
 
   async function create(spec: string, tenantId = ABC): Promise<{ success: boolean; message: string }> {
     const res = await send(em.url, `cloud/tenants/${tenantId}/subtenants`, { method: "POST", headers: headers(), body: spec });
     expect(res.status, res.body).to.equal(202);
-    return waitForTask(em.url, token, xml(res.body).Task.TaskId);
+    return waitForTask(em.url, token, xml(res.body).Task.TaskId, clock);
   }
 
   beforeEach(async () => {
-    em = await startEmulator({ taskDurationMs: 10 });
+    clock = new VirtualClock();
+    em = await startEmulator({ clock, taskDurationMs: 10 });
     token = await adminLogon(em.url);
   });
   afterEach(() => em.stop());
@@ -84,7 +87,8 @@ describe("emulator: subtenants", () => {
 
   it("applies the change only when the task finishes, not when it is accepted", async () => {
     await em.stop();
-    em = await startEmulator({ taskDurationMs: 60_000 });
+    clock = new VirtualClock();
+    em = await startEmulator({ clock, taskDurationMs: 60_000 });
     token = await adminLogon(em.url);
     const res = await send(em.url, `cloud/tenants/${ABC}/subtenants`, { method: "POST", headers: headers(), body: createSpec({ quotaMb: 2048 }) });
     expect(res.status).to.equal(202);
@@ -113,7 +117,7 @@ describe("emulator: subtenants", () => {
       const res = await send(em.url, `cloud/tenants/${ABC}/subtenants/${id}`, { method: "PUT", headers: headers(), body });
       expect(res.status, res.body).to.equal(202);
       expect(xml(res.body).Task.Operation).to.equal("EditCloudSubtenant");
-      return waitForTask(em.url, token, xml(res.body).Task.TaskId);
+      return waitForTask(em.url, token, xml(res.body).Task.TaskId, clock);
     }
 
     it("edits description, enabled and quota; an empty password keeps the current one", async () => {
@@ -137,7 +141,7 @@ describe("emulator: subtenants", () => {
         body: JSON.stringify({ Name: "User A", Description: "json", Password: "", Enabled: true, RepositoryQuota: { DisplayName: "Q", TenantResourceId: ABC_RESOURCE, QuotaMb: 1024, UsedQuotaMb: 0, Unlimited: true }, Id: id, Type: "CloudSubtenant" }),
       });
       expect(res.status).to.equal(202);
-      expect((await waitForTask(em.url, token, JSON.parse(res.body).TaskId)).success).to.equal(true);
+      expect((await waitForTask(em.url, token, JSON.parse(res.body).TaskId, clock)).success).to.equal(true);
       expect(em.store.state.subtenants[0].quota.unlimited).to.equal(true);
       expect(em.store.state.subtenants[0].description).to.equal("json");
     });
@@ -156,7 +160,7 @@ describe("emulator: subtenants", () => {
       const res = await send(em.url, `cloud/tenants/${ABC}/subtenants/${id}`, { method: "DELETE", headers: headers() });
       expect(res.status).to.equal(202);
       expect(xml(res.body).Task.Operation).to.equal("DeleteCloudSubtenant");
-      expect((await waitForTask(em.url, token, xml(res.body).Task.TaskId)).success).to.equal(true);
+      expect((await waitForTask(em.url, token, xml(res.body).Task.TaskId, clock)).success).to.equal(true);
       expect((await send(em.url, `cloud/tenants/${ABC}/subtenants/${id}`, { headers: headers() })).status).to.equal(404);
     });
   });

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { EM_VERSIONS } from "../../emulator/versions";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { adminLogon, send, waitForTask, xml } from "../support/http";
+import { VirtualClock } from "../support/virtual-clock";
 
 const SERVER = "urn:veeam:BackupServer:ca19249e-e638-421a-ab22-68cb89b9009a";
 const SILVER = "urn:veeam:Repository:4b7c1e52-9d3a-4f6e-8a21-7e5d3c9b1f04";
@@ -75,11 +76,13 @@ function resourceBody(format: "xml" | "json", repository: string, quotaMb: numbe
 
 describe("emulator: cloud tenants and their backup resources", () => {
   let em: Emulator;
+  let clock: VirtualClock;
   let token: string;
   afterEach(() => em?.stop());
 
   async function start(emVersion?: (typeof EM_VERSIONS)[number]): Promise<void> {
-    em = await startEmulator({ taskDurationMs: 5, ...(emVersion ? { emVersion } : {}) });
+    clock = new VirtualClock();
+    em = await startEmulator({ clock, taskDurationMs: 5, ...(emVersion ? { emVersion } : {}) });
     token = await adminLogon(em.url);
   }
 
@@ -92,7 +95,7 @@ describe("emulator: cloud tenants and their backup resources", () => {
     expect(res.status, res.body).to.equal(202);
     const taskId = xml(res.body).Task.TaskId;
     expect(xml(res.body).Task.Operation).to.equal(operation);
-    await waitForTask(em.url, token, taskId);
+    await waitForTask(em.url, token, taskId, clock);
     return xml((await send(em.url, `tasks/${taskId}`, { headers: { "X-RestSvcSessionId": token } })).body).Task;
   }
 

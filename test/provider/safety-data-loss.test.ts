@@ -10,15 +10,16 @@ import type { EnterpriseAccountInputs, EnterpriseAccountOutputs } from "../../pr
 import { ClientPool, connectionSettings } from "../../provider/resources/connection";
 import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
 import type { SubtenantInputs, SubtenantOutputs } from "../../provider/resources/subtenant/inputs";
-import { ABC, ABC_RESOURCE, EM_PASSWORD, emulatorFor, proxyTo } from "./support";
+import { ABC, ABC_RESOURCE, afterSubtenantPostTaken, EM_PASSWORD, emulatorFor, onVirtualClock, poolOn, proxyTo } from "./support";
 import { forgetSessionsAtFirstSleep } from "../support/sessions";
+import { VirtualClock } from "../support/virtual-clock";
 
 const subtenant = (name: string, overrides: Partial<SubtenantInputs> = {}): SubtenantInputs =>
   ({ tenantName: "ABC Company", name, password: "Subtenant-Pass-1", description: "", enabled: true, tenantResourceId: ABC_RESOURCE, quotaMb: 2048, unlimitedQuota: false, ...overrides }) as SubtenantInputs;
 
 /** One stack's provider, with its own client pool (its own EM session), as a separate `pulumi up` would have. */
-function stack(env: NodeJS.ProcessEnv) {
-  const pool = new ClientPool(() => undefined);
+function stack(env: NodeJS.ProcessEnv, clock: VirtualClock) {
+  const pool = poolOn(clock);
   return { provider: new SubtenantProvider({ env, pool }), logon: () => pool.get(connectionSettings(undefined, env)).logon() };
 }
 
@@ -29,8 +30,10 @@ const subtenantsNamed = (em: Emulator, name: string) => em.store.state.subtenant
 describe("safety: never delete or take what the stack did not create (issue 9, defect 1)", () => {
   let em: Emulator;
   let env: NodeJS.ProcessEnv;
+  let clock: VirtualClock;
   beforeEach(async () => {
-    ({ em, env } = await emulatorFor("xml", { taskDurationMs: 60 }));
+    clock = new VirtualClock();
+    ({ em, env } = await emulatorFor("xml", { taskDurationMs: 60, clock }));
   });
   afterEach(() => em.stop());
 
@@ -41,7 +44,7 @@ describe("safety: never delete or take what the stack did not create (issue 9, d
     it(`two stacks creating ${what} at once: the loser reports it and the winner's subtenant stays (5 tries)`, async () => {
       for (let i = 0; i < 5; i++) {
         const name = `race-${what.length}-${i}`;
-        const [a, b] = [stack(env), stack(env)];
+        const [a, b] = [stack(env, clock), stack(env, clock)];
         await Promise.all([a.logon(), b.logon()]);
         const results = await Promise.all([settle(a.provider.create(subtenant(name))), settle(b.provider.create(subtenant(second(name))))]);
         em.store.finishAllTasks();
@@ -59,20 +62,23 @@ describe("safety: never delete or take what the stack did not create (issue 9, d
 
   it("a lost create answer with a slow task, then an immediate re-run: the first run's subtenant is neither deleted nor taken", async () => {
     await em.stop();
-    ({ em, env } = await emulatorFor("xml", { taskDurationMs: 500 }));
-    const first = stack({ ...env, VEEAM_EM_TASK_TIMEOUT_SECONDS: "0.15" });
-    const rerun = stack(env);
+    ({ em, env } = await emulatorFor("xml", { taskDurationMs: 500, clock }));
+    const first = stack({ ...env, VEEAM_EM_TASK_TIMEOUT_SECONDS: "0.15" }, clock);
+    const rerun = stack(env, clock);
     await Promise.all([first.logon(), rerun.logon()]);
 
     em.faults.update({ lostResponseRate: 1, onlyMethods: ["POST"] });
-    const started = Date.now();
+    const started = clock.now();
     const firstRun = await settle(first.provider.create(subtenant("slow-1")));
+    const waited = clock.now() - started;
     em.faults.reset();
     expect(firstRun).to.have.property("error");
     const firstError = (firstRun as { error: Error }).error;
     expect(firstError.message).to.match(/outcome of creating subtenant 'slow-1' is unknown.*EM was left as it is/);
     expect(firstError.message).to.match(/set adopt: true/);
-    expect(Date.now() - started).to.be.lessThan(2000, "the wait followed the task deadline setting, not a fixed 120 s");
+    // On the clock EM and the client share: the client gave up at its 150 ms task deadline, not a fixed 120 s.
+    expect(waited, "waited until the task deadline setting").to.be.within(150, 499);
+    expect([...em.store.tasks.values()].map((t) => t.state)).to.deep.equal(["Running"], "EM's task still runs");
 
     // The user runs `pulumi up` again at once: EM's first task is still running.
     const second = await settle(rerun.provider.create(subtenant("slow-1")));
@@ -91,7 +97,7 @@ describe("safety: never delete or take what the stack did not create (issue 9, d
   });
 
   it("a lost create answer: the create waits for the task and ends with the new subtenant's id", async () => {
-    const run = stack(env);
+    const run = stack(env, clock);
     await run.logon();
     em.faults.update({ lostResponseRate: 1, onlyMethods: ["POST"] });
     const result = await run.provider.create(subtenant("lost-then-found", { description: "mine" }));
@@ -101,28 +107,33 @@ describe("safety: never delete or take what the stack did not create (issue 9, d
   });
 
   it("a create whose connection broke before EM took it: EM's task list shows no such task, so it is sent again at once", async () => {
-    const pool = new ClientPool((m) => /sending it again/.test(m) && em.faults.reset());
+    let resentAfterMs: number | undefined;
+    const pool = new ClientPool((m) => {
+      if (!/sending it again/.test(m)) return;
+      resentAfterMs = clock.now() - started;
+      em.faults.reset();
+    }, onVirtualClock(clock));
     const provider = new SubtenantProvider({ env, pool });
     await pool.get(connectionSettings(undefined, env)).logon();
     em.faults.update({ resetRate: 1, onlyMethods: ["POST"] });
-    const started = Date.now();
+    const started = clock.now();
     const result = await provider.create(subtenant("reset-once"));
-    expect(Date.now() - started).to.be.lessThan(3000, "no wait for the 600 s task deadline");
+    expect(resentAfterMs, "sent again at once: no wait for the 600 s task deadline, nor any other").to.equal(0);
     expect(subtenantsNamed(em, "reset-once").map((s) => s.id)).to.deep.equal([result.id]);
     expect(em.requests.filter((r) => r.method === "POST" && /\/subtenants$/.test(r.url)).map((r) => r.status)).to.deep.equal(["reset", 202]);
     expect(em.requests.some((r) => r.method === "GET" && r.url === "/api/tasks")).to.equal(true, "the session's task list was consulted");
   });
 
   it("a lost create answer whose task failed, and a subtenant of that name that differs from the request: EM's failure reported, nothing touched", async () => {
-    const run = stack(env);
+    const run = stack(env, clock);
     await run.logon();
     // The lost POST's task fails (the name is taken by then), and meanwhile someone else's subtenant of that name appears.
     em.faults.update({ lostResponseRate: 1, onlyMethods: ["POST"], taskFailureRate: 1 });
-    const pending = settle(run.provider.create(subtenant("contested", { description: "ours" })));
     // Once the POST has reached EM (its answer is lost), the other subtenant appears.
-    for (let i = 0; i < 400 && !em.requests.some((r) => r.method === "POST" && /\/subtenants$/.test(r.url)); i++) await new Promise((r) => setTimeout(r, 5));
-    em.store.state.subtenants.push({ id: "0a6bd3f3-0c54-4c8c-8a55-7c4e3e1b0b11", tenantId: ABC, name: "contested", description: "theirs", password: "x", enabled: true, quota: { unlimited: false, displayName: "q", tenantResourceId: ABC_RESOURCE, quotaMb: 2048, usedQuotaMb: 0, quotaId: "q1" } });
-    const outcome = await pending;
+    afterSubtenantPostTaken(em, () =>
+      em.store.state.subtenants.push({ id: "0a6bd3f3-0c54-4c8c-8a55-7c4e3e1b0b11", tenantId: ABC, name: "contested", description: "theirs", password: "x", enabled: true, quota: { unlimited: false, displayName: "q", tenantResourceId: ABC_RESOURCE, quotaMb: 2048, usedQuotaMb: 0, quotaId: "q1" } }),
+    );
+    const outcome = await settle(run.provider.create(subtenant("contested", { description: "ours" })));
     em.faults.reset();
     expect(outcome).to.have.property("error");
     expect((outcome as { error: Error }).error.message).to.match(/Creating subtenant 'contested' .* failed: EM task AddCloudSubtenant failed/);
@@ -238,19 +249,21 @@ describe("safety: a create whose task polls keep failing (issue 9, defect 3)", (
 
 describe("safety: a change whose task can no longer be read is verified by reading EM (issue 9, defect 6)", () => {
   let em: Emulator;
+  let clock: VirtualClock;
   afterEach(() => em.stop());
 
   /** A client whose EM forgets every session while the first task runs (a restart, an idle expiry). */
   function forgetfulClient(): EmClient {
     return new EmClient(
       { url: em.url, credentials: { kind: "admin", username: "admin", password: EM_PASSWORD }, retry: { retries: 3, minDelayMs: 2, maxDelayMs: 10 } },
-      { pollTiming: { initialDelayMs: 10, maxDelayMs: 40, sleep: forgetSessionsAtFirstSleep(em), now: () => Date.now() } },
+      { clock, pollTiming: { initialDelayMs: 10, maxDelayMs: 40, sleep: forgetSessionsAtFirstSleep(em) } },
     );
   }
 
   it("an edit and a delete carry on after EM forgot the session", async () => {
-    ({ em } = await emulatorFor("xml", { taskDurationMs: 30 }));
-    const setupClient = new EmClient({ url: em.url, credentials: { kind: "admin", username: "admin", password: EM_PASSWORD } });
+    clock = new VirtualClock();
+    ({ em } = await emulatorFor("xml", { taskDurationMs: 30, clock }));
+    const setupClient = new EmClient({ url: em.url, credentials: { kind: "admin", username: "admin", password: EM_PASSWORD } }, onVirtualClock(clock));
     const created = await setupClient.addSubtenant(ABC, { name: "forgotten", password: "pw123456", tenantResourceId: ABC_RESOURCE, unlimitedQuota: false, quotaMb: 2048, description: "before" });
 
     const editor = forgetfulClient();

@@ -15,7 +15,7 @@ import type { EnterpriseAccountInputs } from "../../provider/resources/account/i
 import { ClientPool, connectionSettings } from "../../provider/resources/connection";
 import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
 import type { SubtenantInputs } from "../../provider/resources/subtenant/inputs";
-import { ABC, ABC_RESOURCE, EM_PASSWORD, emulatorFor, proxyTo, writes } from "./support";
+import { ABC, ABC_RESOURCE, afterSubtenantPostTaken, EM_PASSWORD, emulatorFor, proxyTo, writes } from "./support";
 
 const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: Error) => ({ error }));
 const spec = (name: string, description = "ours") => ({ name, password: "Subtenant-Pass-1", description, tenantResourceId: ABC_RESOURCE, unlimitedQuota: false, quotaMb: 2048 });
@@ -66,10 +66,9 @@ describe("safety: a lost create answer binds nothing without proof", () => {
     const ours = client(em.url);
     await ours.logon();
     em.faults.update({ lostResponseRate: 1, taskFailureRate: 1, onlyMethods: ["POST"] });
-    const pending = settle(ours.addSubtenant(ABC, spec("contested-match")));
-    for (let i = 0; i < 400 && !em.requests.some((r) => r.method === "POST" && /\/subtenants$/.test(r.url)); i++) await new Promise((r) => setTimeout(r, 5));
-    em.store.state.subtenants.push(theirSubtenant("contested-match"));
-    const outcome = await pending;
+    // Once EM has taken our POST (its answer is lost), their subtenant appears.
+    afterSubtenantPostTaken(em, () => em.store.state.subtenants.push(theirSubtenant("contested-match")));
+    const outcome = await settle(ours.addSubtenant(ABC, spec("contested-match")));
     em.faults.reset();
     expect(outcome).to.have.property("error");
     expect((outcome as { error: Error }).error.message).to.match(/failed/);
@@ -226,9 +225,8 @@ describe("safety: a POST EM takes late, after its answer was lost and it was sen
         }
         if (isCreate && held) {
           await forward("POST", held.url, held.headers, held.body);
-          // Let the first task finish before the second one runs, so the second meets the name taken.
-          await new Promise((r) => setTimeout(r, 60));
-          em.store.advance();
+          // The first task finishes before the second one runs, so the second meets the name taken.
+          em.store.finishAllTasks();
         }
         const answer = await forward(req.method ?? "GET", req.url ?? "/", req.headers, body);
         res.writeHead(answer.status, answer.headers);

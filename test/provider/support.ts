@@ -1,7 +1,9 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { EmClientHooks } from "../../provider/client";
 import { ClientPool } from "../../provider/resources/connection";
-import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/server";
+import { cloudHandlers, emHttp, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/server";
+import type { VirtualClock } from "../support/virtual-clock";
 import { EM_VERSIONS, emProfile, type EmVersion } from "../../emulator/versions";
 
 export const ABC = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
@@ -15,6 +17,42 @@ export async function emulatorFor(format: "xml" | "json", options: EmulatorOptio
   // Against an older EM, log on with that EM's own API version: the provider's apiVersion setting must reach the logon.
   if (options.emVersion !== undefined) env.VEEAM_EM_API_VERSION = emProfile(options.emVersion).apiVersions.at(-1);
   return { em, env, pool: new ClientPool(() => undefined) };
+}
+
+/**
+ * Client hooks that put a client on a test's virtual clock, the emulator's too. The task waiter's sleep carries a
+ * signal (so a shared poll can wake it early), which the virtual clock takes for a timer that never moves time;
+ * here it is a plain wait instead, so polling a task lets the task's time pass.
+ */
+export function onVirtualClock(clock: VirtualClock): EmClientHooks {
+  return { clock, pollTiming: { sleep: (ms) => clock.sleep(ms) } };
+}
+
+/** A client pool (one stack's EM sessions) whose clients run on `clock`, quietly. */
+export const poolOn = (clock: VirtualClock) => new ClientPool(() => undefined, onVirtualClock(clock));
+
+/**
+ * Calls `then` once, right after EM has taken the first subtenant POST (the built-in route answers it as usual):
+ * the moment to change EM behind the client's back, awaited as an event rather than polled for.
+ */
+export function afterSubtenantPostTaken(em: Emulator, then: () => void): void {
+  const builtIn = cloudHandlers.find((h) => h.method === "POST" && h.path === "/cloud/tenants/:tenantId/subtenants");
+  if (!builtIn) throw new Error("the emulator has no built-in subtenant POST route");
+  let taken = false;
+  em.use(
+    emHttp.post(
+      builtIn.path,
+      (ctx) => {
+        const answer = builtIn.resolve(ctx);
+        if (!taken) {
+          taken = true;
+          then();
+        }
+        return answer;
+      },
+      { access: builtIn.access },
+    ),
+  );
 }
 
 /** Every EM version profile in both wire formats: the provider suite runs against each (issue 10.4). */

@@ -72,13 +72,16 @@ export async function adminLogon(baseUrl: string): Promise<string> {
   return res.headers["x-restsvcsessionid"] as string;
 }
 
-/** Polls a task until it is Finished; bounded, for tests with short task durations. */
-export async function waitForTask(baseUrl: string, token: string, taskId: string, maxPolls = 200): Promise<{ success: boolean; message: string }> {
+/**
+ * Polls a task until it is Finished, waiting `pollMs` on the emulator's clock between polls (a test's virtual
+ * clock moves at once); bounded, so a task that never finishes fails the test.
+ */
+export async function waitForTask(baseUrl: string, token: string, taskId: string, clock: { sleep(ms: number): Promise<void> }, maxPolls = 200, pollMs = 5): Promise<{ success: boolean; message: string }> {
   for (let i = 0; i < maxPolls; i++) {
     const res = await send(baseUrl, `tasks/${taskId}`, { headers: { "X-RestSvcSessionId": token } });
     const task = xml(res.body).Task;
     if (task.State === "Finished") return { success: task.Result["@Success"] === "true", message: task.Result.Message ?? "" };
-    await new Promise((r) => setTimeout(r, 5));
+    await clock.sleep(pollMs);
   }
   throw new Error(`task ${taskId} did not finish after ${maxPolls} polls`);
 }
