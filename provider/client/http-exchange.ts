@@ -97,7 +97,7 @@ export function exchange(x: Exchange): Promise<ExchangeAnswer> {
         reject(err);
       } else resolve(answer as ExchangeAnswer);
     };
-    void x.clock.sleep(x.deadlineMs, ended.signal).then(() => ended.signal.aborted || finish(new ExchangeError("EM_DEADLINE", `no complete answer within ${x.deadlineMs} ms`)));
+    void x.clock.sleep(x.deadlineMs, ended.signal, { timer: true }).then(() => ended.signal.aborted || finish(new ExchangeError("EM_DEADLINE", `no complete answer within ${x.deadlineMs} ms`)));
     req.on("error", (err) => finish(err));
     req.on("response", (res) => {
       const encoding = String(res.headers["content-encoding"] ?? "identity").trim().toLowerCase();

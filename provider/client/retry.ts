@@ -52,15 +52,20 @@ export const POLICIES = {
 
 export type PolicyName = keyof typeof POLICIES;
 
-/** How a sleep treats the process. */
+/** What a sleep is for. */
 export interface SleepOptions {
+  /**
+   * A timer that runs beside other work (a deadline, a connection's age), not a wait for time to pass: a test's
+   * clock moves time for waits only, so a timer fires when that much time has passed for other reasons.
+   */
+  timer?: boolean;
   /** A timer that does not keep the process alive on its own (a spare connection's age): nothing waits for it. */
   background?: boolean;
 }
 
 /**
  * The one clock the client reads. `sleep` resolves after `ms`, or as soon as `signal` aborts (it never rejects):
- * deadlines and timers are sleeps with a signal, so a test's clock drives them too and no real timer outlives them.
+ * waits, deadlines and timers all sleep on it, so a test's clock drives them and no real timer outlives its work.
  */
 export interface Clock {
   sleep(ms: number, signal?: AbortSignal, options?: SleepOptions): Promise<void>;

@@ -123,7 +123,7 @@ export class SpareConnections {
       },
     };
     // Too old: dropped, unless it was taken or dropped first (which aborts the age).
-    void this.clock.sleep(this.maxAgeMs, aging.signal, { background: true }).then(() => aging.signal.aborted || spare.drop());
+    void this.clock.sleep(this.maxAgeMs, aging.signal, { timer: true, background: true }).then(() => aging.signal.aborted || spare.drop());
     socket.once(socket instanceof TLSSocket ? "secureConnect" : "connect", () => (spare.ready = true));
     socket.on("error", spare.drop);
     socket.on("close", spare.drop);

@@ -74,7 +74,7 @@ describe("client: subtenants, tasks and queries (emulator)", () => {
     // The task hangs whatever the time: the client waits for it on a virtual clock, its polls' sleeps as waits
     // that move that clock on.
     const clock = new VirtualClock();
-    const pollTiming = { initialDelayMs: 10, maxDelayMs: 40, sleep: (ms: number) => clock.sleep(ms), now: clock.now };
+    const pollTiming = { initialDelayMs: 10, maxDelayMs: 40 };
     const client = clientFor(em, { taskTimeoutMs: 300 }, { clock, pollTiming });
     await client.logon();
     em.faults.update({ taskHangRate: 1 });

@@ -11,8 +11,10 @@ async function stillPending(pending: Promise<unknown>): Promise<boolean> {
   return !settled;
 }
 
+const TIMER = { timer: true };
+
 describe("test support: the virtual clock", () => {
-  it("a wait (a sleep without a signal) moves time to its end at once, and is recorded", async () => {
+  it("a wait moves time to its end at once, and is recorded", async () => {
     const clock = new VirtualClock(1_000);
     await clock.sleep(60_000);
     await clock.sleep(250);
@@ -20,9 +22,9 @@ describe("test support: the virtual clock", () => {
     expect(clock.waits).to.deep.equal([60_000, 250]);
   });
 
-  it("a timer (a sleep with a signal) never moves time: it stays pending until time is carried past it", async () => {
+  it("a timer never moves time: it stays pending until time is carried past it", async () => {
     const clock = new VirtualClock(0);
-    const timer = clock.sleep(100, new AbortController().signal);
+    const timer = clock.sleep(100, new AbortController().signal, TIMER);
     expect(await stillPending(timer)).to.equal(true);
     expect(clock.now()).to.equal(0);
     expect(clock.waits, "a timer is no wait").to.deep.equal([]);
@@ -37,8 +39,8 @@ describe("test support: the virtual clock", () => {
   it("a wait carries time past the timers it passes, and wakes them; the others stay", async () => {
     const clock = new VirtualClock(0);
     const signal = new AbortController().signal;
-    const early = clock.sleep(50, signal);
-    const late = clock.sleep(500, signal);
+    const early = clock.sleep(50, signal, TIMER);
+    const late = clock.sleep(500, signal, TIMER);
     await clock.sleep(100);
     expect(await stillPending(early)).to.equal(false);
     expect(await stillPending(late)).to.equal(true);
@@ -48,12 +50,23 @@ describe("test support: the virtual clock", () => {
   it("an abort ends a timer at once, without moving time; a timer already aborted ends at once", async () => {
     const clock = new VirtualClock(0);
     const stop = new AbortController();
-    const timer = clock.sleep(1_000, stop.signal);
+    const timer = clock.sleep(1_000, stop.signal, TIMER);
     stop.abort();
     expect(await stillPending(timer)).to.equal(false);
     expect(clock.now()).to.equal(0);
     expect(clock.pendingTimers).to.equal(0);
-    expect(await stillPending(clock.sleep(1_000, stop.signal))).to.equal(false);
+    expect(await stillPending(clock.sleep(1_000, stop.signal, TIMER))).to.equal(false);
     expect(clock.pendingTimers).to.equal(0);
+  });
+
+  it("a wait with a signal (a task poll's, woken early) moves time like any wait, unless woken before it", async () => {
+    const clock = new VirtualClock(0);
+    await clock.sleep(200, new AbortController().signal);
+    expect(clock.now(), "a wait with a signal still lets its time pass").to.equal(200);
+    const woken = new AbortController();
+    const wait = clock.sleep(5_000, woken.signal);
+    woken.abort();
+    await wait;
+    expect(clock.now(), "woken before the jump: no time passed").to.equal(200);
   });
 });

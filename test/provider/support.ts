@@ -19,13 +19,9 @@ export async function emulatorFor(format: "xml" | "json", options: EmulatorOptio
   return { em, env, pool: new ClientPool(() => undefined) };
 }
 
-/**
- * Client hooks that put a client on a test's virtual clock, the emulator's too. The task waiter's sleep carries a
- * signal (so a shared poll can wake it early), which the virtual clock takes for a timer that never moves time;
- * here it is a plain wait instead, so polling a task lets the task's time pass.
- */
+/** Client hooks that put a client on a test's virtual clock (give the emulator the same one). */
 export function onVirtualClock(clock: VirtualClock): EmClientHooks {
-  return { clock, pollTiming: { sleep: (ms) => clock.sleep(ms) } };
+  return { clock };
 }
 
 /** A client pool (one stack's EM sessions) whose clients run on `clock`, quietly. */
