@@ -46,11 +46,11 @@ export interface PollTiming extends Clock {
   intervalShare: number;
   /**
    * After a first poll that found a task of a known kind still running: the next poll comes after this share of
-   * the usual duration (at least `minRetryMs`), as the task is most likely about to finish; each further one
-   * after twice the wait before, until the regular interval is reached. Default 0.05.
+   * the usual duration (at least `minRetryMs`), as the task is most likely about to finish (first polls are set to
+   * land just after it); each further one after twice the wait before, until the regular interval. Default 0.01.
    */
   retryShare: number;
-  /** Shortest quick re-poll. Default 10 ms. */
+  /** Shortest quick re-poll. Default 2 ms. */
   minRetryMs: number;
 }
 
@@ -60,8 +60,8 @@ export const DEFAULT_POLL_TIMING: PollTiming = {
   maxDelayMs: 5000,
   minIntervalMs: 200,
   intervalShare: 0.08,
-  retryShare: 0.05,
-  minRetryMs: 10,
+  retryShare: 0.01,
+  minRetryMs: 2,
   sleep: REAL_CLOCK.sleep,
   now: REAL_CLOCK.now,
 };
@@ -73,8 +73,18 @@ function quickRetryMs(timing: Pick<PollTiming, "retryShare" | "minRetryMs">, usu
 
 /** The most one task raises a kind's usual time, as a factor. */
 const MAX_RISE = 1.25;
-/** How far the usual time is lowered after a first poll that found the task done (probing for faster tasks). */
-const PROBE_SHARE = 0.02;
+/** How much of the way to a slower task's middle one such task moves the usual time (one slow task is no new usual). */
+const RISE_GAIN = 0.25;
+/**
+ * How far the usual time is lowered after a first poll that found the task done (probing for faster tasks): a
+ * quarter of a percent, so a kind whose tasks take the same time has its first polls land just after they end.
+ */
+const PROBE_SHARE = 0.0025;
+/** First polls that hit in a row after which the probe step doubles (the kind got faster), and the most doublings. */
+const HITS_PER_DOUBLING = 8;
+const MAX_PROBE_DOUBLINGS = 6;
+/** How long a first poll may wait for other tasks' first polls falling due just after it, as a share of the usual time. */
+const JOIN_SHARE = 0.05;
 /** Most tasks one shared poll asks for (its filter stays about 1.5 KB of URL). */
 export const MAX_TASKS_PER_POLL = 50;
 /** Shared polls that may fail in a row (each then asked alone) before sharing is turned off for the client. */
@@ -82,33 +92,44 @@ const MAX_SHARED_FAILURES = 3;
 
 /**
  * When each kind of task (by operation) usually finishes, learned in the run: the time after its 202 from which a
- * poll finds it done. A task first seen done with no poll shortly before it finished at most then, so the time is
- * lowered a little (probing for faster tasks); one seen running shortly before it finished sets the time to the
- * poll that found it done (its first poll then hits); one seen running long before, to the middle.
+ * poll finds it done. Each finished task says something of that time:
+ * - seen running shortly before it was seen done: it finished in between, so the later poll is the time;
+ * - seen done by its first poll (no sighting of it running at the usual time): it finished at most then, so the
+ *   time is lowered a little, probing for faster tasks (a bit more after many such tasks in a row);
+ * - seen running at or after the usual time and done long after: slower than usual, so the time moves a quarter of
+ *   the way to the middle of the two sightings.
+ * The first poll then lands just after most tasks of a kind end; one that misses is followed by a quick re-poll.
  */
 export class TaskDurations {
-  readonly #usualMs = new Map<string, number>();
+  readonly #kinds = new Map<string, { usualMs: number; hitsInARow: number }>();
 
   constructor(private readonly retryMs: (usualMs: number) => number = (usual) => quickRetryMs(DEFAULT_POLL_TIMING, usual)) {}
 
   /** When to poll a task of this operation first (undefined: not seen yet). */
   firstPollMs(operation: string): number | undefined {
-    return this.#usualMs.get(operation);
+    return this.#kinds.get(operation)?.usualMs;
   }
 
   /** A task of this operation was seen finished by a poll sent at `finishedBy` ms, and running by one at `runningAt`. */
   record(operation: string, runningAt: number | undefined, finishedBy: number): void {
-    const usual = this.#usualMs.get(operation);
+    const known = this.#kinds.get(operation);
+    const usual = known?.usualMs;
     let estimate: number;
+    let hitsInARow = 0;
     if (runningAt !== undefined && finishedBy - runningAt <= 2 * this.retryMs(finishedBy)) estimate = finishedBy;
-    // Seen running long before it was seen done: it took longer than runningAt. A usual time at or below that was
-    // too early (the middle, then); one above it is probed lower, never below runningAt.
-    else if (runningAt !== undefined) estimate = usual === undefined || usual <= runningAt ? (runningAt + finishedBy) / 2 : Math.max(runningAt, Math.min(usual, finishedBy) * (1 - PROBE_SHARE));
-    else estimate = Math.min(usual ?? finishedBy, finishedBy) * (1 - PROBE_SHARE);
+    else if (runningAt !== undefined && (usual === undefined || usual <= runningAt)) {
+      const middle = (runningAt + finishedBy) / 2;
+      estimate = usual === undefined ? middle : usual + RISE_GAIN * (middle - usual);
+    } else {
+      hitsInARow = (known?.hitsInARow ?? 0) + 1;
+      const probe = PROBE_SHARE * 2 ** Math.min(MAX_PROBE_DOUBLINGS, Math.floor(hitsInARow / HITS_PER_DOUBLING));
+      // Never below a sighting of the task still running (EM's OperationFinished stretch).
+      estimate = Math.max(runningAt ?? 0, Math.min(usual ?? finishedBy, finishedBy) * (1 - probe));
+    }
     // One slow task raises the usual time by a quarter at most: the first poll comes at the usual time, and a kind
     // whose tasks vary must not wait for its slowest one every time.
     if (usual !== undefined) estimate = Math.min(estimate, usual * MAX_RISE);
-    this.#usualMs.set(operation, Math.max(1, estimate));
+    this.#kinds.set(operation, { usualMs: Math.max(1, estimate), hitsInARow });
   }
 }
 
@@ -212,12 +233,35 @@ export class TaskWaiter {
         planFrom(w.seenAt);
         continue;
       }
+      if (w.seenAt === undefined && usual !== undefined) {
+        // A first poll waits for the first polls of other tasks due just after it: one poll (then one look-up)
+        // serves them all, and creates that finish together start, and so finish, together again.
+        const joinAt = this.joinableFirstPoll(w, usual);
+        if (joinAt !== undefined) await this.sleep(w, joinAt - t.now());
+        if (w.finished) return w.finished;
+      }
       await this.pollFor(w);
       if (w.finished) return w.finished;
       if (elapsed() >= this.timeoutMs) return undefined;
       plannedFrom = w.seenAt;
       planFrom(w.seenAt ?? elapsed());
     }
+  }
+
+  /**
+   * The latest first poll of the session's other tasks not yet polled that falls due within a small share of the
+   * usual time from now (when this task's first poll is due), if any.
+   */
+  private joinableFirstPoll(w: Watch, usual: number): number | undefined {
+    const now = this.timing.now();
+    const limit = now + JOIN_SHARE * usual;
+    let latest: number | undefined;
+    for (const o of this.#watched.values()) {
+      if (o === w || o.finished || o.seenAt !== undefined || o.generation !== w.generation) continue;
+      const due = o.started + o.dueAt;
+      if (due > now && due <= limit) latest = Math.max(latest ?? due, due);
+    }
+    return latest;
   }
 
   private regularInterval(elapsedMs: number): number {

@@ -110,7 +110,7 @@ describe("client: waiting for EM tasks (issue 11)", function () {
       await client.createSubtenant(ABC_TENANT_ID, subtenantSpec("longer"));
       const polls = ownPolls(em) - before;
       expect(waits[0], `waits: ${waits.map(Math.round).join(", ")}`).to.be.within(100, 200);
-      // Before: 200 ms (the shortest regular interval) after a miss; now 5 % of the usual time, doubling.
+      // After a miss: 1 % of the usual time (at least 2 ms), doubling, not the shortest regular interval (200 ms).
       expect(waits[1], `waits: ${waits.map(Math.round).join(", ")}`).to.be.at.most(20);
       expect(polls).to.be.within(2, 6);
     } finally {
@@ -119,52 +119,78 @@ describe("client: waiting for EM tasks (issue 11)", function () {
   });
 
   describe("TaskDurations", () => {
-    it("first polls when a poll last found the kind done; lowers that a little after a first poll that hit", () => {
-      const d = new TaskDurations((usual) => Math.max(10, 0.05 * usual));
+    const retry = (usual: number) => Math.max(2, 0.01 * usual);
+
+    it("first polls when a poll last found the kind done; lowers that a quarter of a percent after a first poll that hit", () => {
+      const d = new TaskDurations(retry);
       expect(d.firstPollMs("Add")).to.equal(undefined);
       // A kind not seen before, found running at 100 and done at 300: the middle.
       d.record("Add", 100, 300);
       expect(d.firstPollMs("Add")).to.equal(200);
-      // Done at the first poll: at most then, probed 2 % lower.
+      // Done at the first poll: at most then, probed a quarter of a percent lower.
       d.record("Add", undefined, 200);
-      expect(d.firstPollMs("Add")).to.be.closeTo(196, 0.01);
-      // Missed at 196, done at the quick re-poll 10 ms later: there.
-      d.record("Add", 196, 206);
-      expect(d.firstPollMs("Add")).to.equal(206);
+      expect(d.firstPollMs("Add")).to.be.closeTo(199.5, 0.001);
+      // Missed at 199.5, done at the quick re-poll 2 ms later: there.
+      d.record("Add", 199.5, 201.5);
+      expect(d.firstPollMs("Add")).to.equal(201.5);
       // Another task of the kind seen done early by another task's poll: at most then.
       d.record("Add", undefined, 150);
-      expect(d.firstPollMs("Add")).to.be.closeTo(147, 0.01);
+      expect(d.firstPollMs("Add")).to.be.closeTo(150 * 0.9975, 0.001);
       expect(d.firstPollMs("Edit")).to.equal(undefined);
     });
 
+    it("probes faster after many first polls in a row that hit (the kind got faster), and slowly again after a miss", () => {
+      const d = new TaskDurations(retry);
+      d.record("Add", 9_990, 10_000);
+      const steps: number[] = [];
+      for (let i = 0; i < 24; i++) {
+        const before = d.firstPollMs("Add") as number;
+        d.record("Add", undefined, before);
+        steps.push(before - (d.firstPollMs("Add") as number));
+      }
+      // A quarter of a percent of the usual time for the first seven, then twice that, then four times.
+      expect(steps[0] / 10_000).to.be.closeTo(0.0025, 0.0001);
+      expect(steps[8] / steps[6]).to.be.closeTo(2, 0.05);
+      expect(steps[16] / steps[14]).to.be.closeTo(2, 0.05);
+      const low = d.firstPollMs("Add") as number;
+      d.record("Add", low, low + 2);
+      const after = d.firstPollMs("Add") as number;
+      d.record("Add", undefined, after);
+      expect((after - (d.firstPollMs("Add") as number)) / after, "a miss starts the small steps again").to.be.closeTo(0.0025, 0.0001);
+    });
+
     it("never drifts below a sighting of the task still running (EM's OperationFinished stretch)", () => {
-      const d = new TaskDurations((usual) => Math.max(10, 0.05 * usual));
+      const d = new TaskDurations(retry);
       d.record("Delete", 100, 300);
       // Every first poll finds the task running, and the quick re-polls see it done 50 ms later, past the
       // "shortly before" margin: the task takes at least as long as the sighting, so the usual time may not go
-      // below it. (It went down 2 % at each such task: 500 deletes had their completion noticed 120 ms late.)
+      // below it. (When it went down at each such task, 500 deletes had their completion noticed 120 ms late.)
       for (let i = 0; i < 100; i++) {
         const first = d.firstPollMs("Delete") as number;
         d.record("Delete", Math.max(first, 160), 210);
       }
       expect(d.firstPollMs("Delete")).to.be.within(160, 210);
-      // A usual time below the sighting is raised towards the middle of what is known, a quarter at a time.
-      const e = new TaskDurations((usual) => Math.max(10, 0.05 * usual));
-      e.record("Delete", undefined, 125);
+      // Seen running by another task's poll before the usual time and done at the first poll: never below the sighting.
+      const e = new TaskDurations(retry);
       e.record("Delete", 150, 250);
-      expect(e.firstPollMs("Delete")).to.be.closeTo(125 * 0.98 * 1.25, 0.01);
-      e.record("Delete", 160, 250);
-      expect(e.firstPollMs("Delete")).to.be.within(160, 205);
+      e.record("Delete", 199, 200);
+      e.record("Delete", 199.9, 260);
+      expect(e.firstPollMs("Delete")).to.equal(199.9);
     });
 
-    it("lets one slow task raise the usual time by a quarter at most", () => {
-      const d = new TaskDurations((usual) => Math.max(10, 0.05 * usual));
+    it("moves a quarter of the way towards a slower task, and lets one slow task raise the usual time by a quarter at most", () => {
+      const d = new TaskDurations(retry);
       d.record("Add", 100, 300);
-      // A 60 s task among 2 s ones, seen running just before it was done: not the usual time of the kind.
-      d.record("Add", 59_990, 60_000);
+      // Seen running at 400 and done at 600: the middle is 500, a quarter of the way from 200 is 275, capped at 250.
+      d.record("Add", 400, 600);
       expect(d.firstPollMs("Add")).to.equal(250);
+      d.record("Add", 250, 290);
+      expect(d.firstPollMs("Add")).to.be.closeTo(250 + 0.25 * (270 - 250), 0.001);
+      // A 60 s task among them, seen running just before it was done: not the usual time of the kind.
+      d.record("Add", 59_990, 60_000);
+      expect(d.firstPollMs("Add")).to.be.closeTo(255 * 1.25, 0.001);
       // Short tasks after it bring it back down.
-      for (let i = 0; i < 20; i++) d.record("Add", undefined, 210);
+      for (let i = 0; i < 40; i++) d.record("Add", undefined, 210);
       expect(d.firstPollMs("Add")).to.be.below(210);
     });
   });
