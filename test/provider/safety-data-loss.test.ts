@@ -10,7 +10,8 @@ import type { EnterpriseAccountInputs, EnterpriseAccountOutputs } from "../../pr
 import { ClientPool, connectionSettings } from "../../provider/resources/connection";
 import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
 import type { SubtenantInputs, SubtenantOutputs } from "../../provider/resources/subtenant/inputs";
-import { ABC, ABC_RESOURCE, afterSubtenantPostTaken, EM_PASSWORD, emulatorFor, onVirtualClock, poolOn, proxyTo } from "./support";
+import { afterSubtenantPostTaken } from "../support/emulator-events";
+import { ABC, ABC_RESOURCE, EM_PASSWORD, emulatorFor, onVirtualClock, poolOn, proxyTo } from "./support";
 import { forgetSessionsAtFirstSleep } from "../support/sessions";
 import { VirtualClock } from "../support/virtual-clock";
 

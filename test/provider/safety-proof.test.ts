@@ -15,7 +15,8 @@ import type { EnterpriseAccountInputs } from "../../provider/resources/account/i
 import { ClientPool, connectionSettings } from "../../provider/resources/connection";
 import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
 import type { SubtenantInputs } from "../../provider/resources/subtenant/inputs";
-import { ABC, ABC_RESOURCE, afterSubtenantPostTaken, EM_PASSWORD, emulatorFor, proxyTo, writes } from "./support";
+import { afterSubtenantPostTaken } from "../support/emulator-events";
+import { ABC, ABC_RESOURCE, EM_PASSWORD, emulatorFor, proxyTo, writes } from "./support";
 
 const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: Error) => ({ error }));
 const spec = (name: string, description = "ours") => ({ name, password: "Subtenant-Pass-1", description, tenantResourceId: ABC_RESOURCE, unlimitedQuota: false, quotaMb: 2048 });

@@ -2,7 +2,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EmClientHooks } from "../../provider/client";
 import { ClientPool } from "../../provider/resources/connection";
-import { cloudHandlers, emHttp, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/server";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/server";
 import type { VirtualClock } from "../support/virtual-clock";
 import { EM_VERSIONS, emProfile, type EmVersion } from "../../emulator/versions";
 
@@ -26,30 +26,6 @@ export function onVirtualClock(clock: VirtualClock): EmClientHooks {
 
 /** A client pool (one stack's EM sessions) whose clients run on `clock`, quietly. */
 export const poolOn = (clock: VirtualClock) => new ClientPool(() => undefined, onVirtualClock(clock));
-
-/**
- * Calls `then` once, right after EM has taken the first subtenant POST (the built-in route answers it as usual):
- * the moment to change EM behind the client's back, awaited as an event rather than polled for.
- */
-export function afterSubtenantPostTaken(em: Emulator, then: () => void): void {
-  const builtIn = cloudHandlers.find((h) => h.method === "POST" && h.path === "/cloud/tenants/:tenantId/subtenants");
-  if (!builtIn) throw new Error("the emulator has no built-in subtenant POST route");
-  let taken = false;
-  em.use(
-    emHttp.post(
-      builtIn.path,
-      (ctx) => {
-        const answer = builtIn.resolve(ctx);
-        if (!taken) {
-          taken = true;
-          then();
-        }
-        return answer;
-      },
-      { access: builtIn.access },
-    ),
-  );
-}
 
 /** Every EM version profile in both wire formats: the provider suite runs against each (issue 10.4). */
 export const EM_RUNS: ReadonlyArray<{ version: EmVersion; format: "xml" | "json"; title: string }> = EM_VERSIONS.flatMap((version) =>
