@@ -5,7 +5,9 @@ import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulat
 import { EmClient, type ConnectionSettings, type EmClientHooks, type PollTiming, resolveSettings } from "../../provider/client";
 import { Redactor } from "../../provider/client/errors";
 import { Transport, type TransportHooks } from "../../provider/client/transport";
-import { VirtualClock } from "../support/virtual-clock";
+import { clockOf, VirtualClock } from "../support/virtual-clock";
+
+export { clockOf };
 
 export const ABC_TENANT_ID = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
 export const ABC_RESOURCE_ID = "11c59670-23df-448c-a4b3-74c42669633e";
@@ -22,11 +24,6 @@ export function clientFor(em: Emulator, settings: Partial<ConnectionSettings> = 
   );
 }
 
-/** The virtual clock `emulator()` started `em` on: the one clock of the test, for its clients and its own waits. */
-export function clockOf(em: Emulator): VirtualClock {
-  if (!(em.clock instanceof VirtualClock)) throw new Error("this emulator runs on the real clock: start it with emulator()");
-  return em.clock;
-}
 
 /**
  * Task polls on the emulator's clock whose waits begin only once `tasks` tasks are waiting for their first poll.
