@@ -52,6 +52,8 @@ async function countingServer(delayMs: number | "held", busyFirst = false, tls?:
       res.end();
     };
     if (delayMs === "held") held.push(answer);
+    // Real time on the server's side only: requests must overlap on real sockets for the limit to be reached; no
+    // wait of the client is measured.
     else setTimeout(answer, delayMs);
     for (const a of arrivals.filter((a) => requests.length >= a.n)) a.resolve();
     arrivals = arrivals.filter((a) => requests.length < a.n);
