@@ -13,7 +13,8 @@ import { Transport, type TransportHooks } from "../../provider/client/transport"
 import { createSelfSignedCertificate } from "../../emulator/tls";
 import { ConnectionConfigError, connectionSettings } from "../../provider/resources/connection";
 import { VirtualClock } from "../support/virtual-clock";
-import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, emulator, listenOnLoopback, sleep, transportTo } from "./helpers";
+import { afterSubtenantPostTaken } from "../support/emulator-events";
+import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, clockOf, emulator, listenOnLoopback, transportTo } from "./helpers";
 
 interface CountingServer {
   url: string;
@@ -51,6 +52,8 @@ async function countingServer(delayMs: number | "held", busyFirst = false, tls?:
       res.end();
     };
     if (delayMs === "held") held.push(answer);
+    // Real time on the server's side only: requests must overlap on real sockets for the limit to be reached; no
+    // wait of the client is measured.
     else setTimeout(answer, delayMs);
     for (const a of arrivals.filter((a) => requests.length >= a.n)) a.resolve();
     arrivals = arrivals.filter((a) => requests.length < a.n);
@@ -247,13 +250,13 @@ describe("client: one connection at a time against the emulator", function () {
   this.timeout(30_000);
   it("with maxConnections 1, concurrent creates, shared task polls and a logon renewed mid-way all finish", async () => {
     const em = await emulator({ taskDurationMs: 300 });
-    const client = new EmClient({ url: em.url, credentials: ADMIN, maxConnections: 1 });
+    const client = new EmClient({ url: em.url, credentials: ADMIN, maxConnections: 1 }, { clock: clockOf(em) });
+    // EM forgets the session once it has taken the fifth create, while the creates wait: the client logs on again,
+    // needing a turn of its own.
+    afterSubtenantPostTaken(em, () => em.store.sessions.clear(), 5);
     try {
       await client.logon();
       const creates = Array.from({ length: 5 }, (_, i) => client.createSubtenant(ABC_TENANT_ID, { name: `one-at-a-time-${i}`, password: "pw123456", tenantResourceId: ABC_RESOURCE_ID, unlimitedQuota: true }).catch((e: unknown) => e));
-      // EM forgets the session while the creates wait: the client logs on again, needing a turn of its own.
-      for (let i = 0; i < 100 && em.store.tasks.size < 5; i++) await sleep(5);
-      em.store.sessions.clear();
       const results = await Promise.all(creates);
       // Every wait ends (no deadlock); a task the lost session started may end as lost, never hang.
       expect(results).to.have.length(5);

@@ -2,31 +2,51 @@ import * as http from "node:http";
 import type * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/server";
-import { EmClient, type ConnectionSettings, type EmClientHooks, resolveSettings } from "../../provider/client";
+import { EmClient, type ConnectionSettings, type EmClientHooks, type PollTiming, resolveSettings } from "../../provider/client";
 import { Redactor } from "../../provider/client/errors";
 import { Transport, type TransportHooks } from "../../provider/client/transport";
+import { clockOf, VirtualClock } from "../support/virtual-clock";
+
+export { clockOf };
 
 export const ABC_TENANT_ID = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
 export const ABC_RESOURCE_ID = "11c59670-23df-448c-a4b3-74c42669633e";
 export const ADMIN = { kind: "admin" as const, username: "admin", password: "admin" };
 
-/** Fast retries and polling, so fault tests stay short. */
+/**
+ * Fast retries and polling, so fault tests stay short. The client reads the emulator's clock when that is a test's
+ * virtual clock (as `emulator()` gives it), so tasks, retries and deadlines pass in virtual time.
+ */
 export function clientFor(em: Emulator, settings: Partial<ConnectionSettings> = {}, hooks: EmClientHooks = {}): EmClient {
   return new EmClient(
     { url: em.url, credentials: ADMIN, retry: { retries: 6, minDelayMs: 2, maxDelayMs: 20 }, ...settings },
-    { pollTiming: { initialDelayMs: 10, maxDelayMs: 40 }, ...hooks },
+    { pollTiming: { initialDelayMs: 10, maxDelayMs: 40 }, ...(em.clock instanceof VirtualClock && { clock: em.clock }), ...hooks },
   );
 }
 
+
+/**
+ * Task polls on the emulator's clock whose waits begin only once `tasks` tasks are waiting for their first poll.
+ * Creates sent together have their tasks started within milliseconds of each other on a real network; on the virtual
+ * clock each create's round trip would let the earlier tasks' poll waits run time on, and they would start a poll
+ * interval apart.
+ */
+export function pollsOnceAllWait(em: Emulator, tasks: number): Partial<PollTiming> {
+  const clock = clockOf(em);
+  let waiting = 0;
+  let allWait!: () => void;
+  const together = new Promise<void>((resolve) => (allWait = resolve));
+  return { sleep: async (ms, signal) => (++waiting === tasks && allWait(), await together, clock.sleep(ms, signal)) };
+}
+
+/** An emulator on a virtual clock of its own (clients made by `clientFor` share it): no test waits on real time. */
 export async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator({ taskDurationMs: 50, ...options });
+  return startEmulator({ taskDurationMs: 50, clock: new VirtualClock(), ...options });
 }
 
 export function count(em: Emulator, method: string, pattern: RegExp): number {
   return em.requests.filter((r) => r.method === method && pattern.test(r.url)).length;
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A subtenant of ABC Company with an unlimited quota: the spec the client tests create. */
 export const subtenantSpec = (name: string) => ({ name, password: "pw123456", tenantResourceId: ABC_RESOURCE_ID, unlimitedQuota: true });

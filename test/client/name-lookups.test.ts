@@ -6,7 +6,7 @@ import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
 import { EmClient } from "../../provider/client";
 import { NameLookups } from "../../provider/client/name-lookups";
-import { ABC_TENANT_ID, ADMIN, emulator, forwarder, subtenantSpec } from "./helpers";
+import { ABC_TENANT_ID, ADMIN, clockOf, emulator, forwarder, pollsOnceAllWait, subtenantSpec } from "./helpers";
 
 const sharedQueries = (em: Emulator) => em.requests.filter((r) => r.url.startsWith("/api/query?type=CloudSubtenant") && /Name=="[^"]*",Name==/.test(decodeURIComponent(r.url))).length;
 const nameQueries = (em: Emulator) => em.requests.filter((r) => r.url.startsWith("/api/query?type=CloudSubtenant") && decodeURIComponent(r.url).includes("Name==")).length;
@@ -19,7 +19,7 @@ describe("client: look-ups of new subtenants by name, shared (issue 11)", functi
   
   it("answers the look-ups of one turn with one query, each with its own subtenant", async () => {
     em = await emulator();
-    const client = new EmClient({ url: em.url, credentials: ADMIN });
+    const client = new EmClient({ url: em.url, credentials: ADMIN }, { clock: clockOf(em) });
     try {
       for (const name of ["nl-a", "nl-b", "nl-c"]) await client.addSubtenant(ABC_TENANT_ID, subtenantSpec(name));
       const lookups = new NameLookups(client);
@@ -37,7 +37,7 @@ describe("client: look-ups of new subtenants by name, shared (issue 11)", functi
 
   it("shares the look-ups of creates that finish together, and each create gets its own id", async () => {
     em = await emulator({ taskDurationMs: 60 });
-    const client = new EmClient({ url: em.url, credentials: ADMIN });
+    const client = new EmClient({ url: em.url, credentials: ADMIN }, { clock: clockOf(em), pollTiming: pollsOnceAllWait(em, 8) });
     try {
       const names = Array.from({ length: 8 }, (_, i) => `nl-together-${i}`);
       const created = await Promise.all(names.map((n) => client.addSubtenant(ABC_TENANT_ID, subtenantSpec(n))));
@@ -56,7 +56,7 @@ describe("client: look-ups of new subtenants by name, shared (issue 11)", functi
       em = await emulator();
       let asked = 0;
       const fwd = await forwarder(em, (url) => (/Name=="[^"]*",Name==/.test(decodeURIComponent(url)) && ++asked > 0 ? { status, body: "injected" } : undefined));
-      const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN });
+      const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN }, { clock: clockOf(em) });
       try {
         for (const name of ["nl-x", "nl-y"]) await client.addSubtenant(ABC_TENANT_ID, subtenantSpec(name));
         const lookups = new NameLookups(client);

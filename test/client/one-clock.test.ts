@@ -2,8 +2,7 @@
 import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
 import { subtenantReads } from "../../provider/client";
-import { VirtualClock } from "../support/virtual-clock";
-import { clientFor, emulator } from "./helpers";
+import { clientFor, clockOf, emulator } from "./helpers";
 
 const TENANT_ID = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
 
@@ -16,7 +15,7 @@ describe("client: one injected clock", () => {
   it("waits EM's Retry-After on the injected clock, not the real one, and counts the retry budget on it", async () => {
     // 60 s of Retry-After would outlast this test's timeout on the real clock.
     em = await emulator({ faults: { retryAfterSeconds: 60 } });
-    const clock = new VirtualClock();
+    const clock = clockOf(em);
     const client = clientFor(em, { retry: { retries: 3, minDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 120_000, budgetMs: 600_000 } }, { clock, onProgress: (m) => /retrying/.test(m) && em.faults.update({ throttleRate: 0 }) });
     await client.logon();
     em.faults.update({ throttleRate: 1 });
@@ -30,7 +29,7 @@ describe("client: one injected clock", () => {
     // Once EM has answered 429, this clock reads 40 s later: the 30 s budget is spent, so there is no retry. On
     // the real clock the request would be repeated after the 1 s Retry-After.
     const throttled = () => em.requests.some((r) => r.status === 429);
-    const clock = new VirtualClock();
+    const clock = clockOf(em);
     const virtualNow = clock.now;
     clock.now = () => virtualNow() + (throttled() ? 40_000 : 0);
     const client = clientFor(em, { retry: { retries: 3, minDelayMs: 1, maxDelayMs: 2, budgetMs: 30_000 } }, { clock });
@@ -54,7 +53,7 @@ describe("client: one injected clock ages the lists held for refresh", () => {
 
   it("a tenant's subtenant list held for reads expires when the client's clock says 30 s have passed", async () => {
     em = await emulator();
-    const clock = new VirtualClock();
+    const clock = clockOf(em);
     const client = clientFor(em, {}, { clock });
     for (const [i, id] of ["7c1e0f4a-0000-4000-8000-000000000001", "7c1e0f4a-0000-4000-8000-000000000002"].entries()) {
       em.store.state.subtenants.push({ id, tenantId: TENANT_ID, name: `held-${i}`, description: "", password: "x", enabled: true, quota: { unlimited: true, displayName: "q", tenantResourceId: "11c59670-23df-448c-a4b3-74c42669633e", quotaMb: 0, usedQuotaMb: 0, quotaId: `q${i}` } });

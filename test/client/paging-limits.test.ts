@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { emHttp, type Emulator, type RequestContext } from "../../emulator/server";
 import { el, wrappedList } from "../../emulator/wire/tree";
 import { EmApiError, EmClient, Query, QUERY_LIMITS, type WireFormat } from "../../provider/client";
-import { ADMIN, emulator } from "./helpers";
+import { ADMIN, clockOf, emulator } from "./helpers";
 
 /** A QueryResult page of `count` tenant references that says it is page `pageNum` of `pagesCount` (`lean`: names only). */
 function page(ctx: RequestContext, pageNum: number, pagesCount: number, count: number, lean = false) {
@@ -28,7 +28,7 @@ describe("client: a query's paging is bounded (emulator answering as a hostile E
   after(async () => em.stop());
 
   const run = async (format: WireFormat) => {
-    const client = new EmClient({ url: em.url, credentials: ADMIN, format });
+    const client = new EmClient({ url: em.url, credentials: ADMIN, format }, { clock: clockOf(em) });
     try {
       return await client.query(Query.type("CloudTenant"));
     } finally {

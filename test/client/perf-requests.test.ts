@@ -5,8 +5,7 @@
 import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
 import { EmClient, HELD_FOR_MS, runLookups, SubtenantReads } from "../../provider/client";
-import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, count, emulator, forwarder } from "./helpers";
-import { VirtualClock } from "../support/virtual-clock";
+import { ABC_RESOURCE_ID, ABC_TENANT_ID, ADMIN, clockOf, count, emulator, forwarder } from "./helpers";
 
 const OTHER_TENANT_ID = "5b6d3f0a-0c1e-4a8e-9f6b-2d7c1e3a4b50";
 
@@ -30,7 +29,7 @@ describe("client: requests and connections (issue 11)", function () {
   it("reuses one kept-alive connection for reads, polls and edits, and opens a fresh one (ahead) for each create", async () => {
     em = await emulator({ taskDurationMs: 20 });
     const fwd = await forwarder(em);
-    const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN });
+    const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN }, { clock: clockOf(em) });
     try {
       for (let i = 0; i < 20; i++) await client.listTenants();
       expect(fwd.counts.connections, "20 reads after the logon").to.equal(1);
@@ -48,7 +47,7 @@ describe("client: requests and connections (issue 11)", function () {
 
   it("learns when a kind of task finishes: later creates poll once", async () => {
     em = await emulator({ taskDurationMs: 150 });
-    const client = new EmClient({ url: em.url, credentials: ADMIN });
+    const client = new EmClient({ url: em.url, credentials: ADMIN }, { clock: clockOf(em) });
     try {
       const polls: number[] = [];
       for (let i = 0; i < 8; i++) {
@@ -78,8 +77,8 @@ describe("client: requests and connections (issue 11)", function () {
 
     it("answers reads that arrive together with one paged query per tenant", async () => {
       const { abcIds, otherIds } = await setup();
-      const client = new EmClient({ url: em.url, credentials: ADMIN });
-      const reads = new SubtenantReads(client);
+      const client = new EmClient({ url: em.url, credentials: ADMIN }, { clock: clockOf(em) });
+      const reads = new SubtenantReads(client, { clock: clockOf(em) });
       try {
         const results = await Promise.all([...abcIds.map((id) => reads.read(ABC_TENANT_ID, id)), ...otherIds.map((id) => reads.read(OTHER_TENANT_ID, id))]);
         expect(results.map((s) => s?.id)).to.deep.equal([...abcIds, ...otherIds]);
@@ -94,9 +93,9 @@ describe("client: requests and connections (issue 11)", function () {
 
     it("says gone only after EM's own 404 for that subtenant; a lone read is one GET; the held list answers later reads", async () => {
       const { abcIds } = await setup();
-      const client = new EmClient({ url: em.url, credentials: ADMIN });
-      // The window takes no time here: the held list's age is the time the test lets pass.
-      const clock = new VirtualClock();
+      const client = new EmClient({ url: em.url, credentials: ADMIN }, { clock: clockOf(em) });
+      // The window takes no time here: the held list's age is the time the test lets pass on the one clock.
+      const clock = clockOf(em);
       const reads = new SubtenantReads(client, { clock, windowMs: 0 });
       try {
         expect((await reads.read(ABC_TENANT_ID, abcIds[3]))?.id).to.equal(abcIds[3]);
@@ -122,8 +121,8 @@ describe("client: requests and connections (issue 11)", function () {
 
     it("asks for exactly their subtenants, by UID, for a few reads of a tenant whose pages are more than its reads", async () => {
       const { abcIds } = await setup();
-      const client = new EmClient({ url: em.url, credentials: ADMIN });
-      const reads = new SubtenantReads(client);
+      const client = new EmClient({ url: em.url, credentials: ADMIN }, { clock: clockOf(em) });
+      const reads = new SubtenantReads(client, { clock: clockOf(em) });
       try {
         em.store.state.subtenants = em.store.state.subtenants.filter((s) => s.id !== abcIds[245]);
         const got = await Promise.all([abcIds[240], abcIds[245]].map((id) => reads.read(ABC_TENANT_ID, id)));
@@ -143,8 +142,8 @@ describe("client: requests and connections (issue 11)", function () {
         const { abcIds } = await setup();
         let asked = 0;
         const fwd = await forwarder(em, (url) => (decodeURIComponent(url).includes("UID==") && ++asked > 0 ? { status, body: "injected" } : undefined));
-        const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN });
-        const clock = new VirtualClock();
+        const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN }, { clock: clockOf(em) });
+        const clock = clockOf(em);
         const reads = new SubtenantReads(client, { clock });
         try {
           // Two reads of page 3: pages 1 and 2 read, then the two by UID.
@@ -168,8 +167,8 @@ describe("client: requests and connections (issue 11)", function () {
     it("a failing query fails the reads of its tenant only, and never as gone", async () => {
       const { abcIds, otherIds } = await setup();
       const fwd = await forwarder(em, (url) => (url.startsWith("/api/query") && decodeURIComponent(url).includes(OTHER_TENANT_ID) ? { status: 500, body: "injected" } : undefined));
-      const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN, retry: { retries: 1, minDelayMs: 2, maxDelayMs: 5 } });
-      const reads = new SubtenantReads(client);
+      const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN, retry: { retries: 1, minDelayMs: 2, maxDelayMs: 5 } }, { clock: clockOf(em) });
+      const reads = new SubtenantReads(client, { clock: clockOf(em) });
       try {
         const settled = await Promise.allSettled([...abcIds.slice(0, 5).map((id) => reads.read(ABC_TENANT_ID, id)), ...otherIds.slice(0, 5).map((id) => reads.read(OTHER_TENANT_ID, id))]);
         expect(settled.slice(0, 5).map((s) => s.status)).to.deep.equal(Array(5).fill("fulfilled"));
@@ -187,7 +186,7 @@ describe("client: requests and connections (issue 11)", function () {
 
   it("looks each tenant up once per client", async () => {
     em = await emulator();
-    const client = new EmClient({ url: em.url, credentials: ADMIN });
+    const client = new EmClient({ url: em.url, credentials: ADMIN }, { clock: clockOf(em) });
     try {
       const tenants = runLookups(client);
       const found = await Promise.all([...Array(10)].map((_, i) => (i % 2 ? tenants.tenantByName("ABC Company") : tenants.tenantById(ABC_TENANT_ID))));

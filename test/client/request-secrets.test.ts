@@ -3,15 +3,14 @@
  * carries the request, and a password a request carried is masked wherever EM echoes it.
  */
 import { expect } from "chai";
-import { startEmulator, type Emulator } from "../../emulator/server";
+import type { Emulator } from "../../emulator/server";
 import { EmClient, EmSettingsError } from "../../provider/client";
 import { nodeSupportsProxyEnv } from "../../provider/client/http-exchange";
 import { proxyFor } from "../../provider/client/proxy-env";
 import { resolveSettings } from "../../provider/client/settings";
 import { proxyTo } from "../provider/support";
+import { ABC_RESOURCE_ID, ABC_TENANT_ID, clockOf, emulator } from "./helpers";
 
-const ABC_TENANT_ID = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
-const ABC_RESOURCE_ID = "11c59670-23df-448c-a4b3-74c42669633e";
 const admin = { kind: "admin" as const, username: "admin", password: "em-admin-Secret-41" };
 
 describe("client: credentials and a proxy", () => {
@@ -60,7 +59,7 @@ describe("client: a password the request carried, echoed by EM", () => {
   let em: Emulator;
   let proxy: Awaited<ReturnType<typeof proxyTo>>;
   before(async () => {
-    em = await startEmulator({ port: 0, host: "127.0.0.1", taskDurationMs: 10, adminPassword: admin.password });
+    em = await emulator({ taskDurationMs: 10, adminPassword: admin.password });
     proxy = await proxyTo(em.url);
   });
   after(async () => {
@@ -75,7 +74,7 @@ describe("client: a password the request carried, echoed by EM", () => {
           ? { status: 400, type: "application/xml", body: `<Error xmlns="http://www.veeam.com/ent/v1.0" Message="The password '${password}' does not meet the complexity rules (about length)" StatusCode="400" />` }
           : undefined,
       );
-      const client = new EmClient({ url: proxy.url, credentials: admin });
+      const client = new EmClient({ url: proxy.url, credentials: admin }, { clock: clockOf(em) });
       const err = await client.addSubtenant(ABC_TENANT_ID, { name: "echoed", password, tenantResourceId: ABC_RESOURCE_ID, unlimitedQuota: true }).catch((e: Error) => e);
       proxy.set(undefined);
       await client.close();
@@ -93,7 +92,7 @@ describe("client: a password the request carried, echoed by EM", () => {
     // EM's task fails and quotes the password it was given.
     const startTask = em.store.startTask.bind(em.store);
     em.store.startTask = (operation, sessionId) => startTask(operation, sessionId, () => ({ success: false, message: `Cannot set password ${password} for subtenant` }));
-    const client = new EmClient({ url: em.url, credentials: admin }, { pollTiming: { initialDelayMs: 5 } });
+    const client = new EmClient({ url: em.url, credentials: admin }, { clock: clockOf(em), pollTiming: { initialDelayMs: 5 } });
     try {
       const err = await client.addSubtenant(ABC_TENANT_ID, { name: "echoed-task", password, tenantResourceId: ABC_RESOURCE_ID, unlimitedQuota: true }).catch((e: Error) => e);
       expect((err as Error).message).to.match(/Cannot set password \*\*\* for subtenant/);

@@ -7,6 +7,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { EmApiError, EmClient, MAX_SESSION_RENEWALS } from "../../provider/client";
+import { VirtualClock } from "../support/virtual-clock";
 
 const NS = "http://www.veeam.com/ent/v1.0";
 const logonBody = (n: number) =>
@@ -43,7 +44,8 @@ describe("client: session renewal when EM keeps forgetting sessions (raw loopbac
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  // The clients' kept-alive connections end with the server (their idle age runs on a clock that never moves).
+  after(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
   beforeEach(() => {
     refuseNext = 0;
     forgotten.clear();
@@ -51,7 +53,7 @@ describe("client: session renewal when EM keeps forgetting sessions (raw loopbac
     seen.length = 0;
   });
 
-  const client = () => new EmClient({ url, credentials: { kind: "admin", username: "admin", password: "s3cret-admin" }, requestTimeoutMs: 2000 });
+  const client = () => new EmClient({ url, credentials: { kind: "admin", username: "admin", password: "s3cret-admin" }, requestTimeoutMs: 2000 }, { clock: new VirtualClock() });
 
   it("renews and repeats a POST each time EM refuses the renewed session again (3 times in a row)", async () => {
     const c = client();

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
 import { EmApiError, EmClient } from "../../provider/client";
-import { ADMIN, clientFor, count, emulator, sleep } from "./helpers";
+import { ADMIN, clientFor, clockOf, count, emulator } from "./helpers";
 
 describe("client: logon and sessions (emulator)", () => {
   let em: Emulator;
@@ -30,10 +30,10 @@ describe("client: logon and sessions (emulator)", () => {
 
   for (const format of ["xml", "json"] as const) {
     it(`logs on as a standalone tenant and as a vCD organization user (${format})`, async () => {
-      const tenant = new EmClient({ url: em.url, format, credentials: { kind: "tenant", tenantName: "ABC Company", password: "P@ssw0rd" } });
+      const tenant = new EmClient({ url: em.url, format, credentials: { kind: "tenant", tenantName: "ABC Company", password: "P@ssw0rd" } }, { clock: clockOf(em) });
       const res = await tenant.request({ method: "GET", path: "/cloud", expect: [200] });
       expect(res.status).to.equal(200);
-      const vcd = new EmClient({ url: em.url, format, credentials: { kind: "vcd", organization: "vCDOrg1", login: "user01", password: "Qwe123" } });
+      const vcd = new EmClient({ url: em.url, format, credentials: { kind: "vcd", organization: "vCDOrg1", login: "user01", password: "Qwe123" } }, { clock: clockOf(em) });
       await vcd.logon();
       expect(count(em, "POST", /^\/api\/sessionMngr\//)).to.equal(2);
       expect(em.requests.filter((r) => r.url.startsWith("/api/sessionMngr")).map((r) => r.status)).to.deep.equal([201, 201]);
@@ -55,7 +55,8 @@ describe("client: logon and sessions (emulator)", () => {
     em = await emulator({ sessionIdleTimeoutMs: 100 });
     const client = clientFor(em);
     await client.listRoles();
-    await sleep(250);
+    // The session idles past EM's 100 ms on the one clock.
+    clockOf(em).advance(250);
     const roles = await Promise.all([client.listRoles(), client.listRoles(), client.listRoles()]);
     expect(roles[0].length).to.be.greaterThan(0);
     expect(count(em, "POST", /^\/api\/sessionMngr\//)).to.equal(2);
@@ -92,7 +93,7 @@ describe("client: logon and sessions (emulator)", () => {
   });
 
   it("refuses wrong credentials with an auth error and a hint", async () => {
-    const client = new EmClient({ url: em.url, credentials: { ...ADMIN, password: "wrong-Pa55word" } });
+    const client = new EmClient({ url: em.url, credentials: { ...ADMIN, password: "wrong-Pa55word" } }, { clock: clockOf(em) });
     const err = await client.listRoles().then(
       () => undefined,
       (e: unknown) => e,

@@ -5,7 +5,6 @@ import { DEFAULT_SEED_PATH, readSeedFile } from "../../emulator/store";
 import { EmTaskFailedError, EmTaskLostError, EmTaskTimeoutError, Query } from "../../provider/client";
 import { ABC_RESOURCE_ID, ABC_TENANT_ID, clientFor, count, emulator } from "./helpers";
 import { forgetSessionsAtFirstSleep } from "../support/sessions";
-import { VirtualClock } from "../support/virtual-clock";
 
 describe("client: subtenants, tasks and queries (emulator)", () => {
   let em: Emulator;
@@ -71,11 +70,9 @@ describe("client: subtenants, tasks and queries (emulator)", () => {
   });
 
   it("gives up on a task that never finishes, saying how long it waited and where the task is", async () => {
-    // The task hangs whatever the time: the client waits for it on a virtual clock, its polls' sleeps as waits
+    // The task hangs whatever the time: the client waits for it on the virtual clock, its polls' sleeps as waits
     // that move that clock on.
-    const clock = new VirtualClock();
-    const pollTiming = { initialDelayMs: 10, maxDelayMs: 40 };
-    const client = clientFor(em, { taskTimeoutMs: 300 }, { clock, pollTiming });
+    const client = clientFor(em, { taskTimeoutMs: 300 });
     await client.logon();
     em.faults.update({ taskHangRate: 1 });
     const err = await client.createSubtenant(ABC_TENANT_ID, { name: "hanging", password: "pw123456", tenantResourceId: ABC_RESOURCE_ID, unlimitedQuota: true }).catch((e: unknown) => e);

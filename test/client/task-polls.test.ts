@@ -1,12 +1,13 @@
 /**
  * Issue 11: how the client waits for EM tasks. Polls are counted at the emulator over real HTTP; timing is read
- * from the waits the client asks for (an injected sleep that really sleeps), never from wall-clock thresholds.
+ * from the waits the client asks of the clock it shares with the emulator (virtual), never from wall-clock thresholds.
  */
 import { expect } from "chai";
 import type { Emulator } from "../../emulator/server";
 import { EmClient, EmTaskLostError } from "../../provider/client";
 import { TaskDurations } from "../../provider/client/tasks";
-import { ABC_TENANT_ID, ADMIN, count, emulator, forwarder, sleep, subtenantSpec } from "./helpers";
+import { afterSubtenantPostTaken } from "../support/emulator-events";
+import { ABC_TENANT_ID, ADMIN, clockOf, count, emulator, forwarder, pollsOnceAllWait, subtenantSpec } from "./helpers";
 
 const sharedPolls = (em: Emulator) => count(em, "GET", /^\/api\/query\?type=Task/);
 const ownPolls = (em: Emulator) => count(em, "GET", /^\/api\/tasks\//);
@@ -18,7 +19,7 @@ describe("client: waiting for EM tasks (issue 11)", function () {
 
   it("answers several outstanding tasks with one GET /query?type=Task per poll", async () => {
     em = await emulator({ taskDurationMs: 600 });
-    const client = new EmClient({ url: em.url, credentials: ADMIN });
+    const client = new EmClient({ url: em.url, credentials: ADMIN }, { clock: clockOf(em), pollTiming: pollsOnceAllWait(em, 8) });
     try {
       await client.logon();
       const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => client.createSubtenant(ABC_TENANT_ID, subtenantSpec(`shared-${i}`))));
@@ -37,14 +38,14 @@ describe("client: waiting for EM tasks (issue 11)", function () {
 
   it("asks for a task alone when a shared poll does not show it, and only that GET's 404 loses it", async () => {
     em = await emulator({ taskDurationMs: 400 });
-    const client = new EmClient({ url: em.url, credentials: ADMIN });
+    const client = new EmClient({ url: em.url, credentials: ADMIN }, { clock: clockOf(em) });
+    // EM forgets the second task as soon as it is made, while both run (the list no longer shows it; its own GET
+    // answers 404).
+    let gone = { id: "" };
+    afterSubtenantPostTaken(em, () => ((gone = [...em.store.tasks.values()][1]), em.store.tasks.delete(gone.id)), 2);
     try {
       await client.logon();
       const waits = ["one", "two"].map((name) => client.createSubtenant(ABC_TENANT_ID, subtenantSpec(name)).catch((e: unknown) => e));
-      // EM forgets one task while both run (the list no longer shows it; its own GET answers 404).
-      for (let i = 0; i < 200 && em.store.tasks.size < 2; i++) await sleep(5);
-      const gone = [...em.store.tasks.values()][1];
-      em.store.tasks.delete(gone.id);
       const results = await Promise.all(waits);
       expect(results.filter((r) => r instanceof EmTaskLostError), "lost").to.have.length(1);
       expect(results.filter((r) => !(r instanceof Error)).map((r) => (r as { operation: string }).operation), "finished").to.deep.equal(["AddCloudSubtenant"]);
@@ -59,7 +60,7 @@ describe("client: waiting for EM tasks (issue 11)", function () {
     em = await emulator({ taskDurationMs: 300 });
     // A Task query is sent on as a Job query, which the emulator refuses (404) as a type it does not model.
     const fwd = await forwarder(em, undefined, (url) => url.replace(/([?&])type=Task\b/, "$1type=Job"));
-    const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN });
+    const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN }, { clock: clockOf(em), pollTiming: pollsOnceAllWait(em, 4) });
     try {
       await client.logon();
       const outcomes = await Promise.all(Array.from({ length: 4 }, (_, i) => client.createSubtenant(ABC_TENANT_ID, subtenantSpec(`alone-${i}`))));
@@ -81,7 +82,7 @@ describe("client: waiting for EM tasks (issue 11)", function () {
       em = await emulator({ taskDurationMs: 900 });
       let asked = 0;
       const fwd = await forwarder(em, (url) => (/[?&]type=Task\b/.test(url) && ++asked > 0 ? { ...page, contentType: "text/html" } : undefined));
-      const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN });
+      const client = new EmClient({ url: fwd.url, allowInsecureHttp: true, credentials: ADMIN }, { clock: clockOf(em), pollTiming: pollsOnceAllWait(em, 4) });
       try {
         await client.logon();
         const outcomes = await Promise.all(Array.from({ length: 4 }, (_, i) => client.createSubtenant(ABC_TENANT_ID, subtenantSpec(`page-${i}`))));
@@ -99,16 +100,17 @@ describe("client: waiting for EM tasks (issue 11)", function () {
 
   it("after a first poll that misses a task of a known kind, polls again after a small share of its usual time", async () => {
     em = await emulator({ taskDurationMs: 150 });
-    const waits: number[] = [];
-    const client = new EmClient({ url: em.url, credentials: ADMIN }, { pollTiming: { sleep: async (ms) => { waits.push(ms); await sleep(ms); } } });
+    const clock = clockOf(em);
+    const client = new EmClient({ url: em.url, credentials: ADMIN }, { clock });
     try {
       for (let i = 0; i < 3; i++) await client.createSubtenant(ABC_TENANT_ID, subtenantSpec(`learn-${i}`));
       // This task runs longer than the kind's usual: its first poll misses.
       em.store.settings.taskDurationMs = 260;
-      waits.length = 0;
       const before = ownPolls(em);
+      const waitsBefore = clock.waits.length;
       await client.createSubtenant(ABC_TENANT_ID, subtenantSpec("longer"));
       const polls = ownPolls(em) - before;
+      const waits = clock.waits.slice(waitsBefore);
       expect(waits[0], `waits: ${waits.map(Math.round).join(", ")}`).to.be.within(100, 200);
       // After a miss: 1 % of the usual time (at least 2 ms), doubling, not the shortest regular interval (200 ms).
       expect(waits[1], `waits: ${waits.map(Math.round).join(", ")}`).to.be.at.most(20);

@@ -1,12 +1,13 @@
 /** EM lists every account at once (it does not page /security/accounts): a large legitimate list is read whole. */
 import { expect } from "chai";
-import { startEmulator, type Emulator } from "../../emulator/server";
+import type { Emulator } from "../../emulator/server";
 import { EmClient, MAX_ANSWER_BYTES } from "../../provider/client";
+import { clockOf, emulator } from "./helpers";
 
 describe("client: lists EM does not page", () => {
   let em: Emulator;
   before(async () => {
-    em = await startEmulator({ port: 0, host: "127.0.0.1", adminPassword: "em-admin-Secret-41" });
+    em = await emulator({ adminPassword: "em-admin-Secret-41" });
     for (let i = 0; i < 20_000; i++) {
       em.store.state.accounts.push({ id: `5c0ffee5-0000-4000-8000-${String(i).padStart(12, "0")}`, type: "User", name: `CORP\\service-provider-user-${String(i).padStart(5, "0")}`, roleIds: [], allowRestoreAllVms: true, scope: [] });
     }
@@ -15,7 +16,7 @@ describe("client: lists EM does not page", () => {
 
   it("reads 20,000 account references, an answer larger than the cap on paged answers", async function () {
     this.timeout(60_000);
-    const client = new EmClient({ url: em.url, credentials: { kind: "admin", username: "admin", password: "em-admin-Secret-41" } });
+    const client = new EmClient({ url: em.url, credentials: { kind: "admin", username: "admin", password: "em-admin-Secret-41" } }, { clock: clockOf(em) });
     try {
       const refs = await client.listAccounts();
       expect(refs.length).to.be.at.least(20_000);

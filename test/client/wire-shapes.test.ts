@@ -47,7 +47,8 @@ describe("client: wire shapes and the retry budget (raw loopback server)", () =>
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const client = (format: WireFormat, extra: object = {}, hooks: EmClientHooks = {}) => new EmClient({ url, credentials: { kind: "admin", username: "admin", password: "admin-pw" }, format, ...extra }, hooks);
+  /** A client of the raw server, on a virtual clock of its own unless the test gives one. */
+  const client = (format: WireFormat, extra: object = {}, hooks: EmClientHooks = {}) => new EmClient({ url, credentials: { kind: "admin", username: "admin", password: "admin-pw" }, format, ...extra }, { clock: new VirtualClock(), ...hooks });
 
   for (const format of ["xml", "json"] as const) {
     it(`sends the subtenant edit with Href, Type and Id, as EM's PUT example does (${format})`, async () => {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { API_STEPS, emHttp, EmError, startEmulator, type Emulator } from "../../emulator/server";
+import { VirtualClock } from "../support/virtual-clock";
 import { ADMIN_BASIC, adminLogon, send, xml } from "../support/http";
 
 const ABC = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
@@ -49,7 +50,7 @@ describe("emulator: route handlers as values", () => {
 describe("emulator: tenant and vCD organization sessions (cloud_connect_tenant_credentials)", () => {
   let em: Emulator;
   beforeEach(async () => {
-    em = await startEmulator({ taskDurationMs: 20 });
+    em = await startEmulator({ clock: new VirtualClock(), taskDurationMs: 20 });
   });
   afterEach(() => em.stop());
 
@@ -107,7 +108,7 @@ describe("emulator: EM's answering rules", () => {
   let em: Emulator;
   let token: string;
   beforeEach(async () => {
-    em = await startEmulator({ taskDurationMs: 20 });
+    em = await startEmulator({ clock: new VirtualClock(), taskDurationMs: 20 });
     token = await adminLogon(em.url);
   });
   afterEach(() => em.stop());

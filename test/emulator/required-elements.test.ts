@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator/server";
+import { VirtualClock } from "../support/virtual-clock";
 import { adminLogon, send, xml } from "../support/http";
 
 const ABC = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
@@ -80,7 +81,7 @@ describe("emulator: elements EM's element tables mark 1/1 are required", () => {
   let token: string;
   const ids = { subtenantId: "", accountId: "" };
   before(async () => {
-    em = await startEmulator({ taskDurationMs: 10 });
+    em = await startEmulator({ clock: new VirtualClock(), taskDurationMs: 10 });
     token = await adminLogon(em.url);
     ids.subtenantId = "0eb0c130-d91a-4e05-9403-ac2ded0fc1ea";
     const quota = { unlimited: false, displayName: "q", tenantResourceId: ABC_RESOURCE, quotaMb: 2048, usedQuotaMb: 0, quotaId: "q1" };

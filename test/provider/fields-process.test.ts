@@ -110,6 +110,7 @@ describe("fields: the plugin process still logs out when the engine ends it", fu
 
   it("SIGTERM after a resource step: the plugin deletes its EM session before it exits", async () => {
     const texts = await providerTexts();
+    // On the real clock: the plugin is a process of its own, and reads its own clock.
     const em = await startEmulator({ port: 0, taskDurationMs: 10, adminPassword: "Adm1n-Pass-55" });
     try {
       const harness = await startHarness({ url: em.url, username: "admin", password: "Adm1n-Pass-55" });

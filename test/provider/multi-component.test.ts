@@ -23,6 +23,8 @@ describe("several EMs: TenantOnboarding and the look-ups with a connection", fun
   let em1: Emulator;
   let em2: Emulator;
   before(async () => {
+    // On the real clock: the look-ups and the providers deserialized from `__provider` (as the plugin does) use the
+    // process's own client pool, which no test can hand a clock.
     em1 = await startEmulator({ port: 0, taskDurationMs: 20, adminPassword: EM1_PASSWORD });
     em2 = await startEmulator({ port: 0, taskDurationMs: 20, adminUser: EM2_USER, adminPassword: EM2_PASSWORD });
     // Only EM 2 has this tenant: a look-up in EM 1 would fail.

@@ -10,9 +10,10 @@ import type { EnterpriseAccountInputs, EnterpriseAccountOutputs } from "../../pr
 import { ClientPool, connectionSettings } from "../../provider/resources/connection";
 import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
 import type { SubtenantInputs, SubtenantOutputs } from "../../provider/resources/subtenant/inputs";
-import { ABC, ABC_RESOURCE, afterSubtenantPostTaken, EM_PASSWORD, emulatorFor, onVirtualClock, poolOn, proxyTo } from "./support";
+import { afterSubtenantPostTaken } from "../support/emulator-events";
+import { ABC, ABC_RESOURCE, EM_PASSWORD, emulatorFor, onVirtualClock, poolOn, proxyTo } from "./support";
 import { forgetSessionsAtFirstSleep } from "../support/sessions";
-import { VirtualClock } from "../support/virtual-clock";
+import { clockOf, VirtualClock } from "../support/virtual-clock";
 
 const subtenant = (name: string, overrides: Partial<SubtenantInputs> = {}): SubtenantInputs =>
   ({ tenantName: "ABC Company", name, password: "Subtenant-Pass-1", description: "", enabled: true, tenantResourceId: ABC_RESOURCE, quotaMb: 2048, unlimitedQuota: false, ...overrides }) as SubtenantInputs;
@@ -156,7 +157,7 @@ describe("safety: a refresh never drops a resource EM did not say is gone (issue
       em = setup.em;
       proxy = await proxyTo(em.url);
       const env = { ...setup.env, VEEAM_EM_URL: proxy.url, VEEAM_EM_REQUEST_TIMEOUT_SECONDS: "2", VEEAM_EM_RETRY_BUDGET_SECONDS: "2" };
-      const pool = new ClientPool(() => undefined);
+      const pool = poolOn(clockOf(em));
       const subtenants = new SubtenantProvider({ env, pool });
       const accounts = new EnterpriseAccountProvider({ env, pool });
       const sub = await subtenants.create(subtenant("refreshed"));
@@ -203,10 +204,10 @@ describe("safety: an object that exists but whose create cannot finish is record
     // A new account needs no read of its roles (EM took the declared ones with the create); adopting one does.
     const setup = await emulatorFor("xml");
     em = setup.em;
-    await new EnterpriseAccountProvider({ env: setup.env, pool: new ClientPool(() => undefined) }).create({ accountType: "User", accountName: "TECH\\half-made", roles: ["Portal Administrator"], allowRestoreAllVms: true } as EnterpriseAccountInputs);
+    await new EnterpriseAccountProvider({ env: setup.env, pool: poolOn(clockOf(em)) }).create({ accountType: "User", accountName: "TECH\\half-made", roles: ["Portal Administrator"], allowRestoreAllVms: true } as EnterpriseAccountInputs);
     proxy = await proxyTo(em.url);
     const env = { ...setup.env, VEEAM_EM_URL: proxy.url, VEEAM_EM_REQUEST_TIMEOUT_SECONDS: "1", VEEAM_EM_RETRY_BUDGET_SECONDS: "1" };
-    const provider = new EnterpriseAccountProvider({ env, pool: new ClientPool(() => undefined) });
+    const provider = new EnterpriseAccountProvider({ env, pool: poolOn(clockOf(em)) });
     const inputs = { accountType: "User", accountName: "TECH\\half-made", roles: ["Portal User"], allowRestoreAllVms: true, adopt: true, __provider: "serialized-provider" } as unknown as EnterpriseAccountInputs;
     proxy.set((req) => (req.method === "GET" && /\/security\/accounts\/[^/]+\/roles$/.test(req.url ?? "") ? { status: 500, body: "<html><title>Internal error</title></html>" } : undefined));
     const outcome = await settle(provider.create(inputs));
@@ -241,7 +242,7 @@ describe("safety: a create whose task polls keep failing (issue 9, defect 3)", (
     proxy = await proxyTo(em.url);
     const env = { ...setup.env, VEEAM_EM_URL: proxy.url, VEEAM_EM_RETRY_BUDGET_SECONDS: "0.3" };
     proxy.set((req) => (req.method === "GET" && /\/tasks\//.test(req.url ?? "") ? { status: 500, body: "<html><title>Internal error</title></html>" } : undefined));
-    const provider = new SubtenantProvider({ env, pool: new ClientPool(() => undefined) });
+    const provider = new SubtenantProvider({ env, pool: poolOn(clockOf(em)) });
     const result = await provider.create(subtenant("polls-fail", { description: "mine" }));
     expect(subtenantsNamed(em, "polls-fail").map((s) => s.id)).to.deep.equal([result.id]);
   });

@@ -12,10 +12,12 @@ import { judgeStrangers, UnidentifiedPosts } from "../../provider/client/create-
 import type { Task } from "../../provider/client/codec";
 import { EnterpriseAccountProvider } from "../../provider/resources/account/provider";
 import type { EnterpriseAccountInputs } from "../../provider/resources/account/inputs";
-import { ClientPool, connectionSettings } from "../../provider/resources/connection";
+import { connectionSettings } from "../../provider/resources/connection";
 import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
 import type { SubtenantInputs } from "../../provider/resources/subtenant/inputs";
-import { ABC, ABC_RESOURCE, afterSubtenantPostTaken, EM_PASSWORD, emulatorFor, proxyTo, writes } from "./support";
+import { afterSubtenantPostTaken } from "../support/emulator-events";
+import { ABC, ABC_RESOURCE, EM_PASSWORD, emulatorFor, poolOn, proxyTo, writes } from "./support";
+import { clockOf } from "../support/virtual-clock";
 
 const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: Error) => ({ error }));
 const spec = (name: string, description = "ours") => ({ name, password: "Subtenant-Pass-1", description, tenantResourceId: ABC_RESOURCE, unlimitedQuota: false, quotaMb: 2048 });
@@ -39,7 +41,7 @@ describe("safety: a lost create answer binds nothing without proof", () => {
   const client = (url: string, onProgress?: (m: string) => void, taskTimeoutMs?: number) =>
     new EmClient(
       { url, credentials: { kind: "admin", username: "admin", password: EM_PASSWORD }, retry: { retries: 2, minDelayMs: 2, maxDelayMs: 10 }, ...(taskTimeoutMs && { taskTimeoutMs }) },
-      { onProgress, pollTiming: { initialDelayMs: 10, maxDelayMs: 40 } },
+      { onProgress, clock: clockOf(em), pollTiming: { initialDelayMs: 10, maxDelayMs: 40 } },
     );
 
   it("a subtenant POST that EM did not take, while another stack made the same subtenant: name taken, theirs untouched", async () => {
@@ -139,7 +141,7 @@ describe("safety: a lost create answer binds nothing without proof", () => {
           em.store.state.accounts.push({ id: "5c0ffee5-0000-4000-8000-000000000001", type: "User", name: "TECH\\raced", roleIds: [], allowRestoreAllVms: false, scope: [] });
           return "reset";
         });
-        const provider = new EnterpriseAccountProvider({ env: { ...setup.env, VEEAM_EM_URL: proxy.url }, pool: new ClientPool(() => undefined) });
+        const provider = new EnterpriseAccountProvider({ env: { ...setup.env, VEEAM_EM_URL: proxy.url }, pool: poolOn(clockOf(em)) });
         const outcome = await settle(provider.create(inputs()));
         const err = (outcome as { error: Error & { id?: string } }).error;
         expect(err.message).to.match(/outcome of creating account 'TECH\\raced' is unknown.*nothing shows that this request made it.*set adopt: true/);
@@ -154,7 +156,7 @@ describe("safety: a lost create answer binds nothing without proof", () => {
     it("a lost answer to an account EM created: unknown; the operator's adopt then takes it over in one run", async () => {
       ({ em } = await emulatorFor("json"));
       const env = { VEEAM_EM_URL: em.url, VEEAM_EM_USERNAME: "admin", VEEAM_EM_PASSWORD: EM_PASSWORD, VEEAM_EM_FORMAT: "json" };
-      const pool = new ClientPool(() => undefined);
+      const pool = poolOn(clockOf(em));
       const provider = new EnterpriseAccountProvider({ env, pool });
       await pool.get(connectionSettings(undefined, env)).logon();
       em.faults.update({ lostResponseRate: 1, onlyMethods: ["POST"] });
@@ -236,7 +238,7 @@ describe("safety: a POST EM takes late, after its answer was lost and it was sen
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const port = (server.address() as AddressInfo).port;
-      const ours = new EmClient({ url: `http://127.0.0.1:${port}/api/`, credentials: { kind: "admin", username: "admin", password: EM_PASSWORD } }, { pollTiming: { initialDelayMs: 10, maxDelayMs: 40 } });
+      const ours = new EmClient({ url: `http://127.0.0.1:${port}/api/`, credentials: { kind: "admin", username: "admin", password: EM_PASSWORD } }, { clock: clockOf(em), pollTiming: { initialDelayMs: 10, maxDelayMs: 40 } });
       const created = await ours.addSubtenant(ABC, spec("late-taker"));
       await ours.close();
       expect(em.store.state.subtenants.filter((s) => s.name === "late-taker").map((s) => s.id)).to.deep.equal([created.id]);
@@ -257,7 +259,7 @@ describe("safety: two stacks with overlapping declarations, under resets and los
     const setup = await emulatorFor("xml", { taskDurationMs: 15 });
     em = setup.em;
     const stack = () => {
-      const pool = new ClientPool(() => undefined);
+      const pool = poolOn(clockOf(em));
       const env = { ...setup.env, VEEAM_EM_TASK_TIMEOUT_SECONDS: "2", VEEAM_EM_RETRY_BUDGET_SECONDS: "1" };
       return { provider: new SubtenantProvider({ env, pool }), held: new Map<string, string>() };
     };

@@ -7,10 +7,11 @@ import type { Emulator } from "../../emulator/server";
 import { EnterpriseAccountProvider } from "../../provider/resources/account/provider";
 import type { EnterpriseAccountInputs } from "../../provider/resources/account/inputs";
 import { getCloudTenant, getRole } from "../../provider/lookups";
-import { ClientPool, connectionSettings } from "../../provider/resources/connection";
+import { connectionSettings } from "../../provider/resources/connection";
 import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
 import type { SubtenantInputs } from "../../provider/resources/subtenant/inputs";
-import { ABC_RESOURCE, emulatorFor } from "./support";
+import { ABC_RESOURCE, emulatorFor, poolOn } from "./support";
+import { clockOf, VirtualClock } from "../support/virtual-clock";
 
 const BASE = { VEEAM_EM_URL: "https://em.example.com:9398/api/", VEEAM_EM_USERNAME: "admin", VEEAM_EM_PASSWORD: "Env-Secret-55" };
 const SUBTENANT = { tenantName: "ABC Company", name: "s1", password: "Subtenant-Pass-1", description: "", enabled: true, tenantResourceId: ABC_RESOURCE, quotaMb: 2048, unlimitedQuota: false } as SubtenantInputs;
@@ -39,7 +40,7 @@ describe("safety: bad connection settings are refused by the resources, before a
     it(`refuses ${what}`, async () => {
       const env = { ...BASE, ...change } as NodeJS.ProcessEnv;
       for (const [k, v] of Object.entries(change)) if (v === undefined) delete env[k];
-      const provider = new SubtenantProvider({ env, pool: new ClientPool(() => undefined) });
+      const provider = new SubtenantProvider({ env, pool: poolOn(new VirtualClock()) });
       const err = await provider.create(SUBTENANT).then(
         () => undefined,
         (e: Error) => e,
@@ -69,7 +70,7 @@ describe("safety: tenant and vCD organization logons are refused by the resource
     ["a vCD organization", { VEEAM_EM_VCD_ORGANIZATION: "Org1" }],
   ] as const) {
     it(`with ${kind} logon, both resources and the look-ups refuse before any request and say what is needed`, async () => {
-      const pool = new ClientPool(() => undefined);
+      const pool = poolOn(clockOf(em));
       const settings = { ...env, ...extra };
       const asTenant = connectionSettings(undefined, settings);
       const attempts = [
@@ -93,7 +94,7 @@ describe("safety: tenant and vCD organization logons are refused by the resource
   }
 
   it("refuses a tenantId that is not a GUID (a '..' would address /cloud/) before any request to the tenant", async () => {
-    const provider = new SubtenantProvider({ env, pool: new ClientPool(() => undefined) });
+    const provider = new SubtenantProvider({ env, pool: poolOn(clockOf(em)) });
     for (const tenantId of ["..", "abc/../x", "28ddf9b9"]) {
       const err = await provider.create({ ...SUBTENANT, tenantName: undefined, tenantId }).then(
         () => undefined,

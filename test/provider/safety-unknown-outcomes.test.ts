@@ -11,8 +11,8 @@ import type { EnterpriseAccountInputs, EnterpriseAccountOutputs } from "../../pr
 import { ClientPool, connectionSettings } from "../../provider/resources/connection";
 import { SubtenantProvider } from "../../provider/resources/subtenant/provider";
 import type { SubtenantInputs, SubtenantOutputs } from "../../provider/resources/subtenant/inputs";
-import { ABC_RESOURCE, emulatorFor, onVirtualClock, proxyTo } from "./support";
-import { VirtualClock } from "../support/virtual-clock";
+import { ABC_RESOURCE, emulatorFor, onVirtualClock, poolOn, proxyTo } from "./support";
+import { clockOf, VirtualClock } from "../support/virtual-clock";
 
 const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: Error) => ({ error }));
 
@@ -27,7 +27,7 @@ describe("safety: unknown outcomes settled by looking at EM (issue 9, defects 3 
     let resends = 0;
     const pool = new ClientPool((m) => {
       if (/sending it again/.test(m) && ++resends === UNKNOWN_OUTCOME_SENDS - 1) em.faults.reset();
-    });
+    }, onVirtualClock(clockOf(em)));
     const provider = new SubtenantProvider({ env, pool });
     const inputs = { tenantName: "ABC Company", name: "edit-twice", password: "Subtenant-Pass-1", description: "before", enabled: true, tenantResourceId: ABC_RESOURCE, quotaMb: 2048, unlimitedQuota: false } as SubtenantInputs;
     const created = await provider.create(inputs);
@@ -41,7 +41,7 @@ describe("safety: unknown outcomes settled by looking at EM (issue 9, defects 3 
 
   it("a subtenant edit that never gets through stops after a bounded number of sends, with the reason", async () => {
     ({ em, env } = await emulatorFor("json", { taskDurationMs: 30 }));
-    const provider = new SubtenantProvider({ env, pool: new ClientPool(() => undefined) });
+    const provider = new SubtenantProvider({ env, pool: poolOn(clockOf(em)) });
     const inputs = { tenantName: "ABC Company", name: "edit-never", password: "Subtenant-Pass-1", description: "before", enabled: true, tenantResourceId: ABC_RESOURCE, quotaMb: 2048, unlimitedQuota: false } as SubtenantInputs;
     const created = await provider.create(inputs);
     em.faults.update({ resetRate: 1, onlyMethods: ["PUT"] });
@@ -73,7 +73,7 @@ describe("safety: unknown outcomes settled by looking at EM (issue 9, defects 3 
     const proxy = await proxyTo(em.url);
     try {
       const env = { ...setup.env, VEEAM_EM_URL: proxy.url, VEEAM_EM_REQUEST_TIMEOUT_SECONDS: "1", VEEAM_EM_RETRY_BUDGET_SECONDS: "1" };
-      const provider = new EnterpriseAccountProvider({ env, pool: new ClientPool(() => undefined) });
+      const provider = new EnterpriseAccountProvider({ env, pool: poolOn(clockOf(em)) });
       const inputs = { accountType: "User", accountName: "TECH\\unread", roles: ["Portal User"], allowRestoreAllVms: true, __provider: "serialized-provider" } as unknown as EnterpriseAccountInputs;
       let created = false;
       proxy.set((req) => {

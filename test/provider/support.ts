@@ -2,21 +2,25 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EmClientHooks } from "../../provider/client";
 import { ClientPool } from "../../provider/resources/connection";
-import { cloudHandlers, emHttp, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/server";
-import type { VirtualClock } from "../support/virtual-clock";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/server";
+import { VirtualClock } from "../support/virtual-clock";
 import { EM_VERSIONS, emProfile, type EmVersion } from "../../emulator/versions";
 
 export const ABC = "28ddf9b9-12fa-431a-a34c-a327f05c3920";
 export const ABC_RESOURCE = "11c59670-23df-448c-a4b3-74c42669633e";
 export const EM_PASSWORD = "em-admin-Secret-41";
 
-/** An emulator with a known admin password and the environment a provider needs to reach it. */
-export async function emulatorFor(format: "xml" | "json", options: EmulatorOptions = {}): Promise<{ em: Emulator; env: NodeJS.ProcessEnv; pool: ClientPool }> {
-  const em = await startEmulator({ taskDurationMs: 10, adminPassword: EM_PASSWORD, ...options });
+/**
+ * An emulator with a known admin password, the environment a provider needs to reach it, and a client pool; EM and
+ * the pool's clients run on one virtual clock (`options.clock`, else one of their own), so no test waits on real time.
+ */
+export async function emulatorFor(format: "xml" | "json", options: EmulatorOptions & { clock?: VirtualClock } = {}): Promise<{ em: Emulator; env: NodeJS.ProcessEnv; pool: ClientPool; clock: VirtualClock }> {
+  const clock = options.clock ?? new VirtualClock();
+  const em = await startEmulator({ taskDurationMs: 10, adminPassword: EM_PASSWORD, ...options, clock });
   const env: NodeJS.ProcessEnv = { VEEAM_EM_URL: em.url, VEEAM_EM_USERNAME: "admin", VEEAM_EM_PASSWORD: EM_PASSWORD, VEEAM_EM_FORMAT: format };
   // Against an older EM, log on with that EM's own API version: the provider's apiVersion setting must reach the logon.
   if (options.emVersion !== undefined) env.VEEAM_EM_API_VERSION = emProfile(options.emVersion).apiVersions.at(-1);
-  return { em, env, pool: new ClientPool(() => undefined) };
+  return { em, env, pool: poolOn(clock), clock };
 }
 
 /** Client hooks that put a client on a test's virtual clock (give the emulator the same one). */
@@ -26,30 +30,6 @@ export function onVirtualClock(clock: VirtualClock): EmClientHooks {
 
 /** A client pool (one stack's EM sessions) whose clients run on `clock`, quietly. */
 export const poolOn = (clock: VirtualClock) => new ClientPool(() => undefined, onVirtualClock(clock));
-
-/**
- * Calls `then` once, right after EM has taken the first subtenant POST (the built-in route answers it as usual):
- * the moment to change EM behind the client's back, awaited as an event rather than polled for.
- */
-export function afterSubtenantPostTaken(em: Emulator, then: () => void): void {
-  const builtIn = cloudHandlers.find((h) => h.method === "POST" && h.path === "/cloud/tenants/:tenantId/subtenants");
-  if (!builtIn) throw new Error("the emulator has no built-in subtenant POST route");
-  let taken = false;
-  em.use(
-    emHttp.post(
-      builtIn.path,
-      (ctx) => {
-        const answer = builtIn.resolve(ctx);
-        if (!taken) {
-          taken = true;
-          then();
-        }
-        return answer;
-      },
-      { access: builtIn.access },
-    ),
-  );
-}
 
 /** Every EM version profile in both wire formats: the provider suite runs against each (issue 10.4). */
 export const EM_RUNS: ReadonlyArray<{ version: EmVersion; format: "xml" | "json"; title: string }> = EM_VERSIONS.flatMap((version) =>

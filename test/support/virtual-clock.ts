@@ -65,3 +65,9 @@ export class VirtualClock {
     for (const t of [...this.#timers]) if (t.at <= this.#now) t.wake();
   }
 }
+
+/** The virtual clock a test started `em` (an emulator) on: the one clock of the test, for its clients and waits. */
+export function clockOf(em: { readonly clock: unknown }): VirtualClock {
+  if (!(em.clock instanceof VirtualClock)) throw new Error("this emulator runs on the real clock: start it on a VirtualClock");
+  return em.clock;
+}
