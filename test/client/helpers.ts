@@ -24,7 +24,6 @@ export function clientFor(em: Emulator, settings: Partial<ConnectionSettings> = 
   );
 }
 
-
 /**
  * Task polls on the emulator's clock whose waits begin only once `tasks` tasks are waiting for their first poll.
  * Creates sent together have their tasks started within milliseconds of each other on a real network; on the virtual
