@@ -9,7 +9,7 @@
  * reads take their own GETs, and an answer that will not change (a 4xx other than 429, 501, or not a list of
  * accounts) turns it off.
  */
-import { HeldSince, type HeldReadsOptions, heldReadsSettings } from "./changes";
+import { HeldSince, type HeldReadsOptions, heldReadsSettings, ReadWindow } from "./changes";
 import type { EnterpriseAccount } from "./codec";
 import { EmApiError, refusedForGood } from "./errors";
 import type { EmClient } from "./client";
@@ -29,10 +29,8 @@ interface AccountList {
 }
 
 export class AccountReads {
-  #waiting: Pending[] = [];
+  readonly #window: ReadWindow<Pending>;
   #list?: AccountList;
-  /** A batching window is open: the reads that arrive join it. */
-  #gathering = false;
   /** Off once EM refused the list for good. */
   #useList = true;
   readonly #settings: Required<HeldReadsOptions>;
@@ -42,6 +40,7 @@ export class AccountReads {
     options: HeldReadsOptions = {},
   ) {
     this.#settings = heldReadsSettings(options);
+    this.#window = new ReadWindow(this.#settings, (reads) => void this.answer(reads));
   }
 
   /** The account as EM has it now, or undefined when EM says it does not exist (404). */
@@ -52,23 +51,7 @@ export class AccountReads {
       list.reads += 1;
       return Promise.resolve(shown);
     }
-    return new Promise((resolve, reject) => {
-      this.#waiting.push({ id, resolve, reject });
-      if (!this.#gathering) this.openWindow();
-    });
-  }
-
-  /** Gathers reads for the window, then answers them: a wait on the client's clock, which nothing cancels. */
-  private openWindow(): void {
-    this.#gathering = true;
-    void this.#settings.clock.sleep(this.#settings.windowMs).then(() => this.flush());
-  }
-
-  private flush(): void {
-    this.#gathering = false;
-    const reads = this.#waiting;
-    this.#waiting = [];
-    void this.answer(reads);
+    return new Promise((resolve, reject) => this.#window.add({ id, resolve, reject }));
   }
 
   private async answer(reads: Pending[]): Promise<void> {

@@ -12,7 +12,7 @@
  * show is looked up by its own GET, and only EM's 404 there says it is gone. An error fails the reads of its tenant
  * only, and drops the list.
  */
-import { HeldSince, type HeldReadsOptions, heldReadsSettings } from "./changes";
+import { HeldSince, type HeldReadsOptions, heldReadsSettings, ReadWindow } from "./changes";
 import { type CloudSubtenant, parseCloudSubtenant } from "./codec";
 import { EmApiError, refusedForGood } from "./errors";
 import type { EmClient } from "./client";
@@ -25,6 +25,7 @@ const MAX_IDS_PER_QUERY = 50;
 export { BATCH_WINDOW_MS } from "./changes";
 
 interface Pending {
+  tenantId: string;
   id: string;
   resolve(found: CloudSubtenant | undefined): void;
   reject(err: unknown): void;
@@ -47,12 +48,10 @@ interface TenantList {
 }
 
 export class SubtenantReads {
-  /** Reads waiting for their batch, by tenant id (lower case). */
-  readonly #waiting = new Map<string, { tenantId: string; reads: Pending[] }>();
+  /** Reads waiting for their batch. */
+  readonly #window: ReadWindow<Pending>;
   /** Each tenant's list, by tenant id (lower case); one that is no longer current is replaced. */
   readonly #lists = new Map<string, TenantList>();
-  /** A batching window is open: the reads that arrive join it. */
-  #gathering = false;
   /** Off once EM refused a query by UID for good: the reads then take one GET each. */
   #byIds = true;
   readonly #settings: Required<HeldReadsOptions>;
@@ -62,6 +61,7 @@ export class SubtenantReads {
     options: HeldReadsOptions = {},
   ) {
     this.#settings = heldReadsSettings(options);
+    this.#window = new ReadWindow(this.#settings, (reads) => this.flush(reads));
   }
 
   /** The subtenant as EM has it now, or undefined when EM says it does not exist (404). */
@@ -74,26 +74,20 @@ export class SubtenantReads {
       list.reads += 1;
       return Promise.resolve(shown);
     }
-    return new Promise((resolve, reject) => {
-      let group = this.#waiting.get(key);
-      if (!group) this.#waiting.set(key, (group = { tenantId, reads: [] }));
-      group.reads.push({ id: subtenantId, resolve, reject });
-      if (!this.#gathering) this.openWindow();
-    });
+    return new Promise((resolve, reject) => this.#window.add({ tenantId, id: subtenantId, resolve, reject }));
   }
 
-  /** Gathers reads for the window, then answers them: a wait on the client's clock, which nothing cancels. */
-  private openWindow(): void {
-    this.#gathering = true;
-    void this.#settings.clock.sleep(this.#settings.windowMs).then(() => this.flush());
-  }
-
-  private flush(): void {
-    this.#gathering = false;
-    const groups = [...this.#waiting.values()];
-    this.#waiting.clear();
+  /** Answers a window's reads, tenant by tenant (by tenant id, lower case). */
+  private flush(reads: Pending[]): void {
+    const groups = new Map<string, { tenantId: string; reads: Pending[] }>();
+    for (const read of reads) {
+      const key = read.tenantId.toLowerCase();
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { tenantId: read.tenantId, reads: [] }));
+      group.reads.push(read);
+    }
     for (const [key, list] of this.#lists) if (!list.held.current && !list.paging) this.#lists.delete(key);
-    for (const group of groups) void this.answer(group.tenantId, group.reads);
+    for (const group of groups.values()) void this.answer(group.tenantId, group.reads);
   }
 
   /** The tenant's current list, or a new (empty) one. */

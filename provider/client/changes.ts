@@ -101,6 +101,32 @@ export interface HeldReadsOptions {
   clock?: Clock;
 }
 
+/**
+ * Reads gathered for one window, then answered together: the first read opens the window, and its end hands over
+ * every read that came meanwhile. The window is a wait on the client's clock, which nothing cancels (reads wait for it).
+ */
+export class ReadWindow<T> {
+  #gathered: T[] = [];
+  #open = false;
+
+  constructor(
+    private readonly settings: Pick<Required<HeldReadsOptions>, "clock" | "windowMs">,
+    private readonly answer: (reads: T[]) => void,
+  ) {}
+
+  add(read: T): void {
+    this.#gathered.push(read);
+    if (this.#open) return;
+    this.#open = true;
+    void this.settings.clock.sleep(this.settings.windowMs).then(() => {
+      this.#open = false;
+      const reads = this.#gathered;
+      this.#gathered = [];
+      this.answer(reads);
+    });
+  }
+}
+
 export function heldReadsSettings(options: HeldReadsOptions): Required<HeldReadsOptions> {
   return { windowMs: options.windowMs ?? BATCH_WINDOW_MS, heldForMs: options.heldForMs ?? HELD_FOR_MS, clock: options.clock ?? REAL_CLOCK };
 }
